@@ -1,0 +1,52 @@
+"""JMAP calendaring for python-caldav users: ``from caldav.jmap import JMAPClient``.
+
+The same configuration (``CALDAV_*`` / ``JMAP_*`` variables, the caldav config file) and
+the same error hierarchy (every error is a :class:`caldav.lib.error.DAVError`) as the CalDAV
+client.  Events go in and come out as iCalendar; the conversion to JSCalendar happens inside.
+
+Example::
+
+    from caldav.jmap import get_jmap_client
+
+    with get_jmap_client(url="https://jmap.example.com/.well-known/jmap",
+                         username="alice", password="secret") as client:
+        cal = client.get_calendars()[0]
+        event_id = cal.add_event(ics)
+        for ical in cal.search(start="2026-01-01T00:00:00", end="2026-02-01T00:00:00"):
+            print(ical)
+
+Async: ``AsyncJMAPClient`` / ``get_async_jmap_client`` have the same methods, awaited.
+"""
+
+from caldav.jmap.async_client import AsyncJMAPClient, get_async_jmap_client
+from caldav.jmap.client import JMAPClient, get_jmap_client
+from caldav.jmap.error import (
+    JMAPAuthError,
+    JMAPCapabilityError,
+    JMAPConnectionError,
+    JMAPConversionError,
+    JMAPError,
+    JMAPMethodError,
+    JMAPNotFoundError,
+    JMAPRateLimitError,
+)
+from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+
+__all__ = [
+    "AsyncJMAPClient",
+    "JMAPAuthError",
+    "JMAPCalendar",
+    "JMAPCapabilityError",
+    "JMAPClient",
+    "JMAPConnectionError",
+    "JMAPConversionError",
+    "JMAPError",
+    "JMAPMethodError",
+    "JMAPNotFoundError",
+    "JMAPRateLimitError",
+    "JMAPTask",
+    "JMAPTaskList",
+    "get_async_jmap_client",
+    "get_jmap_client",
+]

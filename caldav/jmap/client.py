@@ -1,0 +1,57 @@
+"""JMAPClient: the blocking JMAP calendar client.
+
+Example::
+
+    from caldav.jmap import JMAPClient
+
+    with JMAPClient("https://jmap.example.com/.well-known/jmap", "alice", "secret") as client:
+        for cal in client.get_calendars():
+            print(cal.name, len(cal.search(start="2026-01-01", end="2026-02-01")))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.transport import Operation, SyncTransport
+
+__all__ = ["JMAPClient", "get_jmap_client"]
+
+
+class JMAPClient(JMAPClientAPI):
+    """Blocking JMAP client (niquests, or requests when niquests is not installed).
+
+    See :class:`~caldav.jmap.api.JMAPClientAPI` for the methods.
+    """
+
+    _transport_class = SyncTransport
+
+    def _run(self, operation: Operation[Any]) -> Any:
+        return self._transport.run(operation)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._transport.close()
+
+    def __enter__(self) -> JMAPClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def get_jmap_client(**kwargs: Any) -> JMAPClient | None:
+    """A JMAPClient from explicit arguments, the environment or the config file, resolved
+    as python-caldav's ``get_davclient`` does; None when nothing is configured.
+
+    Example::
+
+        client = get_jmap_client()                      # CALDAV_URL, JMAP_URL, config file
+        client = get_jmap_client(config_section="work")
+        client = get_jmap_client(url=URL, auth=my_auth)
+    """
+    from caldav.config import get_connection_params  # reads pyyaml and the config library
+
+    params = get_connection_params(**kwargs)
+    return None if params is None else JMAPClient(**client_kwargs(params))

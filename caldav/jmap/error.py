@@ -1,0 +1,142 @@
+"""Errors raised by :mod:`caldav.jmap`.
+
+All of them are :class:`caldav.lib.error.DAVError` subclasses, so ``except DAVError`` catches
+JMAP failures as it catches CalDAV ones.
+
+Example::
+
+    from caldav.jmap.error import JMAPMethodError
+
+    try:
+        client.get_event("no-such-id")
+    except JMAPMethodError as e:
+        print(e.error_type)  # "notFound"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
+
+__all__ = [
+    "JMAPAuthError",
+    "JMAPCapabilityError",
+    "JMAPConnectionError",
+    "JMAPConversionError",
+    "JMAPError",
+    "JMAPMethodError",
+    "JMAPNotFoundError",
+    "JMAPRateLimitError",
+]
+
+
+class JMAPError(DAVError):
+    """Base class of every JMAP error.
+
+    ``error_type`` is the JMAP error type when the server gave one (a request-level
+    ``urn:ietf:params:jmap:error:*`` URI, or a method-level type such as ``notFound``).
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        reason: str | None = None,
+        error_type: str | None = None,
+        status: int | None = None,
+        body: bytes | str | None = None,
+    ) -> None:
+        # DAVError's initialiser directly: with RateLimitError in the MRO, super() would
+        # reach an initialiser with another signature.
+        DAVError.__init__(self, url=url, reason=reason, status=status, body=body)
+        self.error_type = error_type
+
+    def __str__(self) -> str:
+        kind = f" [{self.error_type}]" if self.error_type else ""
+        where = f" at '{self.url}'" if self.url else ""
+        return f"{type(self).__name__}{kind}{where}: {self.reason}"
+
+
+class JMAPAuthError(JMAPError, AuthorizationError):
+    """The server refused the credentials (HTTP 401) or the access (HTTP 403)."""
+
+
+class JMAPConnectionError(JMAPError):
+    """The server could not be reached, or the connection broke or timed out."""
+
+
+class JMAPCapabilityError(JMAPError):
+    """The server does not advertise a capability the operation needs.
+
+    ``capability`` names the missing capability URI.
+    """
+
+    def __init__(self, capability: str, reason: str | None = None, url: str | None = None):
+        super().__init__(
+            url=url,
+            reason=reason or f"the server does not support {capability}",
+            error_type="capabilityMissing",
+        )
+        self.capability = capability
+
+
+class JMAPMethodError(JMAPError):
+    """A method call failed, or a /set did not apply to every object.
+
+    ``error_type`` is the RFC 8620 error type (``notFound``, ``invalidArguments``,
+    ``cannotCalculateChanges``, ``invalidProperties``, ...), ``method`` the method name,
+    ``description`` the server's text, ``properties`` the properties a SetError names and
+    ``details`` the whole error object(s) the server returned.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        error_type: str,
+        *,
+        method: str | None = None,
+        description: str | None = None,
+        properties: list[str] | None = None,
+        details: Any = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(url=url, reason=reason, error_type=error_type)
+        self.method = method
+        self.description = description
+        self.properties = list(properties or [])
+        self.details = details
+
+
+class JMAPNotFoundError(JMAPMethodError, NotFoundError):
+    """The object asked for does not exist (``notFound``); also a caldav NotFoundError."""
+
+
+class JMAPRateLimitError(JMAPError, RateLimitError):
+    """The server asked the client to slow down (HTTP 429, or 503 with Retry-After).
+
+    ``retry_after_seconds`` is how long the server asked to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        reason: str | None = None,
+        retry_after: str | None = None,
+        retry_after_seconds: float | None = None,
+        status: int | None = None,
+    ) -> None:
+        JMAPError.__init__(self, url=url, reason=reason, error_type="rateLimit", status=status)
+        self.retry_after = retry_after
+        self.retry_after_seconds = retry_after_seconds
+
+
+class JMAPConversionError(JMAPError, ValueError):
+    """iCalendar or JSCalendar input that cannot be converted.
+
+    ``property`` names the offending property when one is to blame.
+    """
+
+    def __init__(self, reason: str, property: str | None = None) -> None:
+        where = f" (property {property})" if property else ""
+        super().__init__(reason=f"{reason}{where}", error_type="conversion")
+        self.property = property

@@ -1,0 +1,276 @@
+"""CalendarEvent operations: create, read, update, delete, search and sync, as iCalendar.
+
+Each function is a sans-IO operation (a generator over a
+:class:`~caldav.jmap.protocol.connection.Connection`); the clients run them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import date, datetime, timezone
+from typing import Any
+
+from caldav.jmap.constants import CALENDAR_CAPABILITY
+from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
+from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap.protocol.operations import (
+    changes_with_objects,
+    get_by_ids,
+    query_objects,
+    set_one,
+)
+from caldav.jmap.protocol.standard import DataType
+
+__all__ = [
+    "EVENT",
+    "create_event",
+    "delete_event",
+    "event_filter",
+    "event_patch",
+    "get_event",
+    "get_event_jscal",
+    "get_object_by_uid",
+    "get_objects_by_sync_token",
+    "get_sync_token",
+    "local_datetime",
+    "search_events",
+    "update_event",
+]
+
+Steps = Generator[HTTPRequest, HTTPResponse, Any]
+
+EVENT = DataType(
+    "CalendarEvent",
+    CALENDAR_CAPABILITY,
+    filters=(
+        "inCalendar",
+        "inCalendars",
+        "after",
+        "before",
+        "text",
+        "title",
+        "description",
+        "location",
+        "owner",
+        "attendee",
+        "uid",
+    ),
+)
+
+#: Properties the server sets or that iCalendar cannot change: never part of an update patch.
+SERVER_PROPERTIES = frozenset(
+    {
+        "@type",
+        "id",
+        "uid",
+        "calendarIds",
+        "isDraft",
+        "isOrigin",
+        "utcStart",
+        "utcEnd",
+        "baseEventId",
+        "blobId",
+        "x-href",
+        "debugBlobId",
+        "cyrusimap.org:href",
+    }
+)
+
+#: What a property removed from the iCalendar becomes on the server: its JSCalendar default,
+#: since servers refuse null for properties that are not nullable.
+REMOVED_VALUE: dict[str, Any] = {
+    "title": "",
+    "description": "",
+    "priority": 0,
+    "freeBusyStatus": "busy",
+    "privacy": "public",
+    "status": "confirmed",
+    "sequence": 0,
+    "showWithoutTime": False,
+}
+
+
+def local_datetime(value: Any, what: str) -> str:
+    """A search bound as the LocalDateTime in UTC that CalendarEvent/query filters take.
+
+    Accepts an aware datetime (converted to UTC), a naive datetime (taken as UTC), a date
+    (its midnight, UTC) or an ISO string ("2026-01-01T10:00:00", with or without "Z").
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%dT00:00:00")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            raise ValueError(f"{what} is not an ISO date-time: {value!r}") from None
+        return local_datetime(parsed, what)
+    raise TypeError(f"{what} must be a datetime, a date or an ISO string, not {type(value)!r}")
+
+
+def event_filter(
+    conn: Connection,
+    calendar_id: str | None = None,
+    start: Any = None,
+    end: Any = None,
+    text: str | None = None,
+    uid: str | None = None,
+) -> dict[str, Any]:
+    """The CalendarEvent/query FilterCondition, in the server's dialect."""
+    condition: dict[str, Any] = {}
+    if calendar_id is not None:
+        if conn.dialect.in_calendars:
+            condition["inCalendars"] = [calendar_id]
+        else:
+            condition["inCalendar"] = calendar_id
+    if start is not None:
+        condition["after"] = local_datetime(start, "start")
+    if end is not None:
+        condition["before"] = local_datetime(end, "end")
+    if text:
+        condition["text"] = text
+    if uid is not None:
+        condition["uid"] = uid
+    return condition
+
+
+def _query(conn: Connection, account_id: str, **filters: Any) -> Steps:
+    """Query + get of the matching events; learns the calendar-filter dialect if needed."""
+    try:
+        return (
+            yield from query_objects(
+                conn, EVENT, account_id, filter=event_filter(conn, **filters) or None
+            )
+        )
+    except JMAPMethodError as error:
+        retry = (
+            filters.get("calendar_id") is not None
+            and not conn.dialect.learned
+            and error.error_type in ("invalidArguments", "unsupportedFilter")
+        )
+        if not retry:
+            raise
+        # The server speaks the other revision of the draft: switch and remember
+        conn.dialect.in_calendars = not conn.dialect.in_calendars
+        conn.dialect.learned = True
+        return (
+            yield from query_objects(conn, EVENT, account_id, filter=event_filter(conn, **filters))
+        )
+
+
+def create_event(conn: Connection, calendar_id: str, ical_str: str) -> Steps:
+    """Create an event from iCalendar in ``calendar_id``; returns its id."""
+    jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
+    account_id = yield from conn.account_for()
+    return (yield from set_one(conn, EVENT, account_id, create=jscal))
+
+
+def get_event_jscal(conn: Connection, event_id: str) -> Steps:
+    """The event as the server stores it (a JSCalendar dict)."""
+    account_id = yield from conn.account_for()
+    result = yield from get_by_ids(conn, EVENT, account_id, [event_id])
+    for obj in result.objects:
+        if obj["id"] == event_id:
+            return obj
+    raise JMAPNotFoundError(
+        f"CalendarEvent/get: no event {event_id}", "notFound", method="CalendarEvent/get"
+    )
+
+
+def get_event(conn: Connection, event_id: str) -> Steps:
+    """The event as iCalendar."""
+    return jscal_to_ical((yield from get_event_jscal(conn, event_id)))
+
+
+def event_patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The PatchObject that turns the stored event ``current`` into ``new``.
+
+    Only what changed is sent.  A property is reset only when iCalendar could have carried
+    it (it survives a round trip of ``current`` through iCalendar) and the new iCalendar
+    no longer has it; what iCalendar cannot express, or the server manages, is left alone.
+    """
+    patch = {
+        key: value
+        for key, value in new.items()
+        if key not in SERVER_PROPERTIES and current.get(key) != value
+    }
+    expressible = ical_to_jscal(jscal_to_ical(current))
+    for key in expressible:
+        if key in SERVER_PROPERTIES or key in new or key not in current:
+            continue
+        patch[key] = REMOVED_VALUE.get(key)
+    return patch
+
+
+def update_event(conn: Connection, event_id: str, ical_str: str) -> Steps:
+    """Replace the event's content with the iCalendar ``ical_str`` (a patch of what changed)."""
+    new = ical_to_jscal(ical_str)
+    current = yield from get_event_jscal(conn, event_id)
+    if new.get("uid") not in (None, current.get("uid")):
+        raise JMAPError(
+            reason=f"the new iCalendar has UID {new.get('uid')!r} but event {event_id} has "
+            f"{current.get('uid')!r}; a UID cannot change"
+        )
+    patch = event_patch(current, new)
+    if not patch:
+        return None
+    account_id = yield from conn.account_for()
+    yield from set_one(conn, EVENT, account_id, update=(event_id, patch))
+    return None
+
+
+def delete_event(conn: Connection, event_id: str) -> Steps:
+    """Delete the event."""
+    account_id = yield from conn.account_for()
+    yield from set_one(conn, EVENT, account_id, destroy=event_id)
+    return None
+
+
+def search_events(
+    conn: Connection,
+    calendar_id: str | None = None,
+    start: Any = None,
+    end: Any = None,
+    text: str | None = None,
+) -> Steps:
+    """Events overlapping ``start``..``end`` and/or containing ``text``, as iCalendar."""
+    account_id = yield from conn.account_for()
+    found = yield from _query(
+        conn, account_id, calendar_id=calendar_id, start=start, end=end, text=text
+    )
+    return [jscal_to_ical(obj) for obj in found]
+
+
+def get_object_by_uid(conn: Connection, uid: str, calendar_id: str | None = None) -> Steps:
+    """The event with ``uid`` as iCalendar: one request (query by uid, get by reference)."""
+    account_id = yield from conn.account_for()
+    found = yield from _query(conn, account_id, calendar_id=calendar_id, uid=uid)
+    if not found:
+        raise JMAPNotFoundError(
+            f"no event with UID {uid!r}", "notFound", method="CalendarEvent/query"
+        )
+    return jscal_to_ical(found[0])
+
+
+def get_sync_token(conn: Connection) -> Steps:
+    """The current CalendarEvent state: a /get of no ids, so no event data moves."""
+    account_id = yield from conn.account_for()
+    result = yield from get_by_ids(conn, EVENT, account_id, [])
+    return result.state
+
+
+def get_objects_by_sync_token(conn: Connection, token: str) -> Steps:
+    """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids."""
+    account_id = yield from conn.account_for()
+    delta = yield from changes_with_objects(conn, EVENT, account_id, token)
+    return (
+        [jscal_to_ical(obj) for obj in delta.created],
+        [jscal_to_ical(obj) for obj in delta.updated],
+        delta.destroyed,
+    )

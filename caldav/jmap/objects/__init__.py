@@ -1,0 +1,1 @@
+"""Dataclasses for the JMAP objects the clients hand out."""

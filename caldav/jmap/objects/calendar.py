@@ -1,0 +1,69 @@
+"""JMAPCalendar: a Calendar object (draft-ietf-jmap-calendars) with python-caldav's methods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from caldav.jmap.error import JMAPError
+from caldav.jmap.objects.base import JMAPObject
+
+__all__ = ["JMAPCalendar"]
+
+
+@dataclass
+class JMAPCalendar(JMAPObject):
+    """A calendar.  One obtained from a client is bound to it and offers the python-caldav
+    calendar methods (``add_event``, ``get_object_by_uid``, ``search``); with the async
+    client they return awaitables.
+
+    Example::
+
+        cal = client.get_calendars()[0]
+        event_id = cal.add_event(ics)
+        print(cal.get_object_by_uid("meeting-1@example.com"))
+    """
+
+    id: str
+    name: str = ""
+    description: str | None = None
+    color: str | None = None
+    is_subscribed: bool | None = None
+    my_rights: dict[str, Any] | None = None
+    sort_order: int | None = None
+    is_visible: bool | None = None
+    is_default: bool | None = None
+    include_in_availability: str | None = None
+    default_alerts_with_time: dict[str, Any] | None = None
+    default_alerts_without_time: dict[str, Any] | None = None
+    time_zone: str | None = None
+    share_with: dict[str, Any] | None = None
+    role: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    client: Any = field(default=None, repr=False, compare=False)
+
+    def _bound(self) -> Any:
+        if self.client is None:
+            raise JMAPError(reason="this calendar is not bound to a client; get it from one")
+        return self.client
+
+    def add_event(self, ical_str: str) -> Any:
+        """Create an event in this calendar from iCalendar; returns the new event id."""
+        return self._bound().create_event(self.id, ical_str)
+
+    def get_object_by_uid(self, uid: str) -> Any:
+        """The iCalendar of the event of this calendar with ``uid`` (one request)."""
+        return self._bound().get_object_by_uid(uid, calendar_id=self.id)
+
+    def search(
+        self,
+        event: bool = True,
+        start: Any = None,
+        end: Any = None,
+        text: str | None = None,
+    ) -> Any:
+        """Events of this calendar overlapping ``start``..``end`` and/or containing ``text``,
+        as iCalendar strings.  ``event=False`` finds nothing: calendars hold events only."""
+        if not event:
+            return self._bound()._nothing()
+        return self._bound().search_events(calendar_id=self.id, start=start, end=end, text=text)

@@ -1,0 +1,99 @@
+"""The sans-IO state of one client: its session, and how to send method calls.
+
+A :class:`Connection` knows the session URL, the fetched :class:`~caldav.jmap.session.Session`
+(fetched once, and again only when a response reports a new ``sessionState``), the account
+to use, and the server's dialect.  :meth:`Connection.call` is a generator: it yields the
+HTTP requests to make and returns the checked method responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
+from caldav.jmap.error import JMAPCapabilityError
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, decode_json, raise_for_status
+from caldav.jmap.protocol.request import Call, RequestBuilder
+from caldav.jmap.protocol.response import Responses, parse_response
+from caldav.jmap.session import Session, discover
+
+__all__ = ["Connection", "Dialect"]
+
+
+@dataclass
+class Dialect:
+    """What differs between the draft revisions servers implement.
+
+    ``in_calendars`` is True for servers that filter CalendarEvent/query by a list of
+    calendars (``inCalendars``, Cyrus 3.10) rather than by one (``inCalendar``, the current
+    draft).  ``learned`` records that the server itself told us (by rejecting the other
+    form), so the client does not switch back and forth.
+    """
+
+    in_calendars: bool = False
+    learned: bool = False
+
+    @classmethod
+    def for_session(cls, session: Session) -> Dialect:
+        """The dialect to start with: Cyrus's when the session looks like Cyrus."""
+        cyrus = CYRUS_CALENDAR_CAPABILITY in session.capabilities or any(
+            CYRUS_CALENDAR_CAPABILITY == key for key in session.primary_accounts
+        )
+        return cls(in_calendars=cyrus)
+
+
+@dataclass
+class Connection:
+    """Session state and request building for one client (no I/O)."""
+
+    url: str
+    account_id: str | None = None
+    required_capability: str = CALENDAR_CAPABILITY
+    session: Session | None = None
+    dialect: Dialect = field(default_factory=Dialect)
+    _stale: bool = False
+
+    def ensure_session(self) -> Generator[HTTPRequest, HTTPResponse, Session]:
+        """The session, fetched when there is none yet or the server reported a new state."""
+        if self.session is None or self._stale:
+            session = yield from discover(self.url)
+            session.require(self.required_capability)
+            if self.session is None:
+                self.dialect = Dialect.for_session(session)
+            self.session = session
+            self._stale = False
+        return self.session
+
+    def account_for(
+        self, capability: str = CALENDAR_CAPABILITY
+    ) -> Generator[HTTPRequest, HTTPResponse, str]:
+        """The account id to use for ``capability``: the chosen one, else the session's."""
+        session = yield from self.ensure_session()
+        if self.account_id is not None:
+            return self.account_id
+        return session.account_id_for(capability)
+
+    def call(
+        self, *calls: Call | RequestBuilder
+    ) -> Generator[HTTPRequest, HTTPResponse, Responses]:
+        """Send the calls in one request; returns the responses (method errors unraised)."""
+        session = yield from self.ensure_session()
+        if len(calls) == 1 and isinstance(calls[0], RequestBuilder):
+            builder = calls[0]
+        else:
+            builder = RequestBuilder()
+            for call in calls:
+                assert isinstance(call, Call)
+                builder.add(call)
+        for capability in builder.using:
+            if not session.has_capability(capability):
+                raise JMAPCapabilityError(capability, url=session.url)
+        response = yield HTTPRequest.post_json(session.api_url, builder.to_json())
+        raise_for_status(response, "the JMAP API")
+        responses = parse_response(decode_json(response, "the JMAP API response"), session.api_url)
+        if responses.session_state is not None and responses.session_state != session.state:
+            # RFC 8620 §3.4: the session changed (new accounts, capabilities); fetch it again
+            # before the next request
+            self._stale = True
+        return responses

@@ -1,0 +1,362 @@
+"""The standard JMAP methods (RFC 8620 §5), written once for every data type.
+
+A data type is a name, the capability it lives under and, optionally, its filter names:
+``DataType("CalendarEvent", CALENDAR_CAPABILITY)`` has ``get``, ``set``, ``changes``,
+``query``, ``query_changes`` and ``copy`` call builders, and the ``parse_*`` functions read
+their responses into small result objects, checking every field the server sent.
+
+Example::
+
+    EVENT = DataType("CalendarEvent", CALENDAR_CAPABILITY)
+    req = RequestBuilder()
+    q = req.add(EVENT.query("u1", filter={"text": "lunch"}))
+    req.add(EVENT.get("u1", ids=q.ref("/ids")))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.protocol.request import Call, ResultReference
+
+__all__ = [
+    "ChangesResult",
+    "DataType",
+    "GetResult",
+    "QueryChangesResult",
+    "QueryResult",
+    "SetResult",
+    "parse_changes",
+    "parse_get",
+    "parse_query",
+    "parse_query_changes",
+    "parse_set",
+    "raise_set_errors",
+]
+
+Ids = list[str] | ResultReference | None
+
+
+@dataclass(frozen=True)
+class DataType:
+    """A JMAP data type: what is needed to build its standard method calls."""
+
+    name: str
+    capability: str
+    filters: tuple[str, ...] = ()
+
+    def _call(self, method: str, account_id: str, **arguments: Any) -> Call:
+        return Call(
+            f"{self.name}/{method}", {"accountId": account_id, **arguments}, self.capability
+        )
+
+    def get(self, account_id: str, ids: Ids = None, properties: list[str] | None = None) -> Call:
+        """``/get``: ``ids`` None fetches every object."""
+        return self._call("get", account_id, ids=ids, properties=properties)
+
+    def set(
+        self,
+        account_id: str,
+        *,
+        create: dict[str, Any] | None = None,
+        update: dict[str, Any] | None = None,
+        destroy: list[str] | ResultReference | None = None,
+        if_in_state: str | None = None,
+        **extra: Any,
+    ) -> Call:
+        """``/set``; ``extra`` carries a data type's own arguments (e.g. sendSchedulingMessages)."""
+        return self._call(
+            "set",
+            account_id,
+            ifInState=if_in_state,
+            create=create,
+            update=update,
+            destroy=destroy,
+            **extra,
+        )
+
+    def changes(self, account_id: str, since_state: str, max_changes: int | None = None) -> Call:
+        """``/changes`` since ``since_state``."""
+        return self._call("changes", account_id, sinceState=since_state, maxChanges=max_changes)
+
+    def query(
+        self,
+        account_id: str,
+        *,
+        filter: dict[str, Any] | None = None,
+        sort: list[dict[str, Any]] | None = None,
+        position: int | None = None,
+        anchor: str | None = None,
+        anchor_offset: int | None = None,
+        limit: int | None = None,
+        calculate_total: bool | None = None,
+        **extra: Any,
+    ) -> Call:
+        """``/query``; ``extra`` carries a data type's own arguments (e.g. expandRecurrences)."""
+        return self._call(
+            "query",
+            account_id,
+            filter=filter,
+            sort=sort,
+            position=position,
+            anchor=anchor,
+            anchorOffset=anchor_offset,
+            limit=limit,
+            calculateTotal=calculate_total,
+            **extra,
+        )
+
+    def query_changes(
+        self,
+        account_id: str,
+        since_query_state: str,
+        *,
+        filter: dict[str, Any] | None = None,
+        sort: list[dict[str, Any]] | None = None,
+        max_changes: int | None = None,
+        up_to_id: str | None = None,
+        calculate_total: bool | None = None,
+    ) -> Call:
+        """``/queryChanges`` since ``since_query_state`` for the same filter and sort."""
+        return self._call(
+            "queryChanges",
+            account_id,
+            sinceQueryState=since_query_state,
+            filter=filter,
+            sort=sort,
+            maxChanges=max_changes,
+            upToId=up_to_id,
+            calculateTotal=calculate_total,
+        )
+
+    def copy(
+        self,
+        from_account_id: str,
+        account_id: str,
+        create: dict[str, Any],
+        *,
+        on_success_destroy_original: bool | None = None,
+        destroy_from_if_in_state: str | None = None,
+    ) -> Call:
+        """``/copy`` from ``from_account_id`` into ``account_id``."""
+        return self._call(
+            "copy",
+            account_id,
+            fromAccountId=from_account_id,
+            create=create,
+            onSuccessDestroyOriginal=on_success_destroy_original,
+            destroyFromIfInState=destroy_from_if_in_state,
+        )
+
+
+def _field(args: dict[str, Any], key: str, kind: type | tuple[type, ...], method: str) -> Any:
+    """``args[key]`` checked against ``kind``: a missing or mistyped field is a JMAPError."""
+    value = args.get(key)
+    if not isinstance(value, kind):
+        got = "missing" if key not in args else f"a {type(value).__name__}"
+        raise JMAPError(reason=f"the {method} response's {key!r} is {got}")
+    return value
+
+
+def _optional(args: dict[str, Any], key: str, kind: type, method: str, default: Any) -> Any:
+    if args.get(key) is None:
+        return default
+    return _field(args, key, kind, method)
+
+
+def _objects(args: dict[str, Any], key: str, method: str) -> list[dict[str, Any]]:
+    items = _field(args, key, list, method)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise JMAPError(reason=f"the {method} response's {key}[{index}] is not an object")
+    return items
+
+
+def _ids(args: dict[str, Any], key: str, method: str, required: bool = False) -> list[str]:
+    items = _field(args, key, list, method) if required else _optional(args, key, list, method, [])
+    if not all(isinstance(item, str) for item in items):
+        raise JMAPError(reason=f"the {method} response's {key!r} holds a value that is not an id")
+    return list(items)
+
+
+@dataclass(frozen=True)
+class GetResult:
+    """A ``/get`` response: the objects found, the ids not found, and the state."""
+
+    objects: list[dict[str, Any]]
+    not_found: list[str]
+    state: str
+
+
+def parse_get(args: dict[str, Any], method: str) -> GetResult:
+    """Read a ``/get`` response."""
+    objects = _objects(args, "list", method)
+    for index, item in enumerate(objects):
+        if not isinstance(item.get("id"), str):
+            raise JMAPError(reason=f"the {method} response's list[{index}] has no id")
+    return GetResult(objects, _ids(args, "notFound", method), _field(args, "state", str, method))
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """A ``/set`` response; the ``not_*`` maps hold the SetError objects per id."""
+
+    created: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updated: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    destroyed: list[str] = field(default_factory=list)
+    not_created: dict[str, dict[str, Any]] = field(default_factory=dict)
+    not_updated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    not_destroyed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    old_state: str | None = None
+    new_state: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether any object was not created, updated or destroyed."""
+        return bool(self.not_created or self.not_updated or self.not_destroyed)
+
+
+def _error_map(args: dict[str, Any], key: str, method: str) -> dict[str, dict[str, Any]]:
+    errors = _optional(args, key, dict, method, {})
+    for object_id, error in errors.items():
+        if not isinstance(error, dict):
+            raise JMAPError(
+                reason=f"the {method} response's {key}[{object_id!r}] is not a SetError"
+            )
+    return dict(errors)
+
+
+def parse_set(args: dict[str, Any], method: str) -> SetResult:
+    """Read a ``/set`` (or ``/copy``) response."""
+    created = _optional(args, "created", dict, method, {})
+    for creation_id, info in created.items():
+        if not isinstance(info, dict) or not isinstance(info.get("id"), str):
+            raise JMAPError(reason=f"the {method} response's created[{creation_id!r}] has no id")
+    new_state = args.get("newState")
+    old_state = args.get("oldState")
+    return SetResult(
+        created=dict(created),
+        updated=dict(_optional(args, "updated", dict, method, {})),
+        destroyed=_ids(args, "destroyed", method),
+        not_created=_error_map(args, "notCreated", method),
+        not_updated=_error_map(args, "notUpdated", method),
+        not_destroyed=_error_map(args, "notDestroyed", method),
+        old_state=old_state if isinstance(old_state, str) else None,
+        new_state=new_state if isinstance(new_state, str) else None,
+    )
+
+
+def raise_set_errors(result: SetResult, method: str) -> None:
+    """Raise a :class:`JMAPMethodError` for the first SetError of ``result``, if any.
+
+    The error's ``details`` holds every failure, keyed by "notCreated" / "notUpdated" /
+    "notDestroyed", so nothing the server said is lost.
+    """
+    for what, errors in (
+        ("create", result.not_created),
+        ("update", result.not_updated),
+        ("destroy", result.not_destroyed),
+    ):
+        for object_id, error in errors.items():
+            error_type = str(error.get("type", "serverFail"))
+            description = error.get("description")
+            properties = error.get("properties")
+            reason = f"{method} could not {what} {object_id}: {error_type}"
+            if isinstance(properties, list) and properties:
+                reason += f" (properties: {', '.join(map(str, properties))})"
+            if isinstance(description, str) and description:
+                reason += f": {description}"
+            cls = JMAPNotFoundError if error_type == "notFound" else JMAPMethodError
+            raise cls(
+                reason,
+                error_type,
+                method=method,
+                description=description if isinstance(description, str) else None,
+                properties=properties if isinstance(properties, list) else None,
+                details={
+                    "notCreated": result.not_created,
+                    "notUpdated": result.not_updated,
+                    "notDestroyed": result.not_destroyed,
+                },
+            )
+
+
+@dataclass(frozen=True)
+class ChangesResult:
+    """A ``/changes`` response."""
+
+    old_state: str
+    new_state: str
+    has_more_changes: bool
+    created: list[str]
+    updated: list[str]
+    destroyed: list[str]
+
+
+def parse_changes(args: dict[str, Any], method: str) -> ChangesResult:
+    """Read a ``/changes`` response."""
+    return ChangesResult(
+        old_state=_field(args, "oldState", str, method),
+        new_state=_field(args, "newState", str, method),
+        has_more_changes=bool(_optional(args, "hasMoreChanges", bool, method, False)),
+        created=_ids(args, "created", method),
+        updated=_ids(args, "updated", method),
+        destroyed=_ids(args, "destroyed", method),
+    )
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A ``/query`` response."""
+
+    ids: list[str]
+    position: int
+    query_state: str
+    total: int | None
+    can_calculate_changes: bool
+
+
+def parse_query(args: dict[str, Any], method: str) -> QueryResult:
+    """Read a ``/query`` response."""
+    total = args.get("total")
+    return QueryResult(
+        ids=_ids(args, "ids", method, required=True),
+        position=int(_optional(args, "position", int, method, 0)),
+        query_state=str(_optional(args, "queryState", str, method, "")),
+        total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+        can_calculate_changes=bool(args.get("canCalculateChanges", False)),
+    )
+
+
+@dataclass(frozen=True)
+class QueryChangesResult:
+    """A ``/queryChanges`` response: ids removed, and (index, id) pairs added."""
+
+    old_query_state: str
+    new_query_state: str
+    removed: list[str]
+    added: list[tuple[int, str]]
+    total: int | None
+
+
+def parse_query_changes(args: dict[str, Any], method: str) -> QueryChangesResult:
+    """Read a ``/queryChanges`` response."""
+    added: list[tuple[int, str]] = []
+    for index, item in enumerate(_optional(args, "added", list, method, [])):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("id"), str)
+            or not isinstance(item.get("index"), int)
+        ):
+            raise JMAPError(reason=f"the {method} response's added[{index}] is not an AddedItem")
+        added.append((item["index"], item["id"]))
+    total = args.get("total")
+    return QueryChangesResult(
+        old_query_state=_field(args, "oldQueryState", str, method),
+        new_query_state=_field(args, "newQueryState", str, method),
+        removed=_ids(args, "removed", method),
+        added=added,
+        total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+    )

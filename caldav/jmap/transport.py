@@ -1,0 +1,199 @@
+"""The two transports: they move the bytes the sans-IO core asks for, and nothing else.
+
+An operation is a generator that yields :class:`~caldav.jmap.protocol.http.HTTPRequest`
+values and receives :class:`~caldav.jmap.protocol.http.HTTPResponse` values; it returns
+the operation's result.  :meth:`SyncTransport.run` drives one with blocking I/O (niquests,
+or requests where niquests is not installed), :meth:`AsyncTransport.run` with niquests'
+AsyncSession.  A failure to reach the server is thrown into the operation as a
+:class:`~caldav.jmap.error.JMAPConnectionError`, so the core decides what happens next.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Generator
+from types import ModuleType
+from typing import Any, TypeVar
+
+from caldav.jmap.error import JMAPConnectionError, JMAPError
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
+
+__all__ = ["AsyncTransport", "Operation", "SyncTransport", "build_auth"]
+
+T = TypeVar("T")
+Operation = Generator[HTTPRequest, HTTPResponse, T]
+
+USER_AGENT = "python-caldav-jmap"
+
+
+def _import(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def build_auth(
+    username: str | None = None,
+    password: str | None = None,
+    auth: Any = None,
+    auth_type: str | None = None,
+) -> Any:
+    """The requests-style auth for these credentials.
+
+    ``auth`` wins when given; a username and password mean HTTP Basic, a password alone a
+    Bearer token.  ``auth_type`` ("basic" or "bearer") forces the scheme.
+    """
+    if auth is not None:
+        return auth
+    kind = (auth_type or "").lower() or ("basic" if username else "bearer" if password else "")
+    if kind == "bearer":
+        if not password:
+            raise ValueError("bearer authentication needs a token as password")
+        from caldav.requests import HTTPBearerAuth
+
+        return HTTPBearerAuth(password)
+    if kind == "basic":
+        if username is None:
+            raise ValueError("basic authentication needs a username")
+        return (username, password or "")
+    if kind:
+        raise ValueError(f"unsupported auth_type {auth_type!r}: use 'basic' or 'bearer'")
+    return None
+
+
+class _Transport:
+    """What both transports share: settings, and turning an HTTP answer into plain data."""
+
+    def __init__(
+        self,
+        auth: Any = None,
+        timeout: float = 30,
+        verify: bool | str = True,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.auth = auth
+        self.timeout = timeout
+        self.verify = verify
+        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+
+    def __repr__(self) -> str:
+        # Never show the credentials
+        return f"{type(self).__name__}(timeout={self.timeout!r})"
+
+    def _kwargs(self, request: HTTPRequest) -> dict[str, Any]:
+        return {
+            "method": request.method,
+            "url": request.url,
+            "headers": dict(request.headers),
+            "data": request.body,
+            "timeout": self.timeout,
+            "allow_redirects": False,
+        }
+
+    @staticmethod
+    def _response(raw: Any, request: HTTPRequest) -> HTTPResponse:
+        return HTTPResponse.build(
+            raw.status_code, dict(raw.headers), raw.content or b"", request.url
+        )
+
+    @staticmethod
+    def _failure(request: HTTPRequest, error: Exception) -> JMAPConnectionError:
+        # str(error) of the HTTP libraries names the URL, never the credentials
+        return JMAPConnectionError(
+            url=request.url, reason=f"cannot reach the server: {type(error).__name__}: {error}"
+        )
+
+
+class SyncTransport(_Transport):
+    """Blocking HTTP over one pooled session (niquests, else requests)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        library = _import("niquests") or _import("requests")
+        if library is None:
+            raise JMAPError(reason="the sync JMAP client needs niquests or requests installed")
+        self._library = library
+        self._session = library.Session()
+        self._session.auth = self.auth
+        self._session.verify = self.verify
+        self._session.headers.update(self.headers)
+
+    def send(self, request: HTTPRequest) -> HTTPResponse:
+        """Send one request and read the whole response."""
+        try:
+            raw = self._session.request(**self._kwargs(request))
+        except self._library.exceptions.RequestException as error:
+            raise self._failure(request, error) from error
+        return self._response(raw, request)
+
+    def run(self, operation: Operation[T]) -> T:
+        """Drive ``operation`` to its end and return its result."""
+        try:
+            request = next(operation)
+            while True:
+                try:
+                    response = self.send(request)
+                except JMAPConnectionError as error:
+                    request = operation.throw(error)
+                else:
+                    request = operation.send(response)
+        except StopIteration as stop:
+            return stop.value
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._session.close()
+
+    def __enter__(self) -> SyncTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncTransport(_Transport):
+    """Non-blocking HTTP over one niquests AsyncSession."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        library = _import("niquests")
+        if library is None:
+            raise JMAPError(reason="the async JMAP client needs niquests installed")
+        self._library = library
+        self._session = library.AsyncSession()
+        self._session.auth = self.auth
+        self._session.verify = self.verify
+        self._session.headers.update(self.headers)
+
+    async def send(self, request: HTTPRequest) -> HTTPResponse:
+        """Send one request and read the whole response."""
+        try:
+            raw = await self._session.request(**self._kwargs(request))
+        except self._library.exceptions.RequestException as error:
+            raise self._failure(request, error) from error
+        return self._response(raw, request)
+
+    async def run(self, operation: Operation[T]) -> T:
+        """Drive ``operation`` to its end and return its result."""
+        try:
+            request = next(operation)
+            while True:
+                try:
+                    response = await self.send(request)
+                except JMAPConnectionError as error:
+                    request = operation.throw(error)
+                else:
+                    request = operation.send(response)
+        except StopIteration as stop:
+            return stop.value
+
+    async def close(self) -> None:
+        """Close the pooled connections."""
+        await self._session.close()
+
+    async def __aenter__(self) -> AsyncTransport:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,1 @@
+"""Library internals shared by the CalDAV and JMAP clients."""

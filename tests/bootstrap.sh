@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian machine (as root) needs, then one of the project's two jobs:
+#
+#   bash tests/bootstrap.sh quickstart   # start the local Cyrus, run examples/quickstart.py
+#   bash tests/bootstrap.sh test         # start the local Cyrus, run the whole test suite
+#
+# The virtualenv and the Cyrus chroot are cached outside the checkout (VENV_DIR,
+# CYRUS_CACHE_DIR), so a second run starts in seconds.  Extra arguments go to pytest
+# (test) or to the example (quickstart).  JMAP_TESTS_UNIT_ONLY=1 skips Cyrus altogether.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+VENV_DIR=${VENV_DIR:-/var/cache/caldav-jmap-venv}
+JOB=${1:-test}
+shift || true
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+ensure_python() {
+    if ! command -v python3 >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+    fi
+    if [ ! -x "$VENV_DIR/bin/python" ]; then
+        if ! python3 -m venv "$VENV_DIR" 2>/dev/null; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            rm -rf "$VENV_DIR"
+            python3 -m venv "$VENV_DIR"
+        fi
+    fi
+    # Reinstall only when the dependencies changed
+    local stamp="$VENV_DIR/.caldav-jmap-deps"
+    local want
+    want=$(sha256sum "$HERE/pyproject.toml" | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "installing the project and its test dependencies into $VENV_DIR"
+        "$VENV_DIR/bin/python" -m pip install -q --upgrade pip >/dev/null
+        "$VENV_DIR/bin/python" -m pip install -q -e "$HERE[test,dev]"
+        echo "$want" >"$stamp"
+    else
+        # The checkout may have moved (CI clones afresh): point the editable install here
+        "$VENV_DIR/bin/python" -m pip install -q --no-deps -e "$HERE" >/dev/null
+    fi
+}
+
+start_cyrus() {
+    if [ "${JMAP_TESTS_UNIT_ONLY:-}" = 1 ]; then
+        return
+    fi
+    bash "$HERE/tests/cyrus/cyrus.sh" start
+    eval "$(bash "$HERE/tests/cyrus/cyrus.sh" env | sed 's/^/export /')"
+}
+
+stop_cyrus() {
+    if [ "${JMAP_TESTS_UNIT_ONLY:-}" != 1 ] && [ "${KEEP_CYRUS:-}" != 1 ]; then
+        bash "$HERE/tests/cyrus/cyrus.sh" stop || true
+    fi
+}
+
+ensure_python
+cd "$HERE"
+case "$JOB" in
+test)
+    start_cyrus
+    trap stop_cyrus EXIT
+    set +e
+    "$VENV_DIR/bin/python" -m pytest "$@"
+    status=$?
+    set -e
+    # pytest's 5 is "no tests collected": a run that tested nothing has failed
+    exit $status
+    ;;
+quickstart)
+    start_cyrus
+    trap stop_cyrus EXIT
+    "$VENV_DIR/bin/python" examples/quickstart.py \
+        --url "${CYRUS_JMAP_URL:-http://127.0.0.1:18080/.well-known/jmap}" \
+        --username user1 --password "${CYRUS_PASSWORD:-password}" "$@"
+    ;;
+*)
+    echo "usage: $0 test|quickstart [args...]" >&2
+    exit 2
+    ;;
+esac

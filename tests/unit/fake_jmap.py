@@ -1,0 +1,153 @@
+"""A scripted JMAP peer for unit tests of what a real server cannot be made to do on demand.
+
+Cyrus covers the normal paths in tests/integration/.  This peer answers with canned data
+for the rest: JMAP Tasks (Cyrus has none), hasMoreChanges, paging limits, session changes,
+and broken or hostile answers.  It speaks HTTPRequest/HTTPResponse, the transports' only
+currency, so the real clients and drivers run against it unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from copy import deepcopy
+from typing import Any
+
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
+
+BASE = "https://jmap.example.com"
+WELL_KNOWN = BASE + "/.well-known/jmap"
+SESSION_URL = BASE + "/jmap/session"
+
+Handler = Callable[[dict[str, Any]], Any]
+
+
+def session_json(capabilities: dict[str, Any] | None = None, state: str = "s1") -> dict[str, Any]:
+    """A Session object like Cyrus's: relative URLs, one personal account."""
+    caps = capabilities or {
+        "urn:ietf:params:jmap:core": {"maxObjectsInGet": 500, "maxCallsInRequest": 16},
+        "urn:ietf:params:jmap:calendars": {},
+    }
+    return {
+        "username": "alice",
+        "apiUrl": "/jmap/api/",
+        "downloadUrl": "/jmap/download/{accountId}/{blobId}/{name}?accept={type}",
+        "uploadUrl": "/jmap/upload/{accountId}/",
+        "eventSourceUrl": "/jmap/eventsource/?types={types}&closeafter={closeafter}&ping={ping}",
+        "state": state,
+        "capabilities": caps,
+        "accounts": {
+            "A1": {
+                "name": "alice",
+                "isPersonal": True,
+                "isReadOnly": False,
+                "accountCapabilities": {k: {} for k in caps},
+            }
+        },
+        "primaryAccounts": {k: "A1" for k in caps if k != "urn:ietf:params:jmap:core"},
+    }
+
+
+def _pointer(value: Any, path: str) -> Any:
+    """Resolve a result-reference path: a JSON pointer where ``*`` maps over a list."""
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return value
+    head, rest = parts[0], "/".join(parts[1:])
+    if head == "*":
+        out: list[Any] = []
+        for element in value:
+            found = _pointer(element, rest)
+            out.extend(found if isinstance(found, list) else [found])
+        return out
+    return _pointer(value[head], rest)
+
+
+class FakeJMAP:
+    """Answers the session GET and API POSTs; method calls go to ``handlers[name]``.
+
+    A handler returns the response arguments, or ``("error", {...})`` for a method error.
+    ``requests`` records every request; ``api_calls`` every method call, refs resolved.
+    """
+
+    def __init__(self, handlers: dict[str, Handler] | None = None, session: dict | None = None):
+        self.handlers = dict(handlers or {})
+        self.session = session or session_json()
+        self.session_state = self.session["state"]
+        self.requests: list[HTTPRequest] = []
+        self.api_calls: list[tuple[str, dict[str, Any]]] = []
+        self.raw_api: Callable[[HTTPRequest], HTTPResponse] | None = None
+
+    def respond(
+        self, status: int, body: Any, headers: dict[str, str] | None = None, url: str = ""
+    ) -> HTTPResponse:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return HTTPResponse.build(
+            status, {"content-type": "application/json", **(headers or {})}, data, url
+        )
+
+    def __call__(self, request: HTTPRequest) -> HTTPResponse:
+        self.requests.append(request)
+        if request.method == "GET" and request.url == WELL_KNOWN:
+            return self.respond(301, b"", {"location": "/jmap/session"}, request.url)
+        if request.method == "GET" and request.url == SESSION_URL:
+            return self.respond(200, self.session, url=request.url)
+        if request.method == "POST" and request.url == BASE + "/jmap/api/":
+            if self.raw_api is not None:
+                return self.raw_api(request)
+            return self.respond(200, self.api(json.loads(request.body or b"{}")), url=request.url)
+        return self.respond(404, {"type": "about:blank", "detail": "not here"}, url=request.url)
+
+    def api(self, payload: dict[str, Any]) -> dict[str, Any]:
+        results: list[list[Any]] = []
+        for name, args, call_id in payload["methodCalls"]:
+            resolved = {}
+            for key, value in args.items():
+                if key.startswith("#"):
+                    source = next(
+                        r for r in results if r[2] == value["resultOf"] and r[0] == value["name"]
+                    )
+                    resolved[key[1:]] = _pointer(source[1], value["path"])
+                else:
+                    resolved[key] = deepcopy(value)
+            self.api_calls.append((name, resolved))
+            handler = self.handlers.get(name)
+            if handler is None:
+                results.append(["error", {"type": "unknownMethod"}, call_id])
+                continue
+            answer = handler(resolved)
+            if isinstance(answer, tuple) and answer[0] == "error":
+                results.append(["error", answer[1], call_id])
+            else:
+                results.append([name, answer, call_id])
+        return {"methodResponses": results, "sessionState": self.session_state}
+
+    def calls(self, name: str) -> list[dict[str, Any]]:
+        """The arguments of every call of method ``name`` so far."""
+        return [args for n, args in self.api_calls if n == name]
+
+
+def sync_client(server: FakeJMAP, **kwargs: Any) -> Any:
+    """A real JMAPClient whose transport sends to ``server``."""
+    from caldav.jmap import JMAPClient
+
+    client = JMAPClient(
+        WELL_KNOWN, kwargs.pop("username", "alice"), kwargs.pop("password", "pw"), **kwargs
+    )
+    client._transport.send = server
+    return client
+
+
+def async_client(server: FakeJMAP, **kwargs: Any) -> Any:
+    """A real AsyncJMAPClient whose transport sends to ``server``."""
+    from caldav.jmap import AsyncJMAPClient
+
+    client = AsyncJMAPClient(
+        WELL_KNOWN, kwargs.pop("username", "alice"), kwargs.pop("password", "pw"), **kwargs
+    )
+
+    async def send(request: HTTPRequest) -> HTTPResponse:
+        return server(request)
+
+    client._transport.send = send
+    return client
