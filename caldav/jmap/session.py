@@ -14,7 +14,6 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -23,11 +22,12 @@ from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
 from caldav.jmap.protocol.http import (
     HTTPRequest,
-    HTTPResponse,
     decode_json,
     raise_for_status,
     same_origin,
 )
+from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap.protocol.steps import Steps
 
 __all__ = ["Account", "Session", "async_fetch_session", "discover", "fetch_session"]
 
@@ -177,15 +177,18 @@ class Session:
         return self._core_limit("maxSizeRequest", 10_000_000)
 
 
-def discover(url: str) -> Generator[HTTPRequest, HTTPResponse, Session]:
+def discover(url: str, retry: RetryPolicy | None = None) -> Steps[Session]:
     """Fetch the session from ``url`` (the session URL or ``/.well-known/jmap``).
 
     Redirects are followed only to the same origin: the credentials go with every request,
-    and must not reach another host.
+    and must not reach another host.  A GET is safe to repeat, so 429/503 and broken
+    connections are retried as ``retry`` says.
     """
     current = url
+    policy = retry or RetryPolicy()
     for _ in range(MAX_REDIRECTS + 1):
-        response = yield HTTPRequest("GET", current, {"Accept": "application/json"})
+        request = HTTPRequest("GET", current, {"Accept": "application/json"})
+        response = yield from send_with_retries(request, policy, safe_to_repeat=True)
         if response.status in REDIRECT_STATUSES:
             location = response.headers.get("location")
             if not location:

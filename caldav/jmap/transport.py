@@ -1,27 +1,30 @@
 """The two transports: they move the bytes the sans-IO core asks for, and nothing else.
 
-An operation is a generator that yields :class:`~caldav.jmap.protocol.http.HTTPRequest`
-values and receives :class:`~caldav.jmap.protocol.http.HTTPResponse` values; it returns
-the operation's result.  :meth:`SyncTransport.run` drives one with blocking I/O (niquests,
-or requests where niquests is not installed), :meth:`AsyncTransport.run` with niquests'
-AsyncSession.  A failure to reach the server is thrown into the operation as a
+An operation is a generator (see :mod:`caldav.jmap.protocol.steps`) that yields
+:class:`~caldav.jmap.protocol.http.HTTPRequest` values and receives
+:class:`~caldav.jmap.protocol.http.HTTPResponse` values, or yields a ``Pause`` to be waited
+out; it returns the operation's result.  :meth:`SyncTransport.run` drives one with blocking
+I/O (niquests, or requests where niquests is not installed), :meth:`AsyncTransport.run`
+with niquests' AsyncSession.  A failure to reach the server is thrown into the operation as a
 :class:`~caldav.jmap.error.JMAPConnectionError`, so the core decides what happens next.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
-from collections.abc import Generator
+import time
 from types import ModuleType
 from typing import Any, TypeVar
 
 from caldav.jmap.error import JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap.protocol.steps import Pause, Steps, advance
 
 __all__ = ["AsyncTransport", "Operation", "SyncTransport", "build_auth"]
 
 T = TypeVar("T")
-Operation = Generator[HTTPRequest, HTTPResponse, T]
+Operation = Steps
 
 USER_AGENT = "python-caldav-jmap"
 
@@ -129,17 +132,19 @@ class SyncTransport(_Transport):
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
-        try:
-            request = next(operation)
-            while True:
-                try:
-                    response = self.send(request)
-                except JMAPConnectionError as error:
-                    request = operation.throw(error)
-                else:
-                    request = operation.send(response)
-        except StopIteration as stop:
-            return stop.value
+        done, step = advance(operation)
+        while not done:
+            if isinstance(step, Pause):
+                time.sleep(step.seconds)
+                done, step = advance(operation)
+                continue
+            try:
+                response = self.send(step)
+            except JMAPConnectionError as error:
+                done, step = advance(operation, error=error)
+            else:
+                done, step = advance(operation, response)
+        return step
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -176,17 +181,19 @@ class AsyncTransport(_Transport):
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
-        try:
-            request = next(operation)
-            while True:
-                try:
-                    response = await self.send(request)
-                except JMAPConnectionError as error:
-                    request = operation.throw(error)
-                else:
-                    request = operation.send(response)
-        except StopIteration as stop:
-            return stop.value
+        done, step = advance(operation)
+        while not done:
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+                done, step = advance(operation)
+                continue
+            try:
+                response = await self.send(step)
+            except JMAPConnectionError as error:
+                done, step = advance(operation, error=error)
+            else:
+                done, step = advance(operation, response)
+        return step
 
     async def close(self) -> None:
         """Close the pooled connections."""

@@ -102,14 +102,21 @@ class FakeJMAP:
         results: list[list[Any]] = []
         for name, args, call_id in payload["methodCalls"]:
             resolved = {}
+            broken = False
             for key, value in args.items():
                 if key.startswith("#"):
-                    source = next(
+                    source = [
                         r for r in results if r[2] == value["resultOf"] and r[0] == value["name"]
-                    )
-                    resolved[key[1:]] = _pointer(source[1], value["path"])
+                    ]
+                    if not source:
+                        broken = True  # RFC 8620 §3.7: a reference to a failed call
+                        continue
+                    resolved[key[1:]] = _pointer(source[0][1], value["path"])
                 else:
                     resolved[key] = deepcopy(value)
+            if broken:
+                results.append(["error", {"type": "invalidResultReference"}, call_id])
+                continue
             self.api_calls.append((name, resolved))
             handler = self.handlers.get(name)
             if handler is None:

@@ -6,7 +6,6 @@ Each function is a sans-IO operation (a generator over a
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -14,7 +13,6 @@ from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.operations import (
     changes_with_objects,
     get_by_ids,
@@ -22,6 +20,7 @@ from caldav.jmap.protocol.operations import (
     set_one,
 )
 from caldav.jmap.protocol.standard import DataType
+from caldav.jmap.protocol.steps import Steps
 
 __all__ = [
     "EVENT",
@@ -38,8 +37,6 @@ __all__ = [
     "search_events",
     "update_event",
 ]
-
-Steps = Generator[HTTPRequest, HTTPResponse, Any]
 
 EVENT = DataType(
     "CalendarEvent",

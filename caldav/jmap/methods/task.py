@@ -7,7 +7,6 @@ makes them raise :class:`~caldav.jmap.error.JMAPCapabilityError` before anything
 from __future__ import annotations
 
 import uuid
-from collections.abc import Generator
 from datetime import date, datetime
 from typing import Any
 
@@ -16,9 +15,9 @@ from caldav.jmap.error import JMAPNotFoundError
 from caldav.jmap.objects.base import camel_case
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.operations import get_by_ids, set_one
 from caldav.jmap.protocol.standard import DataType
+from caldav.jmap.protocol.steps import Steps
 
 __all__ = [
     "TASK",
@@ -30,8 +29,6 @@ __all__ = [
     "task_properties",
     "update_task",
 ]
-
-Steps = Generator[HTTPRequest, HTTPResponse, Any]
 
 TASK_LIST = DataType("TaskList", TASK_CAPABILITY)
 TASK = DataType("Task", TASK_CAPABILITY)

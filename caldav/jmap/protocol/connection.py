@@ -8,17 +8,26 @@ HTTP requests to make and returns the checked method responses.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, decode_json, raise_for_status
+from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.response import Responses, parse_response
+from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.session import Session, discover
 
-__all__ = ["Connection", "Dialect"]
+__all__ = ["Connection", "Dialect", "changes_nothing"]
+
+#: Method name endings of calls that change nothing on the server, safe to send again.
+READ_ONLY_SUFFIXES = ("/get", "/query", "/changes", "/queryChanges", "/getAvailability", "/lookup")
+
+
+def changes_nothing(builder: RequestBuilder) -> bool:
+    """Whether every call of the request only reads."""
+    return all(inv.name.endswith(READ_ONLY_SUFFIXES) for inv in builder.invocations)
 
 
 @dataclass
@@ -52,12 +61,13 @@ class Connection:
     required_capability: str = CALENDAR_CAPABILITY
     session: Session | None = None
     dialect: Dialect = field(default_factory=Dialect)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     _stale: bool = False
 
-    def ensure_session(self) -> Generator[HTTPRequest, HTTPResponse, Session]:
+    def ensure_session(self) -> Steps[Session]:
         """The session, fetched when there is none yet or the server reported a new state."""
         if self.session is None or self._stale:
-            session = yield from discover(self.url)
+            session = yield from discover(self.url, self.retry)
             session.require(self.required_capability)
             if self.session is None:
                 self.dialect = Dialect.for_session(session)
@@ -65,18 +75,14 @@ class Connection:
             self._stale = False
         return self.session
 
-    def account_for(
-        self, capability: str = CALENDAR_CAPABILITY
-    ) -> Generator[HTTPRequest, HTTPResponse, str]:
+    def account_for(self, capability: str = CALENDAR_CAPABILITY) -> Steps[str]:
         """The account id to use for ``capability``: the chosen one, else the session's."""
         session = yield from self.ensure_session()
         if self.account_id is not None:
             return self.account_id
         return session.account_id_for(capability)
 
-    def call(
-        self, *calls: Call | RequestBuilder
-    ) -> Generator[HTTPRequest, HTTPResponse, Responses]:
+    def call(self, *calls: Call | RequestBuilder) -> Steps[Responses]:
         """Send the calls in one request; returns the responses (method errors unraised)."""
         session = yield from self.ensure_session()
         if len(calls) == 1 and isinstance(calls[0], RequestBuilder):
@@ -89,7 +95,10 @@ class Connection:
         for capability in builder.using:
             if not session.has_capability(capability):
                 raise JMAPCapabilityError(capability, url=session.url)
-        response = yield HTTPRequest.post_json(session.api_url, builder.to_json())
+        request = HTTPRequest.post_json(session.api_url, builder.to_json())
+        response = yield from send_with_retries(
+            request, self.retry, safe_to_repeat=changes_nothing(builder)
+        )
         raise_for_status(response, "the JMAP API")
         responses = parse_response(decode_json(response, "the JMAP API response"), session.api_url)
         if responses.session_state is not None and responses.session_state != session.state:

@@ -8,13 +8,11 @@ the per-type modules in :mod:`caldav.jmap.methods` turn them into what the API r
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from caldav.jmap.error import JMAPError
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.request import RequestBuilder
 from caldav.jmap.protocol.standard import (
     DataType,
@@ -25,6 +23,7 @@ from caldav.jmap.protocol.standard import (
     parse_set,
     raise_set_errors,
 )
+from caldav.jmap.protocol.steps import Steps
 
 __all__ = [
     "Delta",
@@ -36,7 +35,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Steps = Generator[HTTPRequest, HTTPResponse, T]
 
 
 def constant(value: T) -> Steps[T]:

@@ -1,0 +1,120 @@
+"""Retry decisions: what is repeated, after how long, and what is never sent twice.
+
+A scripted peer (tests/unit/fake_jmap.py) plays the failures: Cyrus cannot be made to
+answer 503 or drop a connection on demand.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from caldav.jmap import JMAPConnectionError, JMAPRateLimitError
+from caldav.jmap.protocol.http import HTTPResponse
+from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap.protocol.steps import Pause
+
+from .fake_jmap import BASE, FakeJMAP, async_client, sync_client
+
+
+def calendars(args):
+    return {"state": "1", "notFound": [], "list": [{"id": "c1", "name": "Home"}]}
+
+
+def flaky(server: FakeJMAP, failures: list):
+    """Make the API answer with ``failures`` (statuses, or exceptions to raise) first."""
+    real = server.__call__
+
+    def send(request):
+        if request.url == BASE + "/jmap/api/" and failures:
+            failure = failures.pop(0)
+            if isinstance(failure, Exception):
+                server.requests.append(request)
+                raise failure
+            server.requests.append(request)
+            return HTTPResponse.build(failure[0], failure[1], b"busy", request.url)
+        return real(request)
+
+    return send
+
+
+@pytest.fixture
+def slept(monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("caldav.jmap.transport.time.sleep", waits.append)
+
+    async def fake_sleep(seconds):
+        waits.append(seconds)
+
+    monkeypatch.setattr("caldav.jmap.transport.asyncio.sleep", fake_sleep)
+    return waits
+
+
+def test_503_with_retry_after_is_waited_out_and_repeated(slept):
+    server = FakeJMAP({"Calendar/get": calendars})
+    client = sync_client(server)
+    client._transport.send = flaky(server, [(503, {"Retry-After": "2"}), (429, {})])
+    assert [c.id for c in client.get_calendars()] == ["c1"]
+    assert slept[0] == 2.0  # the server's Retry-After
+    assert 0 <= slept[1] <= 1.0  # backoff with jitter: attempt 1 waits at most 2 * 0.5 s
+    assert len([r for r in server.requests if r.method == "POST"]) == 3
+
+
+async def test_async_client_retries_too(slept):
+    server = FakeJMAP({"Calendar/get": calendars})
+    client = async_client(server)
+    send = flaky(server, [(503, {"Retry-After": "1"})])
+
+    async def asend(request):
+        return send(request)
+
+    client._transport.send = asend
+    assert [c.id for c in await client.get_calendars()] == ["c1"]
+    assert slept == [1.0]
+
+
+def test_rate_limit_that_does_not_end_raises_typed_error(slept):
+    server = FakeJMAP({"Calendar/get": calendars})
+    client = sync_client(server)
+    client._transport.send = flaky(server, [(429, {"Retry-After": "1"})] * 10)
+    with pytest.raises(JMAPRateLimitError) as error:
+        client.get_calendars()
+    assert error.value.retry_after_seconds == 1.0
+    assert len(slept) == 3  # RetryPolicy().retries
+
+
+def test_broken_connection_repeats_reads_but_never_a_set(slept):
+    server = FakeJMAP(
+        {
+            "Calendar/get": calendars,
+            "CalendarEvent/set": lambda args: {"newState": "2", "destroyed": ["e1"]},
+        }
+    )
+    client = sync_client(server)
+    client.get_calendars()  # session fetched
+    client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
+    assert [c.id for c in client.get_calendars()] == ["c1"]  # a read: repeated
+    client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
+    with pytest.raises(JMAPConnectionError):
+        client.delete_event("e1")  # a /set may have been applied: not blindly repeated
+    assert server.calls("CalendarEvent/set") == []
+
+
+def test_backoff_grows_and_is_capped():
+    policy = RetryPolicy(retries=10, base_delay=1, max_delay=5, rng=random.Random(1))
+    assert all(0 <= policy.delay(0) <= 1 for _ in range(20))
+    assert all(0 <= policy.delay(8) <= 5 for _ in range(20))
+    assert policy.delay(0, retry_after=120) == 5  # capped even when the server asks more
+
+
+def test_send_with_retries_yields_pauses():
+    ok = HTTPResponse.build(200, {}, b"{}", "u")
+    busy = HTTPResponse.build(503, {"Retry-After": "3"}, b"", "u")
+    steps = send_with_retries(object(), RetryPolicy(), safe_to_repeat=False)  # type: ignore[arg-type]
+    next(steps)
+    assert steps.send(busy) == Pause(3.0)
+    next(steps)  # the request again
+    with pytest.raises(StopIteration) as done:
+        steps.send(ok)
+    assert done.value.value is ok
