@@ -45,7 +45,9 @@ class JMAPClientAPI:
 
     ``url`` is the session URL or the server's ``/.well-known/jmap``.  A ``username`` and
     ``password`` authenticate with HTTP Basic, a ``password`` alone is sent as a Bearer
-    token, and ``auth`` takes any requests-style auth object.
+    token, and ``auth`` takes any requests-style auth object.  The credentials go only to
+    the origin of ``url``: a session whose URLs point elsewhere is refused unless
+    ``allow_other_origins`` is true.
     """
 
     _transport_class: Any = None
@@ -60,10 +62,12 @@ class JMAPClientAPI:
         timeout: float = 30,
         ssl_verify_cert: bool | str = True,
         headers: dict[str, str] | None = None,
+        *,
+        allow_other_origins: bool = False,
     ) -> None:
         self.url = url
         self.username = username
-        self._conn = Connection(url)
+        self._conn = Connection(url, allow_other_origins=allow_other_origins)
         self._transport = self._transport_class(
             build_auth(username, password, auth, auth_type),
             timeout=timeout,
@@ -92,6 +96,40 @@ class JMAPClientAPI:
     def get_calendars(self) -> list[JMAPCalendar]:
         """Every calendar of the account, each bound to this client."""
         return self._run(calendar_ops.get_calendars(self._conn, self))
+
+    def create_calendar(self, name: str, **props: Any) -> str:
+        """Create a calendar; keyword arguments: description, color, sort_order, is_visible,
+        is_subscribed, include_in_availability, default_alerts_with_time,
+        default_alerts_without_time, time_zone.  Returns the calendar id."""
+        return self._run(calendar_ops.create_calendar(self._conn, name, **props))
+
+    def update_calendar(self, calendar_id: str, patch: dict[str, Any]) -> None:
+        """Apply ``patch`` (JMAP property names or the dataclass's snake_case names)."""
+        return self._run(calendar_ops.update_calendar(self._conn, calendar_id, patch))
+
+    def delete_calendar(self, calendar_id: str, *, remove_events: bool = False) -> None:
+        """Delete a calendar; one with events only with ``remove_events=True`` (otherwise
+        the server's ``calendarHasEvent`` is raised as JMAPMethodError)."""
+        return self._run(calendar_ops.delete_calendar(self._conn, calendar_id, remove_events))
+
+    def share_calendar(
+        self, calendar_id: str, principal_id: str, rights: dict[str, Any] | None
+    ) -> None:
+        """Share a calendar: ``rights`` maps the spec's right names (mayReadFreeBusy,
+        mayReadItems, mayWriteAll, mayWriteOwn, mayUpdatePrivate, mayRSVP, mayDelete,
+        mayShare) to booleans; None revokes.  mayShare/mayAdmin are sent as the server
+        names that right."""
+        return self._run(calendar_ops.share_calendar(self._conn, calendar_id, principal_id, rights))
+
+    def get_calendar_sync_token(self) -> str:
+        """The calendars' state, for :meth:`get_calendar_changes`."""
+        return self._run(calendar_ops.get_calendar_sync_token(self._conn))
+
+    def get_calendar_changes(
+        self, state: str
+    ) -> tuple[list[JMAPCalendar], list[JMAPCalendar], list[str], str]:
+        """``(created, updated, destroyed_ids, new_state)`` of calendars since ``state``."""
+        return self._run(calendar_ops.get_calendar_changes(self._conn, state, self))
 
     # -- events ------------------------------------------------------------------------
 

@@ -28,6 +28,13 @@ __all__ = [
     "JMAPMethodError",
     "JMAPNotFoundError",
     "JMAPRateLimitError",
+    "JMAPCannotCalculateChangesError",
+    "JMAPLimitError",
+    "JMAPRequestTooLargeError",
+    "JMAPServerUnavailableError",
+    "JMAPStateMismatchError",
+    "JMAPTooManyChangesError",
+    "method_error_class",
 ]
 
 
@@ -109,6 +116,61 @@ class JMAPMethodError(JMAPError):
 
 class JMAPNotFoundError(JMAPMethodError, NotFoundError):
     """The object asked for does not exist (``notFound``); also a caldav NotFoundError."""
+
+
+class JMAPStateMismatchError(JMAPMethodError):
+    """The object or collection changed since the state given as ``if_in_state``: read it
+    again, reapply the change, and retry."""
+
+
+class JMAPCannotCalculateChangesError(JMAPMethodError):
+    """The server cannot tell what changed since that state: resynchronise from scratch."""
+
+
+class JMAPTooManyChangesError(JMAPMethodError):
+    """More changes than ``maxChanges`` allows: ask again with a larger limit or resync."""
+
+
+class JMAPRequestTooLargeError(JMAPMethodError):
+    """The request exceeded a server limit: split it into smaller requests."""
+
+
+class JMAPLimitError(JMAPMethodError):
+    """A server limit (quota, objects per calendar, ...) was reached: remove something first."""
+
+
+class JMAPServerUnavailableError(JMAPMethodError):
+    """The server cannot answer this call now: try again later."""
+
+
+#: The exception class for each method-level error type that has its own.
+METHOD_ERROR_CLASSES: dict[str, type[JMAPMethodError]] = {
+    "notFound": JMAPNotFoundError,
+    "stateMismatch": JMAPStateMismatchError,
+    "cannotCalculateChanges": JMAPCannotCalculateChangesError,
+    "tooManyChanges": JMAPTooManyChangesError,
+    "requestTooLarge": JMAPRequestTooLargeError,
+    "limit": JMAPLimitError,
+    "overQuota": JMAPLimitError,
+    "serverUnavailable": JMAPServerUnavailableError,
+}
+
+#: What the caller should do about an error type, appended to the message.
+METHOD_ERROR_ADVICE: dict[str, str] = {
+    "stateMismatch": "the data changed since it was read: read it again and retry",
+    "cannotCalculateChanges": "the state is too old: resynchronise from scratch "
+    "(get a new sync token)",
+    "tooManyChanges": "more changes than the limit: resynchronise from scratch",
+    "requestTooLarge": "the request is too large for the server: send fewer objects at once",
+    "limit": "a server limit was reached",
+    "overQuota": "the account is over quota",
+    "serverUnavailable": "the server is busy: try again later",
+}
+
+
+def method_error_class(error_type: str) -> type[JMAPMethodError]:
+    """The exception class for a method-level error type."""
+    return METHOD_ERROR_CLASSES.get(error_type, JMAPMethodError)
 
 
 class JMAPRateLimitError(JMAPError, RateLimitError):

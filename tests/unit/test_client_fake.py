@@ -326,3 +326,19 @@ def test_sync_token_too_old_tells_the_caller_to_resync():
     with pytest.raises(JMAPMethodError, match="resynchronise") as error:
         sync_client(server).get_objects_by_sync_token("0")
     assert error.value.error_type == "cannotCalculateChanges"
+
+
+def test_session_pointing_to_another_origin_is_refused_unless_allowed():
+    data = session_json()
+    data["apiUrl"] = "https://collector.example.net/jmap/api/"
+    with pytest.raises(JMAPError, match="another origin"):
+        sync_client(FakeJMAP(session=data)).get_calendars()
+    server = FakeJMAP({"Calendar/get": calendars_handler}, session=data)
+    client = sync_client(server, allow_other_origins=True)
+    client._transport.send = lambda request: server(
+        request.__class__(request.method, request.url.replace(
+            "https://collector.example.net", "https://jmap.example.com"), request.headers,
+            request.body)
+    )
+    assert [c.id for c in client.get_calendars()] == ["cal1"]
+    assert server.requests[-1].url == "https://jmap.example.com/jmap/api/"

@@ -8,7 +8,33 @@ from typing import Any
 from caldav.jmap.error import JMAPError
 from caldav.jmap.objects.base import JMAPObject
 
-__all__ = ["JMAPCalendar"]
+__all__ = ["RIGHTS_ALIASES", "JMAPCalendar"]
+
+#: Draft -18 renamed mayAdmin to mayShare; both name the right to change sharing.
+RIGHTS_ALIASES = ("mayShare", "mayAdmin")
+
+#: The properties save() sends (the ones a client may change).
+WRITABLE_FIELDS = (
+    "name",
+    "description",
+    "color",
+    "sort_order",
+    "is_visible",
+    "is_subscribed",
+    "include_in_availability",
+    "default_alerts_with_time",
+    "default_alerts_without_time",
+    "time_zone",
+)
+
+
+def _with_both_names(rights: dict[str, Any]) -> dict[str, Any]:
+    """Rights readable under either name of the sharing right."""
+    out = dict(rights)
+    for name, alias in (RIGHTS_ALIASES, RIGHTS_ALIASES[::-1]):
+        if name in out and alias not in out:
+            out[alias] = out[name]
+    return out
 
 
 @dataclass
@@ -42,6 +68,15 @@ class JMAPCalendar(JMAPObject):
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        if self.my_rights is not None:
+            self.my_rights = _with_both_names(self.my_rights)
+        if self.share_with is not None:
+            self.share_with = {
+                principal: _with_both_names(rights) if isinstance(rights, dict) else rights
+                for principal, rights in self.share_with.items()
+            }
+
     def _bound(self) -> Any:
         if self.client is None:
             raise JMAPError(reason="this calendar is not bound to a client; get it from one")
@@ -67,3 +102,18 @@ class JMAPCalendar(JMAPObject):
         if not event:
             return self._bound()._nothing()
         return self._bound().search_events(calendar_id=self.id, start=start, end=end, text=text)
+
+    def save(self) -> Any:
+        """Send this calendar's settable properties (name, color, ...) to the server."""
+        patch = {
+            name: getattr(self, name) for name in WRITABLE_FIELDS if getattr(self, name) is not None
+        }
+        return self._bound().update_calendar(self.id, patch)
+
+    def delete(self, remove_events: bool = False) -> Any:
+        """Delete this calendar (and its events when ``remove_events``)."""
+        return self._bound().delete_calendar(self.id, remove_events=remove_events)
+
+    def share(self, principal_id: str, rights: dict[str, Any] | None) -> Any:
+        """Share this calendar with ``principal_id`` (rights None: stop sharing)."""
+        return self._bound().share_calendar(self.id, principal_id, rights)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
-from caldav.jmap.error import JMAPCapabilityError
-from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
+from caldav.jmap.error import JMAPCapabilityError, JMAPError
+from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status, same_origin
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.response import Responses, parse_response
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
@@ -42,6 +42,9 @@ class Dialect:
 
     in_calendars: bool = False
     learned: bool = False
+    #: The name of the sharing right: "mayAdmin" (Cyrus 3.10, drafts before -18) or
+    #: "mayShare"; None until a Calendar/get has shown it.
+    rights_name: str | None = None
 
     @classmethod
     def for_session(cls, session: Session) -> Dialect:
@@ -62,12 +65,32 @@ class Connection:
     session: Session | None = None
     dialect: Dialect = field(default_factory=Dialect)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    allow_other_origins: bool = False
     _stale: bool = False
+
+    def _check_origins(self, session: Session) -> None:
+        """Refuse session URLs on another origin: the credentials go with every request."""
+        if self.allow_other_origins:
+            return
+        for name, value in (
+            ("apiUrl", session.api_url),
+            ("downloadUrl", session.download_url),
+            ("uploadUrl", session.upload_url),
+            ("eventSourceUrl", session.event_source_url),
+        ):
+            if value and not same_origin(value, self.url):
+                raise JMAPError(
+                    url=session.url,
+                    reason=f"the session's {name} ({value}) is on another origin than "
+                    f"{self.url}; refused so that the credentials stay with their server "
+                    "(allow_other_origins=True allows it)",
+                )
 
     def ensure_session(self) -> Steps[Session]:
         """The session, fetched when there is none yet or the server reported a new state."""
         if self.session is None or self._stale:
             session = yield from discover(self.url, self.retry)
+            self._check_origins(session)
             session.require(self.required_capability)
             if self.session is None:
                 self.dialect = Dialect.for_session(session)

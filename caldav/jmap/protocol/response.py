@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.error import (
+    METHOD_ERROR_ADVICE,
+    JMAPError,
+    JMAPMethodError,
+    method_error_class,
+)
 
 __all__ = ["MethodResponse", "Responses", "method_error", "parse_response"]
 
@@ -45,9 +50,9 @@ def method_error(response: MethodResponse, method: str, url: str | None = None) 
     reason = f"{method} failed: {error_type}"
     if description:
         reason += f" ({description})"
-    if error_type == "cannotCalculateChanges":
-        reason += "; the state is too old: resynchronise from scratch (get a new sync token)"
-    cls = JMAPNotFoundError if error_type == "notFound" else JMAPMethodError
+    if error_type in METHOD_ERROR_ADVICE:
+        reason += f"; {METHOD_ERROR_ADVICE[error_type]}"
+    cls = method_error_class(error_type)
     properties = args.get("properties")
     return cls(
         reason,

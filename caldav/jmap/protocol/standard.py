@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.error import JMAPError, method_error_class
 from caldav.jmap.protocol.request import Call, ResultReference
 
 __all__ = [
@@ -268,8 +268,7 @@ def raise_set_errors(result: SetResult, method: str) -> None:
                 reason += f" (properties: {', '.join(map(str, properties))})"
             if isinstance(description, str) and description:
                 reason += f": {description}"
-            cls = JMAPNotFoundError if error_type == "notFound" else JMAPMethodError
-            raise cls(
+            raise method_error_class(error_type)(
                 reason,
                 error_type,
                 method=method,
