@@ -22,29 +22,43 @@ from caldav.jmap.async_client import AsyncJMAPClient, get_async_jmap_client
 from caldav.jmap.client import JMAPClient, get_jmap_client
 from caldav.jmap.error import (
     JMAPAuthError,
+    JMAPCannotCalculateChangesError,
     JMAPCapabilityError,
     JMAPConnectionError,
     JMAPConversionError,
     JMAPError,
+    JMAPLimitError,
     JMAPMethodError,
     JMAPNotFoundError,
     JMAPRateLimitError,
+    JMAPRequestTooLargeError,
+    JMAPServerUnavailableError,
+    JMAPStateMismatchError,
+    JMAPTooManyChangesError,
 )
 from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 
 __all__ = [
     "AsyncJMAPClient",
     "JMAPAuthError",
     "JMAPCalendar",
+    "JMAPCannotCalculateChangesError",
     "JMAPCapabilityError",
     "JMAPClient",
     "JMAPConnectionError",
     "JMAPConversionError",
     "JMAPError",
+    "JMAPEvent",
+    "JMAPLimitError",
     "JMAPMethodError",
     "JMAPNotFoundError",
     "JMAPRateLimitError",
+    "JMAPRequestTooLargeError",
+    "JMAPServerUnavailableError",
+    "JMAPStateMismatchError",
+    "JMAPTooManyChangesError",
     "JMAPTask",
     "JMAPTaskList",
     "get_async_jmap_client",

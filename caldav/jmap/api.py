@@ -14,6 +14,7 @@ from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import task as task_ops
 from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import constant
@@ -38,6 +39,11 @@ CLIENT_PARAMETERS = (
 def client_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     """The subset of ``get_connection_params()``'s answer a client constructor takes."""
     return {k: v for k, v in params.items() if k in CLIENT_PARAMETERS and v is not None}
+
+
+def _scheduling(send: bool) -> dict[str, Any]:
+    """The /set argument asking the server to send iTIP messages, only when wanted."""
+    return {"sendSchedulingMessages": True} if send else {}
 
 
 class JMAPClientAPI:
@@ -133,21 +139,66 @@ class JMAPClientAPI:
 
     # -- events ------------------------------------------------------------------------
 
-    def create_event(self, calendar_id: str, ical_str: str) -> str:
-        """Create an event from an iCalendar string; returns the new event id."""
-        return self._run(event_ops.create_event(self._conn, calendar_id, ical_str))
+    def create_event(
+        self, calendar_id: str, ical_str: str, *, send_scheduling_messages: bool = False
+    ) -> str:
+        """Create an event from an iCalendar string; returns the new event id.
+
+        ``send_scheduling_messages``: the server sends the invitations (iTIP).
+        """
+        return self._run(
+            event_ops.create_event(
+                self._conn, calendar_id, ical_str, **_scheduling(send_scheduling_messages)
+            )
+        )
 
     def get_event(self, event_id: str) -> str:
         """The event ``event_id`` as iCalendar; a missing event raises JMAPNotFoundError."""
         return self._run(event_ops.get_event(self._conn, event_id))
 
-    def update_event(self, event_id: str, ical_str: str) -> None:
-        """Make the event match ``ical_str``, sending only what changed (the UID stays)."""
-        return self._run(event_ops.update_event(self._conn, event_id, ical_str))
+    def get_event_object(self, event_id: str) -> JMAPEvent:
+        """The event ``event_id`` as a :class:`JMAPEvent` (id, data, jscal, save, delete)."""
+        return self._run(event_ops.get_event_object(self._conn, event_id, self))
 
-    def delete_event(self, event_id: str) -> None:
-        """Delete the event ``event_id``."""
-        return self._run(event_ops.delete_event(self._conn, event_id))
+    def update_event(
+        self,
+        event_id: str,
+        ical_str: str,
+        *,
+        if_in_state: str | None = None,
+        send_scheduling_messages: bool = False,
+    ) -> None:
+        """Make the event match ``ical_str``, sending only what changed (the UID stays).
+
+        With ``if_in_state``, only if no event changed since that state; otherwise
+        JMAPStateMismatchError.
+        """
+        return self._run(
+            event_ops.update_event(
+                self._conn,
+                event_id,
+                ical_str,
+                if_in_state,
+                **_scheduling(send_scheduling_messages),
+            )
+        )
+
+    def delete_event(
+        self,
+        event_id: str,
+        *,
+        if_in_state: str | None = None,
+        send_scheduling_messages: bool = False,
+    ) -> None:
+        """Delete the event ``event_id`` (with ``if_in_state``: only if nothing changed)."""
+        return self._run(
+            event_ops.delete_event(
+                self._conn, event_id, if_in_state, **_scheduling(send_scheduling_messages)
+            )
+        )
+
+    def _save_event(self, event: JMAPEvent) -> None:
+        return self._run(event_ops.save_event(self._conn, event))
 
     def search_events(
         self,
@@ -158,11 +209,23 @@ class JMAPClientAPI:
     ) -> list[str]:
         """Events (of one calendar, or all) overlapping ``start``..``end`` and/or containing
         ``text``, as iCalendar strings; every page of results, in one round trip per page."""
-        return self._run(event_ops.search_events(self._conn, calendar_id, start, end, text))
+        return self._run(
+            event_ops.search_events(
+                self._conn, calendar_id=calendar_id, start=start, end=end, text=text
+            )
+        )
+
+    def search_event_objects(self, **filters: Any) -> list[JMAPEvent]:
+        """:meth:`search_events` returning :class:`JMAPEvent` objects."""
+        return self._run(event_ops.search_event_objects(self._conn, self, **filters))
 
     def get_object_by_uid(self, uid: str, calendar_id: str | None = None) -> str:
         """The event with ``uid`` as iCalendar, found in one request."""
         return self._run(event_ops.get_object_by_uid(self._conn, uid, calendar_id))
+
+    def get_event_by_uid(self, uid: str, calendar_id: str | None = None) -> JMAPEvent:
+        """The event with ``uid`` as a :class:`JMAPEvent`, found in one request."""
+        return self._run(event_ops.get_event_by_uid(self._conn, uid, calendar_id, self))
 
     def get_sync_token(self) -> str:
         """A token for :meth:`get_objects_by_sync_token`; no event data is transferred."""
@@ -172,9 +235,16 @@ class JMAPClientAPI:
         """``(added, modified, deleted)`` since ``token``: iCalendar strings and deleted ids.
 
         The whole delta or an error, never part of it; a token the server can no longer
-        calculate changes from raises JMAPMethodError (``cannotCalculateChanges``).
+        calculate changes from raises JMAPCannotCalculateChangesError (a JMAPMethodError).
         """
         return self._run(event_ops.get_objects_by_sync_token(self._conn, token))
+
+    def get_object_changes(
+        self, token: str
+    ) -> tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]:
+        """``(added, modified, deleted_ids, new_token)`` since ``token``, as objects: for
+        sync consumers that keep local copies."""
+        return self._run(event_ops.get_object_changes(self._conn, token, self))
 
     # -- tasks -------------------------------------------------------------------------
 

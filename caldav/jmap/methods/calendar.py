@@ -89,7 +89,7 @@ def create_calendar(conn: Connection, name: str, **props: Any) -> Steps[str]:
     calendar = calendar_properties({k: v for k, v in props.items() if v is not None})
     calendar["name"] = name
     account_id = yield from conn.account_for()
-    return (yield from set_one(conn, CALENDAR, account_id, create=calendar))
+    return (yield from set_one(conn, CALENDAR, account_id, create=calendar)).id
 
 
 def update_calendar(conn: Connection, calendar_id: str, patch: dict[str, Any]) -> Steps[None]:

@@ -6,12 +6,14 @@ Each function is a sans-IO operation (a generator over a
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timezone
 from typing import Any
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
     changes_with_objects,
@@ -29,11 +31,15 @@ __all__ = [
     "event_filter",
     "event_patch",
     "get_event",
-    "get_event_jscal",
+    "get_event_by_uid",
+    "get_event_object",
     "get_object_by_uid",
+    "get_object_changes",
     "get_objects_by_sync_token",
     "get_sync_token",
     "local_datetime",
+    "save_event",
+    "search_event_objects",
     "search_events",
     "update_event",
 ]
@@ -161,28 +167,28 @@ def _query(conn: Connection, account_id: str, **filters: Any) -> Steps:
         )
 
 
-def create_event(conn: Connection, calendar_id: str, ical_str: str) -> Steps:
+def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any) -> Steps[str]:
     """Create an event from iCalendar in ``calendar_id``; returns its id."""
     jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
     account_id = yield from conn.account_for()
-    return (yield from set_one(conn, EVENT, account_id, create=jscal))
+    return (yield from set_one(conn, EVENT, account_id, create=jscal, **extra)).id
 
 
-def get_event_jscal(conn: Connection, event_id: str) -> Steps:
-    """The event as the server stores it (a JSCalendar dict)."""
+def get_event_object(conn: Connection, event_id: str, client: Any = None) -> Steps[JMAPEvent]:
+    """The event as the server stores it."""
     account_id = yield from conn.account_for()
     result = yield from get_by_ids(conn, EVENT, account_id, [event_id])
     for obj in result.objects:
         if obj["id"] == event_id:
-            return obj
+            return JMAPEvent.from_jmap(obj, result.state, client)
     raise JMAPNotFoundError(
         f"CalendarEvent/get: no event {event_id}", "notFound", method="CalendarEvent/get"
     )
 
 
-def get_event(conn: Connection, event_id: str) -> Steps:
+def get_event(conn: Connection, event_id: str) -> Steps[str]:
     """The event as iCalendar."""
-    return jscal_to_ical((yield from get_event_jscal(conn, event_id)))
+    return (yield from get_event_object(conn, event_id)).data
 
 
 def event_patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -205,69 +211,110 @@ def event_patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return patch
 
 
-def update_event(conn: Connection, event_id: str, ical_str: str) -> Steps:
-    """Replace the event's content with the iCalendar ``ical_str`` (a patch of what changed)."""
-    new = ical_to_jscal(ical_str)
-    current = yield from get_event_jscal(conn, event_id)
+def _check_uid(event_id: str, current: dict[str, Any], new: dict[str, Any]) -> None:
     if new.get("uid") not in (None, current.get("uid")):
         raise JMAPError(
             reason=f"the new iCalendar has UID {new.get('uid')!r} but event {event_id} has "
             f"{current.get('uid')!r}; a UID cannot change"
         )
-    patch = event_patch(current, new)
-    if not patch:
-        return None
-    account_id = yield from conn.account_for()
-    yield from set_one(conn, EVENT, account_id, update=(event_id, patch))
+
+
+def save_event(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
+    """Send what changed in ``event`` since it was read, if the server's state is still the
+    one it was read in; the event then holds the new state."""
+    _check_uid(event.id, event._read, event.jscal)
+    patch = event_patch(event._read, event.jscal)
+    if patch:
+        account_id = yield from conn.account_for()
+        outcome = yield from set_one(
+            conn, EVENT, account_id, update=(event.id, patch), if_in_state=event.state, **extra
+        )
+        event.state = outcome.new_state
+    event._read = copy.deepcopy(event.jscal)
     return None
 
 
-def delete_event(conn: Connection, event_id: str) -> Steps:
-    """Delete the event."""
-    account_id = yield from conn.account_for()
-    yield from set_one(conn, EVENT, account_id, destroy=event_id)
-    return None
-
-
-def search_events(
+def update_event(
     conn: Connection,
-    calendar_id: str | None = None,
-    start: Any = None,
-    end: Any = None,
-    text: str | None = None,
-) -> Steps:
-    """Events overlapping ``start``..``end`` and/or containing ``text``, as iCalendar."""
-    account_id = yield from conn.account_for()
-    found = yield from _query(
-        conn, account_id, calendar_id=calendar_id, start=start, end=end, text=text
-    )
-    return [jscal_to_ical(obj) for obj in found]
+    event_id: str,
+    ical_str: str,
+    if_in_state: str | None = None,
+    **extra: Any,
+) -> Steps[None]:
+    """Replace the event's content with the iCalendar ``ical_str`` (a patch of what changed).
+
+    With ``if_in_state``, only if the CalendarEvent state is still that one.
+    """
+    event = yield from get_event_object(conn, event_id)
+    event.data = ical_str
+    event.state = if_in_state  # None: no condition, the caller did not read a state
+    yield from save_event(conn, event, **extra)
+    return None
 
 
-def get_object_by_uid(conn: Connection, uid: str, calendar_id: str | None = None) -> Steps:
-    """The event with ``uid`` as iCalendar: one request (query by uid, get by reference)."""
+def delete_event(
+    conn: Connection, event_id: str, if_in_state: str | None = None, **extra: Any
+) -> Steps[None]:
+    """Delete the event (with ``if_in_state``: only if the state is still that one)."""
     account_id = yield from conn.account_for()
-    found = yield from _query(conn, account_id, calendar_id=calendar_id, uid=uid)
+    yield from set_one(conn, EVENT, account_id, destroy=event_id, if_in_state=if_in_state, **extra)
+    return None
+
+
+def search_event_objects(
+    conn: Connection, client: Any = None, **filters: Any
+) -> Steps[list[JMAPEvent]]:
+    """Events matching ``filters`` (calendar_id, start, end, text, uid) as objects."""
+    account_id = yield from conn.account_for()
+    found = yield from _query(conn, account_id, **filters)
+    return [JMAPEvent.from_jmap(obj, found.state, client) for obj in found]
+
+
+def search_events(conn: Connection, **filters: Any) -> Steps[list[str]]:
+    """Events matching ``filters`` as iCalendar."""
+    return [event.data for event in (yield from search_event_objects(conn, **filters))]
+
+
+def get_event_by_uid(
+    conn: Connection, uid: str, calendar_id: str | None = None, client: Any = None
+) -> Steps[JMAPEvent]:
+    """The event with ``uid``: one request (query by uid, get by reference)."""
+    found = yield from search_event_objects(conn, client, calendar_id=calendar_id, uid=uid)
     if not found:
         raise JMAPNotFoundError(
             f"no event with UID {uid!r}", "notFound", method="CalendarEvent/query"
         )
-    return jscal_to_ical(found[0])
+    return found[0]
 
 
-def get_sync_token(conn: Connection) -> Steps:
+def get_object_by_uid(conn: Connection, uid: str, calendar_id: str | None = None) -> Steps[str]:
+    """The event with ``uid`` as iCalendar (one request)."""
+    return (yield from get_event_by_uid(conn, uid, calendar_id)).data
+
+
+def get_sync_token(conn: Connection) -> Steps[str]:
     """The current CalendarEvent state: a /get of no ids, so no event data moves."""
     account_id = yield from conn.account_for()
     result = yield from get_by_ids(conn, EVENT, account_id, [])
     return result.state
 
 
-def get_objects_by_sync_token(conn: Connection, token: str) -> Steps:
-    """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids."""
+def get_object_changes(
+    conn: Connection, token: str, client: Any = None
+) -> Steps[tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]]:
+    """(added, modified, deleted ids, new token) since ``token``, as objects."""
     account_id = yield from conn.account_for()
     delta = yield from changes_with_objects(conn, EVENT, account_id, token)
-    return (
-        [jscal_to_ical(obj) for obj in delta.created],
-        [jscal_to_ical(obj) for obj in delta.updated],
-        delta.destroyed,
-    )
+
+    def events(objects: list[dict[str, Any]]) -> list[JMAPEvent]:
+        return [JMAPEvent.from_jmap(obj, delta.new_state, client) for obj in objects]
+
+    return events(delta.created), events(delta.updated), delta.destroyed, delta.new_state
+
+
+def get_objects_by_sync_token(
+    conn: Connection, token: str
+) -> Steps[tuple[list[str], list[str], list[str]]]:
+    """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids."""
+    added, modified, deleted, _ = yield from get_object_changes(conn, token)
+    return [e.data for e in added], [e.data for e in modified], deleted

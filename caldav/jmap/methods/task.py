@@ -87,7 +87,7 @@ def create_task(conn: Connection, task_list_id: str, title: str, **kwargs: Any) 
         **task_properties({k: v for k, v in kwargs.items() if v is not None}),
     }
     account_id = yield from conn.account_for(TASK_CAPABILITY)
-    return (yield from set_one(conn, TASK, account_id, create=task))
+    return (yield from set_one(conn, TASK, account_id, create=task)).id
 
 
 def get_task(conn: Connection, task_id: str, client: Any = None) -> Steps:

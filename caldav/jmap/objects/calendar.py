@@ -103,6 +103,14 @@ class JMAPCalendar(JMAPObject):
             return self._bound()._nothing()
         return self._bound().search_events(calendar_id=self.id, start=start, end=end, text=text)
 
+    def search_objects(self, **filters: Any) -> Any:
+        """:meth:`search` returning :class:`~caldav.jmap.objects.event.JMAPEvent` objects."""
+        return self._bound().search_event_objects(calendar_id=self.id, **filters)
+
+    def get_event_by_uid(self, uid: str) -> Any:
+        """The :class:`~caldav.jmap.objects.event.JMAPEvent` of this calendar with ``uid``."""
+        return self._bound().get_event_by_uid(uid, calendar_id=self.id)
+
     def save(self) -> Any:
         """Send this calendar's settable properties (name, color, ...) to the server."""
         patch = {

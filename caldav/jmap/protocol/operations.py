@@ -27,10 +27,12 @@ from caldav.jmap.protocol.steps import Steps
 
 __all__ = [
     "Delta",
+    "Found",
     "changes_with_objects",
     "constant",
     "get_by_ids",
     "query_objects",
+    "SetOutcome",
     "set_one",
 ]
 
@@ -67,6 +69,12 @@ def get_by_ids(
     return GetResult(objects, not_found, state)
 
 
+class Found(list):  # type: ignore[type-arg]
+    """The objects a query found, with ``state``: the data type's state they were read in."""
+
+    state: str = ""
+
+
 def query_objects(
     conn: Connection,
     datatype: DataType,
@@ -77,14 +85,14 @@ def query_objects(
     properties: list[str] | None = None,
     limit: int | None = None,
     **extra: Any,
-) -> Steps[list[dict[str, Any]]]:
+) -> Steps[Found]:
     """Every object matching ``filter``: each page is a /query with a result reference into
     /get, one round trip per page; pages are no larger than maxObjectsInGet, and paging goes
     on until ``total`` (or a short page) says the results are complete.
     """
     session = yield from conn.ensure_session()
     page_size = session.max_objects_in_get
-    found: list[dict[str, Any]] = []
+    found = Found()
     seen: set[str] = set()
     position = 0
     query_method, get_method = f"{datatype.name}/query", f"{datatype.name}/get"
@@ -105,7 +113,8 @@ def query_objects(
         get = builder.add(datatype.get(account_id, query.ref("/ids"), properties))
         responses = yield from conn.call(builder)
         page = parse_query(responses.get(query.call_id, query_method), query_method)
-        objects = parse_get(responses.get(get.call_id, get_method), get_method).objects
+        got = parse_get(responses.get(get.call_id, get_method), get_method)
+        objects, found.state = got.objects, got.state
         new_ids = [i for i in page.ids if i not in seen]
         if len(new_ids) < len(page.ids):
             raise JMAPError(reason=f"{query_method} returned ids already seen on an earlier page")
@@ -177,6 +186,14 @@ def changes_with_objects(
             return Delta(list(created.values()), list(updated.values()), destroyed, state)
 
 
+@dataclass(frozen=True)
+class SetOutcome:
+    """What a one-object /set did: the object's id, and the type's state after it."""
+
+    id: str
+    new_state: str | None
+
+
 def set_one(
     conn: Connection,
     datatype: DataType,
@@ -187,8 +204,8 @@ def set_one(
     destroy: str | None = None,
     if_in_state: str | None = None,
     **extra: Any,
-) -> Steps[str]:
-    """Create, update or destroy one object with /set; returns its id.  A SetError raises
+) -> Steps[SetOutcome]:
+    """Create, update or destroy one object with /set.  A SetError raises
     :class:`~caldav.jmap.error.JMAPMethodError` with the error's type and properties."""
     method = f"{datatype.name}/set"
     call = datatype.set(
@@ -205,9 +222,9 @@ def set_one(
     if create is not None:
         if "new" not in result.created:
             raise JMAPError(reason=f"{method} neither created the object nor said why not")
-        return str(result.created["new"]["id"])
+        return SetOutcome(str(result.created["new"]["id"]), result.new_state)
     object_id = update[0] if update is not None else str(destroy)
     applied = object_id in result.updated if update is not None else object_id in result.destroyed
     if not applied:
         raise JMAPError(reason=f"{method} did not report the change of {object_id}")
-    return object_id
+    return SetOutcome(object_id, result.new_state)
