@@ -21,6 +21,7 @@ from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLi
 
 __all__ = [
     "JMAPAuthError",
+    "JMAPBulkError",
     "JMAPCapabilityError",
     "JMAPConnectionError",
     "JMAPConversionError",
@@ -171,6 +172,19 @@ METHOD_ERROR_ADVICE: dict[str, str] = {
 def method_error_class(error_type: str) -> type[JMAPMethodError]:
     """The exception class for a method-level error type."""
     return METHOD_ERROR_CLASSES.get(error_type, JMAPMethodError)
+
+
+class JMAPBulkError(JMAPMethodError):
+    """Some objects of a bulk operation did not go through.
+
+    ``result`` (a :class:`~caldav.jmap.protocol.bulk.BulkResult`) says which were created
+    (with their ids), updated and destroyed, and ``result.failed`` which failed and why:
+    nothing that succeeded is lost.
+    """
+
+    def __init__(self, reason: str, result: Any) -> None:
+        super().__init__(reason, "bulkFailure", details=result)
+        self.result = result
 
 
 class JMAPRateLimitError(JMAPError, RateLimitError):

@@ -7,13 +7,21 @@ Each function is a sans-IO operation (a generator over a
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
-from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.error import (
+    JMAPBulkError,
+    JMAPConversionError,
+    JMAPError,
+    JMAPMethodError,
+    JMAPNotFoundError,
+)
 from caldav.jmap.objects.event import JMAPEvent
+from caldav.jmap.protocol.bulk import BulkResult, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
     changes_with_objects,
@@ -27,6 +35,9 @@ from caldav.jmap.protocol.steps import Steps
 __all__ = [
     "EVENT",
     "create_event",
+    "create_events",
+    "delete_events",
+    "update_events",
     "delete_event",
     "event_filter",
     "event_patch",
@@ -318,3 +329,120 @@ def get_objects_by_sync_token(
     """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids."""
     added, modified, deleted, _ = yield from get_object_changes(conn, token)
     return [e.data for e in added], [e.data for e in modified], deleted
+
+
+def _creation_key(index: int) -> str:
+    # RFC 8620 §1.2: an id SHOULD NOT contain only digits
+    return f"n{index}"
+
+
+def _by_index(result: BulkResult, count: int) -> BulkResult:
+    """The result with creation keys turned back into input positions ("0", "1", ...)."""
+    back = {_creation_key(i): str(i) for i in range(count)}
+    result.created = {back.get(k, k): v for k, v in result.created.items()}
+    result.failed = {back.get(k, k): v for k, v in result.failed.items()}
+    return result
+
+
+def _find_by_uid(
+    conn: Connection, account_id: str, uids: dict[str, str]
+) -> Callable[[list[str]], Steps[dict[str, str]]]:
+    """A bulk create's way to learn which of its objects the server already has."""
+
+    def find(keys: list[str]) -> Steps[dict[str, str]]:
+        wanted = {uids[k]: k for k in keys if k in uids}
+        conditions = [{"uid": uid} for uid in wanted]
+        found = yield from query_objects(
+            conn,
+            EVENT,
+            account_id,
+            filter={"operator": "OR", "conditions": conditions},
+            properties=["uid"],
+        )
+        return {wanted[obj["uid"]]: obj["id"] for obj in found if obj.get("uid") in wanted}
+
+    return find
+
+
+def _raise_if_failed(result: BulkResult, what: str) -> None:
+    if result.failed:
+        first = next(iter(result.failed.values()))
+        raise JMAPBulkError(
+            f"{len(result.failed)} of the events could not be {what} (first: {first.reason}); "
+            "the others were",
+            result=result,
+        )
+
+
+def create_events(
+    conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: Any
+) -> Steps[list[str]]:
+    """Create many events with as few /set calls as the server's limits allow; returns
+    their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
+    ``result`` keys them by input position ("0", "1", ...), with the created ones' ids."""
+    create: dict[str, Any] = {}
+    failed: dict[str, JMAPError] = {}
+    uids: dict[str, str] = {}
+    count = 0
+    for index, ical_str in enumerate(ical_strs):
+        count += 1
+        try:
+            jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
+        except JMAPConversionError as error:
+            failed[_creation_key(index)] = error
+            continue
+        create[_creation_key(index)] = jscal
+        if isinstance(jscal.get("uid"), str):
+            uids[_creation_key(index)] = jscal["uid"]
+    account_id = yield from conn.account_for()
+    try:
+        result = yield from set_many(
+            conn,
+            EVENT,
+            account_id,
+            create=create,
+            find_existing=_find_by_uid(conn, account_id, uids),
+            **extra,
+        )
+    except JMAPBulkError as error:
+        error.result.failed.update(failed)
+        _by_index(error.result, count)
+        raise
+    result.failed.update(failed)
+    _raise_if_failed(_by_index(result, count), "created")
+    return [result.created[str(i)] for i in range(count)]
+
+
+def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> Steps[None]:
+    """Update many events (event id -> new iCalendar): one /get of them all, then patches of
+    what changed, in as few /set calls as the limits allow."""
+    account_id = yield from conn.account_for()
+    current = yield from get_by_ids(conn, EVENT, account_id, list(updates))
+    by_id = {obj["id"]: obj for obj in current.objects}
+    patches: dict[str, Any] = {}
+    failed: dict[str, JMAPError] = {}
+    for event_id, ical_str in updates.items():
+        if event_id not in by_id:
+            failed[event_id] = JMAPNotFoundError(f"no event {event_id}", "notFound")
+            continue
+        try:
+            new = ical_to_jscal(ical_str)
+            _check_uid(event_id, by_id[event_id], new)
+        except JMAPError as error:
+            failed[event_id] = error
+            continue
+        patch = event_patch(by_id[event_id], new)
+        if patch:
+            patches[event_id] = patch
+    result = yield from set_many(conn, EVENT, account_id, update=patches, **extra)
+    result.failed.update(failed)
+    _raise_if_failed(result, "updated")
+    return None
+
+
+def delete_events(conn: Connection, event_ids: Iterable[str], **extra: Any) -> Steps[None]:
+    """Delete many events in as few /set calls as the limits allow."""
+    account_id = yield from conn.account_for()
+    result = yield from set_many(conn, EVENT, account_id, destroy=list(event_ids), **extra)
+    _raise_if_failed(result, "deleted")
+    return None

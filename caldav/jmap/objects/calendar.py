@@ -86,6 +86,10 @@ class JMAPCalendar(JMAPObject):
         """Create an event in this calendar from iCalendar; returns the new event id."""
         return self._bound().create_event(self.id, ical_str)
 
+    def add_events(self, ical_strs: Any) -> Any:
+        """Create many events in this calendar in few requests; returns their ids."""
+        return self._bound().create_events(self.id, ical_strs)
+
     def get_object_by_uid(self, uid: str) -> Any:
         """The iCalendar of the event of this calendar with ``uid`` (one request)."""
         return self._bound().get_object_by_uid(uid, calendar_id=self.id)
