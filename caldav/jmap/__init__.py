@@ -22,6 +22,7 @@ from caldav.jmap.async_client import AsyncJMAPClient, get_async_jmap_client
 from caldav.jmap.client import JMAPClient, get_jmap_client
 from caldav.jmap.error import (
     JMAPAuthError,
+    JMAPBulkError,
     JMAPCannotCalculateChangesError,
     JMAPCapabilityError,
     JMAPConnectionError,
@@ -38,11 +39,15 @@ from caldav.jmap.error import (
 )
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.event import JMAPEvent
+from caldav.jmap.objects.notification import JMAPEventNotification
+from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 
 __all__ = [
     "AsyncJMAPClient",
+    "BusyPeriod",
     "JMAPAuthError",
+    "JMAPBulkError",
     "JMAPCalendar",
     "JMAPCannotCalculateChangesError",
     "JMAPCapabilityError",
@@ -51,9 +56,12 @@ __all__ = [
     "JMAPConversionError",
     "JMAPError",
     "JMAPEvent",
+    "JMAPEventNotification",
     "JMAPLimitError",
     "JMAPMethodError",
     "JMAPNotFoundError",
+    "JMAPParticipantIdentity",
+    "JMAPPrincipal",
     "JMAPRateLimitError",
     "JMAPRequestTooLargeError",
     "JMAPServerUnavailableError",

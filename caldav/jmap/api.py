@@ -8,18 +8,27 @@ have the same methods by construction; in the async client each returns an await
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import event as event_ops
+from caldav.jmap.methods import notification as notification_ops
+from caldav.jmap.methods import principal as principal_ops
 from caldav.jmap.methods import task as task_ops
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.event import JMAPEvent
+from caldav.jmap.objects.notification import JMAPEventNotification
+from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import constant
-from caldav.jmap.session import Session
+from caldav.jmap.session import Account, Session
 from caldav.jmap.transport import Operation, build_auth
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["CLIENT_PARAMETERS", "JMAPClientAPI", "client_kwargs"]
 
@@ -197,6 +206,39 @@ class JMAPClientAPI:
             )
         )
 
+    def create_events(
+        self,
+        calendar_id: str,
+        ical_strs: Iterable[str],
+        *,
+        send_scheduling_messages: bool = False,
+    ) -> list[str]:
+        """Create many events in as few requests as the server's limits allow; returns
+        their ids in input order.  If any fails, JMAPBulkError's ``result`` says which
+        were created (by input position) and which failed and why."""
+        return self._run(
+            event_ops.create_events(
+                self._conn, calendar_id, ical_strs, **_scheduling(send_scheduling_messages)
+            )
+        )
+
+    def update_events(
+        self, updates: dict[str, str], *, send_scheduling_messages: bool = False
+    ) -> None:
+        """Update many events (event id -> iCalendar) in few requests; failures are
+        reported together in a JMAPBulkError, the successful updates stay."""
+        return self._run(
+            event_ops.update_events(self._conn, updates, **_scheduling(send_scheduling_messages))
+        )
+
+    def delete_events(
+        self, event_ids: Iterable[str], *, send_scheduling_messages: bool = False
+    ) -> None:
+        """Delete many events in few requests (failures together in a JMAPBulkError)."""
+        return self._run(
+            event_ops.delete_events(self._conn, event_ids, **_scheduling(send_scheduling_messages))
+        )
+
     def _save_event(self, event: JMAPEvent) -> None:
         return self._run(event_ops.save_event(self._conn, event))
 
@@ -245,6 +287,103 @@ class JMAPClientAPI:
         """``(added, modified, deleted_ids, new_token)`` since ``token``, as objects: for
         sync consumers that keep local copies."""
         return self._run(event_ops.get_object_changes(self._conn, token, self))
+
+    # -- principals, scheduling, notifications, accounts (methods/principal.py, notification.py) --
+
+    def get_principals(self) -> list[JMAPPrincipal]:
+        """Every principal the user may see (Cyrus 3.10: the user and those who share a
+        calendar with them), fetched with Principal/query and /get in one round trip."""
+        return self._run(principal_ops.get_principals(self._conn, self))
+
+    def get_current_principal(self) -> JMAPPrincipal:
+        """The authenticated user's principal (the session's currentUserPrincipalId)."""
+        return self._run(principal_ops.get_current_principal(self._conn, self))
+
+    def search_principals(
+        self,
+        text: str | None = None,
+        email: str | None = None,
+        *,
+        name: str | None = None,
+        type: str | None = None,
+    ) -> list[JMAPPrincipal]:
+        """Principals whose name, email or description contains ``text``, whose email
+        contains ``email`` (and ``name``; ``type`` equal); in one round trip."""
+        return self._run(
+            principal_ops.search_principals(
+                self._conn, self, text=text, email=email, name=name, type=type
+            )
+        )
+
+    def get_availability(
+        self,
+        principal_id: str,
+        start: Any,
+        end: Any,
+        *,
+        show_details: bool = False,
+        event_properties: list[str] | None = None,
+    ) -> list[BusyPeriod]:
+        """When ``principal_id`` (a principal id, or an email address) is busy between
+        ``start`` and ``end`` (datetimes: aware ones converted, naive ones UTC; or ISO
+        strings).  ``show_details`` asks for the events too, where the user may read them;
+        ``event_properties`` limits their properties.  An address nobody has raises
+        JMAPNotFoundError; so does, on Cyrus 3.10, a principal with no events in the range."""
+        return self._run(
+            principal_ops.get_availability(
+                self._conn, principal_id, start, end, show_details, event_properties
+            )
+        )
+
+    def get_participant_identities(self) -> list[JMAPParticipantIdentity]:
+        """The addresses that stand for the user in events (``.address``: mailto:...)."""
+        return self._run(principal_ops.get_participant_identities(self._conn, self))
+
+    def get_event_notifications(
+        self,
+        *,
+        event_ids: list[str] | None = None,
+        type: str | None = None,
+        after: Any = None,
+        before: Any = None,
+    ) -> list[JMAPEventNotification]:
+        """Changes other people made to events of the account, newest first; optionally
+        only those about ``event_ids``, of ``type`` ("created", "updated", "destroyed"),
+        or created in ``after``..``before``."""
+        return self._run(
+            notification_ops.get_event_notifications(
+                self._conn, self, event_ids=event_ids, type=type, after=after, before=before
+            )
+        )
+
+    def dismiss_event_notifications(self, ids: list[str]) -> None:
+        """Dismiss (destroy) the notifications ``ids`` in one call; an unknown id raises
+        JMAPNotFoundError (a JMAPMethodError), after the others were dismissed."""
+        return self._run(notification_ops.dismiss_event_notifications(self._conn, ids))
+
+    def get_accounts(self, *, refresh: bool = True) -> list[Account]:
+        """The accounts with calendars: the user's own and those shared with them (see
+        :meth:`for_account`).  ``refresh`` fetches the session again first, since a server
+        may list a newly shared account without announcing a new session state."""
+        return self._run(principal_ops.get_accounts(self._conn, refresh))
+
+    def for_account(self, account_id: str) -> Self:
+        """A client of the same class working on the account ``account_id`` (one shared
+        with the user, from :meth:`get_accounts`): calendars, events, identities and
+        notifications are those of that account.  Principals stay the session's.
+
+        The view shares this client's HTTP connections, its session (as fetched so far; a
+        view made before the first request fetches it once itself) and the server dialect
+        learned; it needs no closing of its own (closing either closes both).
+        """
+        return self._view(replace(self._conn, account_id=account_id))
+
+    def _view(self, conn: Connection) -> Self:
+        """This client with another Connection: the same transport, no new HTTP session."""
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view._conn = conn
+        return view
 
     # -- tasks -------------------------------------------------------------------------
 
