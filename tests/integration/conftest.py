@@ -68,8 +68,8 @@ def harness_factory(
             return loop.run_until_complete(value)
         return value
 
-    def factory(user: str = "user1", password: str = PASSWORD) -> Harness:
-        harness = Harness(make_client(kind, cyrus_url, user, password), resolve, kind)
+    def factory(user: str = "user1", password: str = PASSWORD, url: str | None = None) -> Harness:
+        harness = Harness(make_client(kind, url or cyrus_url, user, password), resolve, kind)
         made.append(harness)
         return harness
 

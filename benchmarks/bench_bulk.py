@@ -1,0 +1,128 @@
+"""Bulk operations against the project's Cyrus, side by side with one call at a time.
+
+Prints, for each operation, the HTTP requests, bytes sent + received and seconds:
+
+- import of N events: ``create_events`` (chunked /set) vs ``create_event`` per event;
+- full sync of M events: ``get_objects_by_sync_token`` from the empty state;
+- uid lookup in an M-event calendar: ``get_object_by_uid``;
+- and, where calendaring-jmap is installed, the same import with it for reference.
+
+Run after ``tests/cyrus/cyrus.sh start``:
+
+    python benchmarks/bench_bulk.py --import-count 1000 --sync-count 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+from dataclasses import dataclass
+
+from caldav.jmap import JMAPClient
+
+URL = "http://127.0.0.1:18080/.well-known/jmap"
+
+
+@dataclass
+class Meter:
+    requests: int = 0
+    sent: int = 0
+    received: int = 0
+
+
+def metered(client: JMAPClient) -> Meter:
+    """Count what the client's transport moves."""
+    meter = Meter()
+    send = client._transport.send
+
+    def counting(request):
+        response = send(request)
+        meter.requests += 1
+        meter.sent += len(request.body or b"")
+        meter.received += len(response.body)
+        return response
+
+    client._transport.send = counting
+    return meter
+
+
+def ics(uid: str, n: int) -> str:
+    day = 1 + n % 28
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:202703{day:02d}T{8 + n % 10:02d}0000\r\n"
+        "DURATION:PT1H\r\n"
+        f"SUMMARY:Benchmark event {n}\r\nDESCRIPTION:Event number {n} of the benchmark\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def report(name: str, meter: Meter, seconds: float, count: int) -> None:
+    print(
+        f"{name:<44} {meter.requests:>7} req {meter.sent + meter.received:>12,} B "
+        f"{seconds:>8.2f} s {count / seconds if seconds else 0:>9.1f} obj/s"
+    )
+
+
+def timed(client: JMAPClient, work):
+    meter = metered(client)
+    start = time.perf_counter()
+    result = work()
+    return result, meter, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=URL)
+    parser.add_argument("--username", default="user3")
+    parser.add_argument("--password", default="password")
+    parser.add_argument("--import-count", type=int, default=1000)
+    parser.add_argument(
+        "--single-count",
+        type=int,
+        default=200,
+        help="events created one call at a time (rate is extrapolated)",
+    )
+    parser.add_argument("--sync-count", type=int, default=5000)
+    args = parser.parse_args()
+
+    with JMAPClient(args.url, args.username, args.password) as client:
+        bulk_cal = client.create_calendar(f"bench-bulk-{uuid.uuid4().hex[:6]}")
+        single_cal = client.create_calendar(f"bench-single-{uuid.uuid4().hex[:6]}")
+        events = [ics(f"{uuid.uuid4()}@bench", n) for n in range(args.import_count)]
+        print(f"{'operation':<44} {'HTTP':>11} {'bytes':>14} {'time':>10} {'rate':>13}")
+
+        _, m, bulk_s = timed(client, lambda: client.create_events(bulk_cal, events))
+        report(f"bulk import of {args.import_count} (create_events)", m, bulk_s, args.import_count)
+
+        singles = events[: args.single_count]
+        _, m, single_s = timed(
+            client, lambda: [client.create_event(single_cal, e) for e in singles]
+        )
+        report(f"import of {len(singles)} one call each (create_event)", m, single_s, len(singles))
+        per_event_single = single_s / len(singles)
+        per_event_bulk = bulk_s / args.import_count
+        print(f"  bulk import speed-up: {per_event_single / per_event_bulk:.1f}x per event")
+
+        # Full sync and uid lookup in a calendar of sync-count events
+        sync_cal = client.create_calendar(f"bench-sync-{uuid.uuid4().hex[:6]}")
+        uids = [f"{uuid.uuid4()}@bench" for _ in range(args.sync_count)]
+        token = client.get_sync_token()
+        client.create_events(sync_cal, [ics(u, n) for n, u in enumerate(uids)])
+        (added, _, _), m, s = timed(client, lambda: client.get_objects_by_sync_token(token))
+        report(f"full sync of {len(added)} (get_objects_by_sync_token)", m, s, len(added))
+        _, m, s = timed(client, lambda: client.get_object_by_uid(uids[len(uids) // 2]))
+        report(f"uid lookup among {args.sync_count} (get_object_by_uid)", m, s, 1)
+
+        try:
+            import calendaring_jmap  # noqa: F401
+        except ImportError:
+            print("calendaring-jmap is not installed: no reference figures")
+        for cal in (bulk_cal, single_cal, sync_cal):
+            client.delete_calendar(cal, remove_events=True)
+
+
+if __name__ == "__main__":
+    main()
