@@ -53,7 +53,8 @@ def test_delete_calendar_with_events_needs_remove_events(jmap, uid):
     event_id = jmap(jmap.client.create_event(cal_id, ics(uid)))
     with pytest.raises(JMAPMethodError) as error:
         jmap(jmap.client.delete_calendar(cal_id))
-    assert error.value.error_type == "calendarHasEvent"
+    # the draft says calendarHasEvent; Cyrus 3.10 answers calendarHasEvents
+    assert error.value.error_type in ("calendarHasEvent", "calendarHasEvents")
     jmap(jmap.client.delete_calendar(cal_id, remove_events=True))
     with pytest.raises(JMAPNotFoundError):
         jmap(jmap.client.get_event(event_id))

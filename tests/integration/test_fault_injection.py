@@ -27,19 +27,19 @@ def test_bulk_import_and_sync_survive_faults(harness_factory, cyrus_url):
     cal_id = direct(direct.client.create_calendar(f"Faults {uuid.uuid4().hex[:6]}"))
     token = direct(direct.client.get_sync_token())
     base = cyrus_url.split("/.well-known")[0]
-    expected = sorted(f"{uuid.uuid4()}@faults" for _ in range(30))
+    expected = sorted(f"{uuid.uuid4()}@faults" for _ in range(40))
     with FaultProxy(base, WEIGHTS, seed=11) as proxy:
         faulty = harness_factory(url=proxy.url + "/jmap/")
         faulty.client._conn.retry = RetryPolicy(retries=10, base_delay=0.05, max_delay=0.2)
-        # in chunks of 10, so the import takes several /set requests through the faults
+        # in chunks of 4, so the import takes several /set requests through the faults
         ids = []
-        for start in range(0, 30, 10):
-            chunk = [ics(uid, f"Imported {uid[:8]}") for uid in expected[start : start + 10]]
+        for start in range(0, 40, 4):
+            chunk = [ics(uid, f"Imported {uid[:8]}") for uid in expected[start : start + 4]]
             ids += faulty(faulty.client.create_events(cal_id, chunk))
         added, modified, deleted = faulty(faulty.client.get_objects_by_sync_token(token))
         faults = dict(proxy.seen)
 
-    assert len(ids) == 30 and len(set(ids)) == 30
+    assert len(ids) == 40 and len(set(ids)) == 40
     # on the server: every event once, none twice
     stored = direct(direct.client.search_events(calendar_id=cal_id))
     assert uids_in(stored) == expected
@@ -50,7 +50,6 @@ def test_bulk_import_and_sync_survive_faults(harness_factory, cyrus_url):
         a for a in direct_added if any(u in a for u in expected)
     )
     # the schedule really did inject each kind of fault
-    assert all(
-        faults.get(kind, 0) > 0 for kind in ("busy", "drop_before", "drop_after", "truncate")
-    )
+    injected = {kind for kind, count in faults.items() if count}
+    assert {"busy", "drop_before", "drop_after", "truncate"} <= injected, faults
     direct(direct.client.delete_calendar(cal_id, remove_events=True))
