@@ -336,9 +336,12 @@ def test_session_pointing_to_another_origin_is_refused_unless_allowed():
     server = FakeJMAP({"Calendar/get": calendars_handler}, session=data)
     client = sync_client(server, allow_other_origins=True)
     client._transport.send = lambda request: server(
-        request.__class__(request.method, request.url.replace(
-            "https://collector.example.net", "https://jmap.example.com"), request.headers,
-            request.body)
+        request.__class__(
+            request.method,
+            request.url.replace("https://collector.example.net", "https://jmap.example.com"),
+            request.headers,
+            request.body,
+        )
     )
     assert [c.id for c in client.get_calendars()] == ["cal1"]
     assert server.requests[-1].url == "https://jmap.example.com/jmap/api/"

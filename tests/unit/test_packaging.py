@@ -64,9 +64,7 @@ def test_repr_never_shows_credentials():
     assert "tok-123" not in repr(HTTPBearerAuth("tok-123"))
 
 
-def test_get_jmap_client_passes_auth_through_and_returns_none_unconfigured(
-    monkeypatch, tmp_path
-):
+def test_get_jmap_client_passes_auth_through_and_returns_none_unconfigured(monkeypatch, tmp_path):
     for name in ("CALDAV_URL", "JMAP_URL", "CALDAV_CONFIG_FILE", "CALENDARING_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -1,0 +1,33 @@
+"""iCalendar <-> JSCalendar (RFC 8984) conversion.
+
+The converter is a table of small per-property mappers: each module of this package
+(``simple``, ``times``, ``participants``, ``recurrence``, ``alerts``, ``locations``,
+``links``) exports a ``TO_JSCAL`` table keyed by iCalendar property name and a
+``TO_ICAL`` table keyed by JSCalendar property name; ``ical_to_jscal`` and
+``jscal_to_ical`` merge them and walk the data. Supporting another property means adding
+one mapper to one table. iCalendar elements without a JSCalendar home are kept in the
+``python-caldav:iCalendar`` vendor property, JSCalendar properties without an iCalendar
+home travel as the draft's JSPROP property.
+
+The dialect is RFC 8984 as Cyrus 3.10 speaks it (``recurrenceRules`` is a list).
+
+Example::
+
+    from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
+
+    event = ical_to_jscal(
+        "BEGIN:VCALENDAR\\r\\nVERSION:2.0\\r\\nPRODID:-//x//y//EN\\r\\n"
+        "BEGIN:VEVENT\\r\\nUID:1@example.com\\r\\nDTSTAMP:20260101T000000Z\\r\\n"
+        "DTSTART;TZID=Europe/Berlin:20260105T100000\\r\\nDURATION:PT1H\\r\\n"
+        "SUMMARY:Standup\\r\\nEND:VEVENT\\r\\nEND:VCALENDAR\\r\\n",
+        calendar_id="cal1",
+    )
+    assert event["start"] == "2026-01-05T10:00:00"
+    assert event["timeZone"] == "Europe/Berlin" and event["duration"] == "PT1H"
+    ics = jscal_to_ical(event)  # VCALENDAR with a VTIMEZONE for Europe/Berlin
+"""
+
+from caldav.jmap.convert.ical_to_jscal import ical_to_jscal
+from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
+
+__all__ = ["ical_to_jscal", "jscal_to_ical"]

@@ -1,0 +1,97 @@
+"""State handed to the per-property mappers, and the mapper signatures.
+
+An iCalendar -> JSCalendar mapper receives one property and writes into ``ctx.obj``;
+a JSCalendar -> iCalendar mapper receives one JSCalendar property value and appends
+properties or subcomponents to ``ctx.component``. Each mapper module exports a
+``TO_JSCAL`` table (iCalendar property name -> mapper) and a ``TO_ICAL`` table (JSCalendar
+property name -> mapper); the drivers merge them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from caldav.jmap.convert.datetime import UTC_ZONES, format_ical_time
+from caldav.jmap.convert.model import ICalComponent, ICalProperty
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = [
+    "JsMapper",
+    "PropMapper",
+    "ToICal",
+    "ToJSCal",
+    "expect",
+    "put",
+]
+
+
+@dataclass
+class ToJSCal:
+    """Converting one iCalendar component into ``obj``."""
+
+    component: ICalComponent
+    obj: dict[str, Any]
+    kind: str  # "Event", "Task" or a subobject type such as "Alert"
+    #: VTIMEZONE components of the calendar, by TZID
+    vtimezones: dict[str, ICalComponent] = field(default_factory=dict)
+    #: properties no mapper converted, preserved in the vendor property
+    unconverted: list[ICalProperty] = field(default_factory=list)
+
+    @property
+    def zone(self) -> str | None:
+        """The object's time zone, once DTSTART (or DUE) set it."""
+        return self.obj.get("timeZone")
+
+
+@dataclass
+class ToICal:
+    """Converting the JSCalendar object ``obj`` into ``component``."""
+
+    obj: dict[str, Any]
+    component: ICalComponent
+    kind: str
+    #: TZIDs the output uses (they need a VTIMEZONE)
+    tzids: set[str] = field(default_factory=set)
+
+    @property
+    def zone(self) -> str | None:
+        """The object's time zone (None when floating)."""
+        zone = self.obj.get("timeZone")
+        if zone is not None and not isinstance(zone, str):
+            raise JMAPConversionError("timeZone must be a string or null", property="timeZone")
+        return zone
+
+    def add_time(
+        self, name: str, value: dt.datetime, zone: str | None, is_date: bool = False, **params: str
+    ) -> ICalProperty:
+        """Add a DATE / DATE-TIME property, recording its TZID."""
+        text, time_params = format_ical_time(value, zone, is_date)
+        if zone and not is_date and zone not in UTC_ZONES:
+            self.tzids.add(zone)
+        return self.component.add(name, text, **time_params, **params)
+
+
+PropMapper = Callable[[ICalProperty, ToJSCal], None]
+JsMapper = Callable[[Any, ToICal], None]
+
+
+def expect(value: Any, kind: type | tuple[type, ...], prop: str) -> Any:
+    """``value`` when it has type ``kind``, else a JMAPConversionError naming ``prop``."""
+    if isinstance(value, bool) and kind in (int, (int,)):
+        raise JMAPConversionError(f"expected {kind}, got a boolean", property=prop)
+    if not isinstance(value, kind):
+        raise JMAPConversionError(
+            f"expected {getattr(kind, '__name__', kind)}, got {type(value).__name__}",
+            property=prop,
+        )
+    return value
+
+
+def put(obj: dict[str, Any], collection: str, key: str, value: dict[str, Any]) -> dict[str, Any]:
+    """Store ``value`` in the id-keyed map ``obj[collection]``, merging into an existing entry."""
+    entry = obj.setdefault(collection, {}).setdefault(key, {})
+    entry.update(value)
+    return entry

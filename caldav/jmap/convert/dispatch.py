@@ -1,0 +1,72 @@
+"""Walking a component or object and handing each property to its mapper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal
+from caldav.jmap.convert.model import ICalComponent
+from caldav.jmap.convert.preserve import VENDOR_KEY, store_unconverted
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = ["ComponentMapper", "guarded", "run_to_ical", "run_to_jscal"]
+
+ComponentMapper = Callable[[ICalComponent, ToJSCal], None]
+
+#: Converted first: other properties (RRULE's UNTIL, EXDATE) are relative to the start's zone.
+_FIRST = ("DTSTART", "DUE")
+
+
+def guarded(name: str, call: Callable[[], None]) -> None:
+    """Run one mapper, turning any unexpected failure into a JMAPConversionError naming it."""
+    try:
+        call()
+    except JMAPConversionError:
+        raise
+    except Exception as e:  # noqa: BLE001 - every failure must surface as a conversion error
+        raise JMAPConversionError(f"cannot convert: {type(e).__name__}: {e}", name) from e
+
+
+def run_to_jscal(
+    ctx: ToJSCal,
+    properties: Mapping[str, PropMapper],
+    components: Mapping[str, ComponentMapper],
+    ignored: frozenset[str] = frozenset(),
+) -> None:
+    """Convert every property and subcomponent of ``ctx.component`` into ``ctx.obj``;
+    what has no mapper is preserved in the vendor property."""
+    props = sorted(ctx.component.properties, key=lambda p: p.name not in _FIRST)
+    for prop in props:
+        mapper = properties.get(prop.name)
+        if mapper is not None:
+            guarded(prop.name, lambda m=mapper, p=prop: m(p, ctx))
+        elif prop.name not in ignored:
+            ctx.unconverted.append(prop)
+    unconverted_components = []
+    for sub in ctx.component.components:
+        comp_mapper = components.get(sub.name)
+        if comp_mapper is not None:
+            guarded(sub.name, lambda m=comp_mapper, c=sub: m(c, ctx))
+        else:
+            unconverted_components.append(sub)
+    store_unconverted(ctx.obj, ctx.unconverted, unconverted_components)
+
+
+def run_to_ical(
+    ctx: ToICal, mappers: Mapping[str, JsMapper], fallback: JsMapper | None = None
+) -> None:
+    """Convert every property of ``ctx.obj`` into ``ctx.component``. Unknown properties go
+    to ``fallback`` (or are dropped); the vendor property comes last so that it can
+    replace what a mapper wrote."""
+    items: list[tuple[str, Any]] = [(k, v) for k, v in ctx.obj.items() if k != VENDOR_KEY]
+    if VENDOR_KEY in ctx.obj:
+        items.append((VENDOR_KEY, ctx.obj[VENDOR_KEY]))
+    for key, value in items:
+        if not isinstance(key, str):
+            raise JMAPConversionError("property names must be strings")
+        mapper = mappers.get(key)
+        if mapper is None and fallback is not None:
+            guarded(key, lambda k=key, v=value: fallback({k: v}, ctx))
+        elif mapper is not None and value is not None:
+            guarded(key, lambda m=mapper, v=value: m(v, ctx))

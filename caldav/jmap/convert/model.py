@@ -1,0 +1,225 @@
+"""A minimal iCalendar object model: content lines parsed into components and back.
+
+The converter works on raw property values rather than on icalendar's typed values: a
+TZID must pass through unchanged (icalendar maps Windows zone names to IANA ones), and
+generated ids are UUIDv5 hashes of the *raw* unfolded value, which a typed round trip
+would not reproduce.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = [
+    "ICalComponent",
+    "ICalProperty",
+    "escape_text",
+    "parse_ical",
+    "serialize",
+    "split_text_list",
+    "unescape_text",
+]
+
+
+@dataclass
+class ICalProperty:
+    """One content line: upper-case name, parameters (upper-case names, list values), raw value."""
+
+    name: str
+    params: dict[str, list[str]] = field(default_factory=dict)
+    value: str = ""
+
+    def param(self, name: str) -> str | None:
+        """The first value of parameter ``name``, or None."""
+        values = self.params.get(name)
+        return values[0] if values else None
+
+
+@dataclass
+class ICalComponent:
+    """A component (VEVENT, VALARM, ...) with its properties and subcomponents in order."""
+
+    name: str
+    properties: list[ICalProperty] = field(default_factory=list)
+    components: list[ICalComponent] = field(default_factory=list)
+
+    def first(self, name: str) -> ICalProperty | None:
+        """The first property called ``name``, or None."""
+        return next((p for p in self.properties if p.name == name), None)
+
+    def all(self, name: str) -> list[ICalProperty]:
+        """Every property called ``name``."""
+        return [p for p in self.properties if p.name == name]
+
+    def add(self, name: str, value: str, **params: str | list[str] | None) -> ICalProperty:
+        """Append a property; ``params`` with None values are left out, ``_`` becomes ``-``."""
+        prop = ICalProperty(name, {}, value)
+        for key, pvalue in params.items():
+            if pvalue is not None:
+                prop.params[key.replace("_", "-").upper()] = (
+                    pvalue if isinstance(pvalue, list) else [pvalue]
+                )
+        self.properties.append(prop)
+        return prop
+
+
+_UNFOLD = re.compile(r"\r?\n[ \t]")
+_PARAM_DECODE = {"^n": "\n", "^^": "^", "^'": '"'}
+
+
+def _decode_param(value: str) -> str:
+    # RFC 6868 caret encoding
+    return re.sub(r"\^[n^']", lambda m: _PARAM_DECODE[m.group(0)], value)
+
+
+def parse_line(line: str) -> ICalProperty:
+    """Split one unfolded content line into name, parameters and raw value."""
+    i, n = 0, len(line)
+    while i < n and line[i] not in ";:":
+        i += 1
+    name = line[:i].strip().upper()
+    if not name or i >= n:
+        raise JMAPConversionError(f"not an iCalendar content line: {line[:60]!r}")
+    params: dict[str, list[str]] = {}
+    while line[i] == ";":
+        i += 1
+        eq = line.find("=", i)
+        if eq < 0:
+            raise JMAPConversionError(f"bad parameter in line: {line[:60]!r}")
+        pname = line[i:eq].strip().upper()
+        i = eq + 1
+        values: list[str] = []
+        while True:
+            if i < n and line[i] == '"':
+                end = line.find('"', i + 1)
+                if end < 0:
+                    raise JMAPConversionError(f"unterminated quote in line: {line[:60]!r}")
+                values.append(_decode_param(line[i + 1 : end]))
+                i = end + 1
+            else:
+                start = i
+                while i < n and line[i] not in ",;:":
+                    i += 1
+                values.append(_decode_param(line[start:i]))
+            if i < n and line[i] == ",":
+                i += 1
+                continue
+            break
+        if i >= n:
+            raise JMAPConversionError(f"content line without value: {line[:60]!r}")
+        params.setdefault(pname, []).extend(values)
+    if line[i] != ":":
+        raise JMAPConversionError(f"bad content line: {line[:60]!r}")
+    return ICalProperty(name, params, line[i + 1 :])
+
+
+def parse_ical(text: str) -> ICalComponent:
+    """Parse an iCalendar stream into its first top-level component (normally VCALENDAR)."""
+    if not isinstance(text, str):
+        raise JMAPConversionError("iCalendar input must be a string")
+    lines = _UNFOLD.sub("", text.lstrip("\ufeff")).replace("\r", "\n").split("\n")
+    stack: list[ICalComponent] = []
+    root: ICalComponent | None = None
+    for raw in lines:
+        if not raw.strip():
+            continue
+        prop = parse_line(raw)
+        if prop.name == "BEGIN":
+            comp = ICalComponent(prop.value.strip().upper())
+            if stack:
+                stack[-1].components.append(comp)
+            elif root is None:
+                root = comp
+            else:
+                break  # only the first object of a stream is converted
+            stack.append(comp)
+        elif prop.name == "END":
+            if not stack or stack[-1].name != prop.value.strip().upper():
+                raise JMAPConversionError(f"unbalanced END:{prop.value}")
+            stack.pop()
+            if not stack:
+                break
+        elif stack:
+            stack[-1].properties.append(prop)
+        else:
+            raise JMAPConversionError("content line outside of BEGIN/END")
+    if root is None:
+        raise JMAPConversionError("no iCalendar component found")
+    return root
+
+
+def _quote_param(value: str) -> str:
+    value = value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")
+    return f'"{value}"' if any(c in value for c in ",;:") else value
+
+
+def _fold(line: str) -> str:
+    # fold at 75 octets without splitting a UTF-8 sequence
+    out: list[str] = []
+    chunk, size = "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > 75:
+            out.append(chunk)
+            chunk, size = " ", 1
+        chunk += ch
+        size += width
+    out.append(chunk)
+    return "\r\n".join(out)
+
+
+def format_line(prop: ICalProperty) -> str:
+    """One property as a folded content line (without the final CRLF)."""
+    params = "".join(
+        f";{name}={','.join(_quote_param(v) for v in values)}"
+        for name, values in prop.params.items()
+    )
+    return _fold(f"{prop.name}{params}:{prop.value}")
+
+
+def serialize(comp: ICalComponent) -> str:
+    """The component as iCalendar text with CRLF line ends."""
+    lines = [f"BEGIN:{comp.name}"]
+    lines += [format_line(p) for p in comp.properties]
+    lines += [serialize(c).rstrip("\r\n") for c in comp.components]
+    lines.append(f"END:{comp.name}")
+    return "\r\n".join(lines) + "\r\n"
+
+
+_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def unescape_text(value: str) -> str:
+    """Decode a TEXT value (``\\n``, ``\\,``, ``\\;``, ``\\\\``)."""
+    return _UNESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def escape_text(value: str) -> str:
+    """Encode a string as a TEXT value."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\n")
+        .replace("\n", "\\n")
+    )
+
+
+def split_text_list(value: str) -> list[str]:
+    """Split a multi-valued TEXT value on unescaped commas and decode each part."""
+    parts: list[str] = []
+    current: list[str] = []
+    chars = iter(value)
+    for ch in chars:
+        if ch == "\\":
+            current.append(ch + next(chars, ""))
+        elif ch == ",":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [unescape_text(p) for p in parts]

@@ -1,0 +1,79 @@
+"""PatchObjects (RFC 8984 section 1.4.9): the difference between a recurrence instance and
+its main object, and applying one."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = ["NOT_PATCHABLE", "apply_patch", "make_patch"]
+
+#: Top-level properties an override patch must not touch (RFC 8984 section 4.3.5), plus
+#: per-instance timestamps, which would make every override differ.
+NOT_PATCHABLE = frozenset(
+    {
+        "@type",
+        "excludedRecurrenceRules",
+        "method",
+        "privacy",
+        "prodId",
+        "recurrenceId",
+        "recurrenceIdTimeZone",
+        "recurrenceOverrides",
+        "recurrenceRules",
+        "relatedTo",
+        "replyTo",
+        "sentBy",
+        "timeZones",
+        "uid",
+        "updated",
+        "created",
+    }
+)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def make_patch(base: dict[str, Any], target: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The smallest PatchObject turning ``base`` into ``target``: nested objects that
+    exist on both sides are patched member by member."""
+    patch: dict[str, Any] = {}
+    for key in [*base, *(k for k in target if k not in base)]:
+        if not prefix and key in NOT_PATCHABLE:
+            continue
+        path = prefix + _escape(key)
+        if key not in target:
+            patch[path] = None
+        elif key not in base:
+            patch[path] = target[key]
+        elif base[key] != target[key]:
+            old, new = base[key], target[key]
+            if isinstance(old, dict) and isinstance(new, dict) and old and new:
+                patch.update(make_patch(old, new, path + "/"))
+            else:
+                patch[path] = new
+    return patch
+
+
+def apply_patch(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``patch`` applied (null removes)."""
+    result = copy.deepcopy(base)
+    for path, value in patch.items():
+        if not isinstance(path, str) or not path:
+            raise JMAPConversionError(f"bad patch key {path!r}", "recurrenceOverrides")
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in path.lstrip("/").split("/")]
+        target = result
+        for part in parts[:-1]:
+            child = target.get(part)
+            if not isinstance(child, dict):
+                child = target[part] = {}
+            target = child
+        if value is None:
+            target.pop(parts[-1], None)
+        else:
+            target[parts[-1]] = copy.deepcopy(value)
+    return result

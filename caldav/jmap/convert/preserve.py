@@ -1,0 +1,122 @@
+"""Keeping iCalendar elements that have no JSCalendar home.
+
+They travel in a vendor property (vendor property names contain a colon, RFC 8984
+section 3.3) shaped like the draft's ICalComponent: ``properties`` and ``components`` in
+jCal (RFC 7265) form, and ``parameters`` for unconverted parameters of the one property a
+subobject (Participant, Location, Link) came from. Values are kept raw (jCal type
+"unknown"), so they come back byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caldav.jmap.convert.context import JsMapper, ToICal, expect
+from caldav.jmap.convert.model import ICalComponent, ICalProperty
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = [
+    "REPLACEABLE",
+    "TO_ICAL",
+    "VENDOR_KEY",
+    "keep_params",
+    "restore_params",
+    "store_unconverted",
+]
+
+#: The vendor property holding unconverted iCalendar data.
+VENDOR_KEY = "python-caldav:iCalendar"
+
+#: Properties a preserved copy replaces instead of duplicating (ACTION:AUDIO over DISPLAY).
+REPLACEABLE = frozenset({"ACTION"})
+
+
+def _params_to_jcal(params: dict[str, list[str]]) -> dict[str, Any]:
+    return {k.lower(): v[0] if len(v) == 1 else list(v) for k, v in params.items()}
+
+
+def _params_from_jcal(params: Any) -> dict[str, list[str]]:
+    expect(params, dict, VENDOR_KEY)
+    result: dict[str, list[str]] = {}
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            raise JMAPConversionError("parameter values must be strings", property=VENDOR_KEY)
+        result[str(name).upper()] = list(values)
+    return result
+
+
+def property_to_jcal(prop: ICalProperty) -> list[Any]:
+    """A property in jCal form, value kept raw."""
+    return [prop.name.lower(), _params_to_jcal(prop.params), "unknown", prop.value]
+
+
+def property_from_jcal(item: Any) -> ICalProperty:
+    """The inverse of :func:`property_to_jcal` (other jCal value types are joined as text)."""
+    if not isinstance(item, list) or len(item) < 4 or not isinstance(item[0], str):
+        raise JMAPConversionError("malformed jCal property", property=VENDOR_KEY)
+    values = item[3:]
+    value = ",".join(v if isinstance(v, str) else str(v) for v in values)
+    return ICalProperty(item[0].upper(), _params_from_jcal(item[1]), value)
+
+
+def component_to_jcal(comp: ICalComponent) -> list[Any]:
+    """A component in jCal form."""
+    return [
+        comp.name.lower(),
+        [property_to_jcal(p) for p in comp.properties],
+        [component_to_jcal(c) for c in comp.components],
+    ]
+
+
+def component_from_jcal(item: Any) -> ICalComponent:
+    """The inverse of :func:`component_to_jcal`."""
+    if not isinstance(item, list) or len(item) != 3 or not isinstance(item[0], str):
+        raise JMAPConversionError("malformed jCal component", property=VENDOR_KEY)
+    return ICalComponent(
+        item[0].upper(),
+        [property_from_jcal(p) for p in expect(item[1], list, VENDOR_KEY)],
+        [component_from_jcal(c) for c in expect(item[2], list, VENDOR_KEY)],
+    )
+
+
+def store_unconverted(
+    obj: dict[str, Any], props: list[ICalProperty], comps: list[ICalComponent]
+) -> None:
+    """Record unconverted properties and subcomponents in ``obj``'s vendor property."""
+    if props:
+        vendor = obj.setdefault(VENDOR_KEY, {})
+        vendor["properties"] = [property_to_jcal(p) for p in props]
+    if comps:
+        vendor = obj.setdefault(VENDOR_KEY, {})
+        vendor["components"] = [component_to_jcal(c) for c in comps]
+
+
+def keep_params(target: dict[str, Any], prop: ICalProperty, known: frozenset[str]) -> None:
+    """Record the parameters of ``prop`` no mapper converted in ``target``'s vendor property."""
+    extra = {k: v for k, v in prop.params.items() if k not in known}
+    if extra:
+        target.setdefault(VENDOR_KEY, {})["parameters"] = _params_to_jcal(extra)
+
+
+def restore_params(source: dict[str, Any], prop: ICalProperty) -> ICalProperty:
+    """Put the parameters kept by :func:`keep_params` back on ``prop``."""
+    vendor = source.get(VENDOR_KEY)
+    if isinstance(vendor, dict) and "parameters" in vendor:
+        for name, values in _params_from_jcal(vendor["parameters"]).items():
+            prop.params.setdefault(name, values)
+    return prop
+
+
+def _vendor_to_ical(value: Any, ctx: ToICal) -> None:
+    expect(value, dict, VENDOR_KEY)
+    for item in expect(value.get("properties", []), list, VENDOR_KEY):
+        prop = property_from_jcal(item)
+        if prop.name in REPLACEABLE:
+            ctx.component.properties = [p for p in ctx.component.properties if p.name != prop.name]
+        ctx.component.properties.append(prop)
+    for item in expect(value.get("components", []), list, VENDOR_KEY):
+        ctx.component.components.append(component_from_jcal(item))
+
+
+TO_ICAL: dict[str, JsMapper] = {VENDOR_KEY: _vendor_to_ical}

@@ -1,0 +1,202 @@
+"""RRULE, EXRULE, EXDATE, RDATE <-> recurrenceRules, excludedRecurrenceRules and the
+excluded / added entries of recurrenceOverrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
+from caldav.jmap.convert.datetime import (
+    UTC_ZONES,
+    ICalTime,
+    duration_between,
+    format_local,
+    is_iana,
+    parse_duration,
+    parse_ical_time,
+    parse_local,
+    prop_times,
+    to_zone,
+)
+from caldav.jmap.convert.model import ICalProperty
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = ["TO_ICAL", "TO_JSCAL", "rule_from_ical", "rule_to_ical"]
+
+_NDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+_INT_LISTS = {
+    "BYMONTHDAY": "byMonthDay",
+    "BYYEARDAY": "byYearDay",
+    "BYWEEKNO": "byWeekNo",
+    "BYHOUR": "byHour",
+    "BYMINUTE": "byMinute",
+    "BYSECOND": "bySecond",
+    "BYSETPOS": "bySetPosition",
+}
+_LOWER = {"FREQ": "frequency", "WKST": "firstDayOfWeek", "RSCALE": "rscale", "SKIP": "skip"}
+
+
+def _int(value: str, part: str) -> int:
+    try:
+        return int(value)
+    except ValueError as e:
+        raise JMAPConversionError(f"{part} is not an integer: {value!r}", "RRULE") from e
+
+
+def _until_to_js(value: str, zone: str | None) -> str:
+    until = parse_ical_time(value)
+    # RFC 8984: until is in the object's time zone; a UTC UNTIL moves there
+    local = to_zone(until, zone) if until.utc and zone not in UTC_ZONES else until.local
+    return format_local(local)
+
+
+def rule_from_ical(value: str, zone: str | None) -> dict[str, Any]:
+    """An RRULE / EXRULE value as a RecurrenceRule object."""
+    rule: dict[str, Any] = {"@type": "RecurrenceRule"}
+    for part in value.strip().split(";"):
+        name, _, text = part.partition("=")
+        name = name.strip().upper()
+        if name in _LOWER:
+            rule[_LOWER[name]] = text.strip().lower()
+        elif name in _INT_LISTS:
+            rule[_INT_LISTS[name]] = [_int(v, name) for v in text.split(",") if v]
+        elif name in ("INTERVAL", "COUNT"):
+            rule[name.lower()] = _int(text, name)
+        elif name == "UNTIL":
+            rule["until"] = _until_to_js(text, zone)
+        elif name == "BYMONTH":
+            rule["byMonth"] = [v.strip() for v in text.split(",") if v]
+        elif name == "BYDAY":
+            rule["byDay"] = [_nday(v) for v in text.split(",") if v]
+    if "frequency" not in rule:
+        raise JMAPConversionError("recurrence rule without FREQ", "RRULE")
+    return rule
+
+
+def _nday(value: str) -> dict[str, Any]:
+    m = _NDAY.match(value.strip().upper())
+    if not m:
+        raise JMAPConversionError(f"bad BYDAY value {value!r}", "RRULE")
+    nday: dict[str, Any] = {"@type": "NDay", "day": m.group(2).lower()}
+    if m.group(1):
+        nday["nthOfPeriod"] = int(m.group(1))
+    return nday
+
+
+def _until_to_ical(value: Any, ctx: ToICal) -> str:
+    until = parse_local(value, "recurrenceRules/until")
+    if ctx.obj.get("showWithoutTime") and until.time() == dt.time():
+        return f"{until:%Y%m%d}"  # an all-day UNTIL stays a DATE
+    zone = ctx.zone
+    if zone is None:
+        return f"{until:%Y%m%dT%H%M%S}"
+    if is_iana(zone) and zone not in UTC_ZONES:
+        until = to_zone(ICalTime(until, tzid=zone), "Etc/UTC")
+    return f"{until:%Y%m%dT%H%M%SZ}"
+
+
+def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
+    """A RecurrenceRule object as an RRULE / EXRULE value."""
+    expect(rule, dict, prop)
+    frequency = expect(rule.get("frequency"), str, f"{prop}/frequency")
+    parts = [f"FREQ={frequency.upper()}"]
+    if rule.get("rscale"):
+        parts.insert(0, f"RSCALE={str(rule['rscale']).upper()}")
+    for key, name in (("interval", "INTERVAL"), ("count", "COUNT")):
+        if key in rule:
+            parts.append(f"{name}={expect(rule[key], int, f'{prop}/{key}')}")
+    if "until" in rule:
+        parts.append(f"UNTIL={_until_to_ical(rule['until'], ctx)}")
+    if rule.get("byDay"):
+        days = []
+        for nday in expect(rule["byDay"], list, f"{prop}/byDay"):
+            day = expect(expect(nday, dict, f"{prop}/byDay").get("day"), str, f"{prop}/byDay")
+            nth = nday.get("nthOfPeriod")
+            days.append(f"{expect(nth, int, f'{prop}/byDay') if nth else ''}{day.upper()}")
+        parts.append("BYDAY=" + ",".join(days))
+    if rule.get("byMonth"):
+        months = expect(rule["byMonth"], list, f"{prop}/byMonth")
+        parts.append("BYMONTH=" + ",".join(str(m) for m in months))
+    for name, key in _INT_LISTS.items():
+        if rule.get(key):
+            values = [expect(v, int, f"{prop}/{key}") for v in expect(rule[key], list, prop)]
+            parts.append(f"{name}=" + ",".join(map(str, values)))
+    for name, key in (("WKST", "firstDayOfWeek"), ("SKIP", "skip")):
+        if rule.get(key):
+            parts.append(f"{name}={expect(rule[key], str, f'{prop}/{key}').upper()}")
+    return ";".join(parts)
+
+
+def _rules_to_js(key: str) -> PropMapper:
+    def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+        ctx.obj.setdefault(key, []).append(rule_from_ical(prop.value, ctx.zone))
+
+    return to_js
+
+
+def _rules_to_ical(name: str, key: str) -> JsMapper:
+    def to_ical(value: Any, ctx: ToICal) -> None:
+        rules = [value] if isinstance(value, dict) else expect(value, list, key)
+        for rule in rules:
+            ctx.component.add(name, rule_to_ical(rule, ctx, key))
+
+    return to_ical
+
+
+def _override_key(time: ICalTime, ctx: ToJSCal) -> str:
+    return format_local(to_zone(time, ctx.zone))
+
+
+def _dates_to_js(patch_for: Callable[[ICalProperty, ICalTime, str], dict[str, Any]]) -> PropMapper:
+    def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+        overrides = ctx.obj.setdefault("recurrenceOverrides", {})
+        periods = prop.value.split(",")
+        for time, period in zip(prop_times(prop), periods, strict=False):
+            overrides.setdefault(_override_key(time, ctx), patch_for(prop, time, period))
+
+    return to_js
+
+
+def _exdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> dict[str, Any]:
+    return {"excluded": True}
+
+
+def _rdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> dict[str, Any]:
+    if "/" not in period:
+        return {}
+    end = period.split("/", 1)[1]
+    if end.lstrip("+-").startswith("P"):
+        return {"duration": parse_duration(end, "RDATE").jscal()}
+    end_time = parse_ical_time(end, prop.param("TZID"))
+    return {"duration": duration_between(time.local, to_zone(end_time, time.zone)).jscal()}
+
+
+def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
+    """Excluded instances become EXDATE, added ones RDATE; the driver writes the others."""
+    all_day = bool(ctx.obj.get("showWithoutTime"))
+    for key, patch in expect(value, dict, "recurrenceOverrides").items():
+        expect(patch, dict, f"recurrenceOverrides/{key}")
+        time = parse_local(key, "recurrenceOverrides")
+        if patch.get("excluded") is True:
+            ctx.add_time("EXDATE", time, ctx.zone, all_day)
+        elif not patch:
+            ctx.add_time("RDATE", time, ctx.zone, all_day)
+
+
+TO_JSCAL: dict[str, PropMapper] = {
+    "RRULE": _rules_to_js("recurrenceRules"),
+    "EXRULE": _rules_to_js("excludedRecurrenceRules"),
+    "EXDATE": _dates_to_js(_exdate_patch),
+    "RDATE": _dates_to_js(_rdate_patch),
+}
+
+TO_ICAL: dict[str, JsMapper] = {
+    "recurrenceRules": _rules_to_ical("RRULE", "recurrenceRules"),
+    "recurrenceRule": _rules_to_ical("RRULE", "recurrenceRule"),  # JSCalendar 2.0 dialect
+    "excludedRecurrenceRules": _rules_to_ical("EXRULE", "excludedRecurrenceRules"),
+    "recurrenceOverrides": _overrides_to_ical,
+}

@@ -1,0 +1,141 @@
+"""DTSTART, DTEND, DURATION, DUE, ESTIMATED-DURATION, RECURRENCE-ID <-> start, duration,
+timeZone, showWithoutTime, due, estimatedDuration, recurrenceId."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
+from caldav.jmap.convert.datetime import (
+    add_duration,
+    duration_between,
+    parse_duration,
+    parse_ical_time,
+    parse_local,
+    to_zone,
+)
+from caldav.jmap.convert.model import ICalProperty
+
+__all__ = ["TO_ICAL", "TO_JSCAL", "is_all_day"]
+
+
+def _dtstart_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    time = parse_ical_time(prop.value, prop.param("TZID"))
+    ctx.obj["start"] = time.local_str
+    if time.zone:
+        ctx.obj["timeZone"] = time.zone
+    if time.is_date:
+        ctx.obj["showWithoutTime"] = True
+        component = ctx.component
+        if ctx.kind == "Event" and not (component.first("DTEND") or component.first("DURATION")):
+            ctx.obj["duration"] = "P1D"  # RFC 5545: an all-day event without end lasts a day
+
+
+def _dtend_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    start_prop = ctx.component.first("DTSTART")
+    if start_prop is None or ctx.component.first("DURATION"):
+        ctx.unconverted.append(prop)
+        return
+    start = parse_ical_time(start_prop.value, start_prop.param("TZID"))
+    end = parse_ical_time(prop.value, prop.param("TZID"))
+    # an end in another zone counts as the same instant seen from the start's zone
+    ctx.obj["duration"] = duration_between(start.local, to_zone(end, start.zone)).jscal()
+
+
+def _duration_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    if ctx.kind == "Task":
+        if ctx.component.first("ESTIMATED-DURATION") is None:
+            ctx.obj["estimatedDuration"] = parse_duration(prop.value, "DURATION").jscal()
+        return
+    ctx.obj["duration"] = parse_duration(prop.value, "DURATION").jscal()
+
+
+def _estimated_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    ctx.obj["estimatedDuration"] = parse_duration(prop.value, "ESTIMATED-DURATION").jscal()
+
+
+def _due_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    time = parse_ical_time(prop.value, prop.param("TZID"))
+    start_prop = ctx.component.first("DTSTART")
+    if start_prop is None:
+        if time.zone:
+            ctx.obj["timeZone"] = time.zone
+        if time.is_date:
+            ctx.obj["showWithoutTime"] = True
+        ctx.obj["due"] = time.local_str
+        return
+    # a Task has one time zone, the start's: express the due time in it
+    start = parse_ical_time(start_prop.value, start_prop.param("TZID"))
+    ctx.obj["due"] = to_zone(time, start.zone).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _recurrence_id_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    time = parse_ical_time(prop.value, prop.param("TZID"))
+    ctx.obj["recurrenceId"] = time.local_str
+    if time.zone:
+        ctx.obj["recurrenceIdTimeZone"] = time.zone
+
+
+def is_all_day(ctx: ToICal, value: Any, key: str) -> bool:
+    """Whether a LocalDateTime of the object is written as a DATE."""
+    return bool(ctx.obj.get("showWithoutTime")) and parse_local(value, key).time().isoformat() == (
+        "00:00:00"
+    )
+
+
+def _start_to_ical(value: Any, ctx: ToICal) -> None:
+    start = parse_local(value, "start")
+    all_day = is_all_day(ctx, value, "start")
+    ctx.add_time("DTSTART", start, ctx.zone, all_day)
+    duration = ctx.obj.get("duration")
+    if ctx.kind != "Event" or duration is None:
+        return
+    parsed = parse_duration(expect(duration, str, "duration"), "duration")
+    end = add_duration(start, parsed)
+    end_is_date = all_day and end.time() == dt.time()
+    if all_day != end_is_date or duration_between(start, end).jscal() != parsed.jscal():
+        # DTEND would not give this duration back ("PT24H", fractions): write it as is
+        ctx.component.add("DURATION", parsed.ical())
+    else:
+        ctx.add_time("DTEND", end, ctx.zone, end_is_date)
+
+
+def _due_to_ical(value: Any, ctx: ToICal) -> None:
+    ctx.add_time("DUE", parse_local(value, "due"), ctx.zone, is_all_day(ctx, value, "due"))
+
+
+def _estimated_to_ical(value: Any, ctx: ToICal) -> None:
+    duration = parse_duration(expect(value, str, "estimatedDuration"), "estimatedDuration")
+    ctx.component.add("ESTIMATED-DURATION", duration.ical())
+
+
+def _recurrence_id_to_ical(value: Any, ctx: ToICal) -> None:
+    zone = ctx.obj.get("recurrenceIdTimeZone", ctx.zone)
+    time = parse_local(value, "recurrenceId")
+    ctx.add_time("RECURRENCE-ID", time, zone, is_all_day(ctx, value, "recurrenceId"))
+
+
+def _consumed(value: Any, ctx: ToICal) -> None:
+    """Properties written together with another one (start writes duration and timeZone)."""
+
+
+TO_JSCAL: dict[str, PropMapper] = {
+    "DTSTART": _dtstart_to_js,
+    "DTEND": _dtend_to_js,
+    "DURATION": _duration_to_js,
+    "ESTIMATED-DURATION": _estimated_to_js,
+    "DUE": _due_to_js,
+    "RECURRENCE-ID": _recurrence_id_to_js,
+}
+
+TO_ICAL: dict[str, JsMapper] = {
+    "start": _start_to_ical,
+    "duration": _consumed,
+    "timeZone": _consumed,
+    "showWithoutTime": _consumed,
+    "recurrenceIdTimeZone": _consumed,
+    "due": _due_to_ical,
+    "estimatedDuration": _estimated_to_ical,
+    "recurrenceId": _recurrence_id_to_ical,
+}

@@ -1,0 +1,99 @@
+"""VTIMEZONE components: generated from zoneinfo for IANA zones, and carried in the
+``timeZones`` property (RFC 8984 TimeZone objects) for custom zones of the source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import icalendar
+
+from caldav.jmap.convert.context import ToICal, expect
+from caldav.jmap.convert.datetime import is_iana, parse_ical_time, parse_local
+from caldav.jmap.convert.model import ICalComponent, parse_ical
+from caldav.jmap.convert.recurrence import rule_from_ical, rule_to_ical
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = ["iana_vtimezone", "timezone_from_ical", "timezone_to_ical"]
+
+_OBSERVANCES = {"STANDARD": "standard", "DAYLIGHT": "daylight"}
+
+
+def iana_vtimezone(tzid: str, first_year: int = 1970) -> ICalComponent | None:
+    """A VTIMEZONE for an IANA zone from the system's zoneinfo, or None if it cannot be made."""
+    try:
+        first = dt.date(min(first_year, 1970), 1, 1)
+        zone = icalendar.Timezone.from_tzid(tzid, first_date=first)
+        return parse_ical(zone.to_ical().decode("utf-8"))
+    except Exception:  # noqa: BLE001 - a missing VTIMEZONE must not stop the conversion
+        return None
+
+
+def _rule_from_ical(comp: ICalComponent) -> dict[str, Any]:
+    rule: dict[str, Any] = {"@type": "TimeZoneRule"}
+    for prop in comp.properties:
+        if prop.name == "DTSTART":
+            rule["start"] = parse_ical_time(prop.value).local_str
+        elif prop.name in ("TZOFFSETFROM", "TZOFFSETTO"):
+            rule["offsetFrom" if prop.name == "TZOFFSETFROM" else "offsetTo"] = prop.value
+        elif prop.name == "RRULE":
+            rule.setdefault("recurrenceRules", []).append(rule_from_ical(prop.value, None))
+        elif prop.name == "RDATE":
+            overrides = rule.setdefault("recurrenceOverrides", {})
+            for value in prop.value.split(","):
+                overrides[parse_ical_time(value).local_str] = {}
+        elif prop.name == "TZNAME":
+            rule.setdefault("names", {})[prop.value] = True
+    return rule
+
+
+def timezone_from_ical(comp: ICalComponent) -> dict[str, Any]:
+    """A VTIMEZONE as a TimeZone object."""
+    tzid = comp.first("TZID")
+    result: dict[str, Any] = {"@type": "TimeZone", "tzId": tzid.value if tzid else ""}
+    for sub in comp.components:
+        if sub.name in _OBSERVANCES:
+            result.setdefault(_OBSERVANCES[sub.name], []).append(_rule_from_ical(sub))
+    return result
+
+
+def timezone_to_ical(tzid: str, zone: Any) -> ICalComponent:
+    """A TimeZone object as a VTIMEZONE with TZID ``tzid``."""
+    expect(zone, dict, "timeZones")
+    comp = ICalComponent("VTIMEZONE")
+    comp.add("TZID", tzid)
+    # recurrence rules of observances are in UTC (RFC 5545 UNTIL inside VTIMEZONE)
+    utc_ctx = ToICal({"timeZone": "Etc/UTC"}, comp, "TimeZone")
+    for name, key in _OBSERVANCES.items():
+        for rule in expect(zone.get(key, []), list, f"timeZones/{key}"):
+            expect(rule, dict, f"timeZones/{key}")
+            sub = ICalComponent(name)
+            sub.add("DTSTART", f"{parse_local(rule.get('start'), 'timeZones'):%Y%m%dT%H%M%S}")
+            for prop, field in (("TZOFFSETFROM", "offsetFrom"), ("TZOFFSETTO", "offsetTo")):
+                sub.add(prop, expect(rule.get(field), str, f"timeZones/{field}"))
+            for rrule in rule.get("recurrenceRules") or []:
+                sub.add("RRULE", rule_to_ical(rrule, utc_ctx, "timeZones/recurrenceRules"))
+            for rdate in rule.get("recurrenceOverrides") or {}:
+                sub.add("RDATE", f"{parse_local(rdate, 'timeZones'):%Y%m%dT%H%M%S}")
+            for tzname in rule.get("names") or {}:
+                sub.add("TZNAME", str(tzname))
+            comp.components.append(sub)
+    if not comp.components:
+        raise JMAPConversionError(f"time zone {tzid!r} has no rules", "timeZones")
+    return comp
+
+
+def vtimezones(tzids: set[str], obj: dict[str, Any], first_year: int) -> list[ICalComponent]:
+    """The VTIMEZONE for every TZID used: from zoneinfo, else from ``obj["timeZones"]``."""
+    custom = obj.get("timeZones") or {}
+    expect(custom, dict, "timeZones")
+    result = []
+    for tzid in sorted(tzids):
+        comp = None
+        if tzid in custom:
+            comp = timezone_to_ical(tzid, custom[tzid])
+        elif is_iana(tzid):
+            comp = iana_vtimezone(tzid, first_year)
+        if comp is not None:
+            result.append(comp)
+    return result
