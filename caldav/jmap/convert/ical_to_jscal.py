@@ -96,7 +96,15 @@ def _convert(ical_str: str, calendar_id: str | None) -> dict[str, Any]:
             continue
         instance = _convert_component(comp, vtimezones)
         # a patch is applied to the main object whose start is the recurrence id
-        obj.setdefault("recurrenceOverrides", {})[key] = make_patch(dict(obj, start=key), instance)
+        patch = make_patch(dict(obj, start=key), instance)
+        if patch.get("participants", False) is None and not (
+            comp.first("ATTENDEE") or comp.first("ORGANIZER")
+        ):
+            # An instance without any scheduling properties keeps the series' participants:
+            # producers leave them out of exceptions, and servers refuse an instance that
+            # drops them while the series has an organizer
+            del patch["participants"]
+        obj.setdefault("recurrenceOverrides", {})[key] = patch
     for patch in obj.get("recurrenceOverrides", {}).values():
         # an RDATE period as long as the main object changes nothing
         same = [k for k, v in patch.items() if k in obj and obj[k] == v]

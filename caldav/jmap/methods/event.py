@@ -20,10 +20,12 @@ from caldav.jmap.error import (
     JMAPMethodError,
     JMAPNotFoundError,
 )
+from caldav.jmap.methods.vendor import for_server, only_vendor_properties
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
+    SetOutcome,
     changes_with_objects,
     get_by_ids,
     query_objects,
@@ -178,11 +180,93 @@ def _query(conn: Connection, account_id: str, **filters: Any) -> Steps:
         )
 
 
+def _vendor_refusal(error: JMAPError) -> bool:
+    """Whether the server refused an event only for its vendor-specific properties."""
+    return (
+        isinstance(error, JMAPMethodError)
+        and error.error_type == "invalidProperties"
+        and only_vendor_properties(error.properties)
+    )
+
+
+def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, Any] | None:
+    if objects is None:
+        return None
+    vendor = conn.dialect.vendor_properties
+    return {key: for_server(vendor, obj, f"event {key}") for key, obj in objects.items()}
+
+
+def _set_event(
+    conn: Connection,
+    account_id: str,
+    *,
+    create: dict[str, Any] | None = None,
+    update: tuple[str, dict[str, Any]] | None = None,
+    **extra: Any,
+) -> Steps[SetOutcome]:
+    """set_one for an event, leaving out vendor properties where the server refuses them
+    (learned from the first refusal, then remembered)."""
+    while True:
+        vendor = conn.dialect.vendor_properties
+        created = _for_server(conn, {"new": create} if create is not None else None)
+        updated = _for_server(conn, dict([update]) if update is not None else None)
+        try:
+            return (
+                yield from set_one(
+                    conn,
+                    EVENT,
+                    account_id,
+                    create=created["new"] if created else None,
+                    update=next(iter(updated.items())) if updated else None,
+                    **extra,
+                )
+            )
+        except JMAPMethodError as error:
+            if vendor is False or not _vendor_refusal(error):
+                raise
+            conn.dialect.vendor_properties = False
+
+
+def _set_events(
+    conn: Connection,
+    account_id: str,
+    *,
+    create: dict[str, Any] | None = None,
+    update: dict[str, Any] | None = None,
+    **extra: Any,
+) -> Steps[BulkResult]:
+    """set_many for events, with the vendor-property handling of :func:`_set_event`."""
+    vendor = conn.dialect.vendor_properties
+    result = yield from set_many(
+        conn,
+        EVENT,
+        account_id,
+        create=_for_server(conn, create),
+        update=_for_server(conn, update),
+        **extra,
+    )
+    refused = [key for key, error in result.failed.items() if _vendor_refusal(error)]
+    if refused and vendor is not False:
+        conn.dialect.vendor_properties = False
+        for key in refused:
+            del result.failed[key]
+        again = yield from set_many(
+            conn,
+            EVENT,
+            account_id,
+            create=_for_server(conn, {k: v for k, v in (create or {}).items() if k in refused}),
+            update=_for_server(conn, {k: v for k, v in (update or {}).items() if k in refused}),
+            **extra,
+        )
+        result.merge(again)
+    return result
+
+
 def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any) -> Steps[str]:
     """Create an event from iCalendar in ``calendar_id``; returns its id."""
     jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
     account_id = yield from conn.account_for()
-    return (yield from set_one(conn, EVENT, account_id, create=jscal, **extra)).id
+    return (yield from _set_event(conn, account_id, create=jscal, **extra)).id
 
 
 def get_event_object(conn: Connection, event_id: str, client: Any = None) -> Steps[JMAPEvent]:
@@ -237,8 +321,8 @@ def save_event(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
     patch = event_patch(event._read, event.jscal)
     if patch:
         account_id = yield from conn.account_for()
-        outcome = yield from set_one(
-            conn, EVENT, account_id, update=(event.id, patch), if_in_state=event.state, **extra
+        outcome = yield from _set_event(
+            conn, account_id, update=(event.id, patch), if_in_state=event.state, **extra
         )
         event.state = outcome.new_state
     event._read = copy.deepcopy(event.jscal)
@@ -396,9 +480,8 @@ def create_events(
             uids[_creation_key(index)] = jscal["uid"]
     account_id = yield from conn.account_for()
     try:
-        result = yield from set_many(
+        result = yield from _set_events(
             conn,
-            EVENT,
             account_id,
             create=create,
             find_existing=_find_by_uid(conn, account_id, uids),
@@ -434,7 +517,7 @@ def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> St
         patch = event_patch(by_id[event_id], new)
         if patch:
             patches[event_id] = patch
-    result = yield from set_many(conn, EVENT, account_id, update=patches, **extra)
+    result = yield from _set_events(conn, account_id, update=patches, **extra)
     result.failed.update(failed)
     _raise_if_failed(result, "updated")
     return None

@@ -62,6 +62,14 @@ class BulkResult:
         """Whether every object went through."""
         return not self.failed
 
+    def merge(self, other: BulkResult) -> None:
+        """Add what ``other`` did (a later pass over some of the same objects)."""
+        self.created.update(other.created)
+        self.updated.extend(other.updated)
+        self.destroyed.extend(other.destroyed)
+        self.failed.update(other.failed)
+        self.new_state = other.new_state or self.new_state
+
 
 def _set_error(method: str, key: str, what: str, error: dict[str, Any]) -> JMAPMethodError:
     error_type = str(error.get("type", "serverFail"))

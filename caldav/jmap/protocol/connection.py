@@ -45,6 +45,9 @@ class Dialect:
     #: The name of the sharing right: "mayAdmin" (Cyrus 3.10, drafts before -18) or
     #: "mayShare"; None until a Calendar/get has shown it.
     rights_name: str | None = None
+    #: Whether the server stores vendor-specific properties ("example.com:name"): Cyrus
+    #: 3.10 refuses them with invalidProperties.  None until known.
+    vendor_properties: bool | None = None
 
     @classmethod
     def for_session(cls, session: Session) -> Dialect:
@@ -52,7 +55,7 @@ class Dialect:
         cyrus = CYRUS_CALENDAR_CAPABILITY in session.capabilities or any(
             CYRUS_CALENDAR_CAPABILITY == key for key in session.primary_accounts
         )
-        return cls(in_calendars=cyrus)
+        return cls(in_calendars=cyrus, vendor_properties=False if cyrus else None)
 
 
 @dataclass
