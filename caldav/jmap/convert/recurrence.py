@@ -89,8 +89,10 @@ def _nday(value: str) -> dict[str, Any]:
 
 def _until_to_ical(value: Any, ctx: ToICal) -> str:
     until = parse_local(value, "recurrenceRules/until")
-    if ctx.obj.get("showWithoutTime") and until.time() == dt.time():
-        return f"{until:%Y%m%d}"  # an all-day UNTIL stays a DATE
+    if ctx.obj.get("showWithoutTime"):
+        # An all-day UNTIL stays a DATE; servers (Cyrus) store it as the last second of the
+        # day, which names the same date
+        return f"{until:%Y%m%d}"
     zone = ctx.zone
     if zone is None:
         return f"{until:%Y%m%dT%H%M%S}"
