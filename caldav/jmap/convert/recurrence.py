@@ -3,7 +3,6 @@ excluded / added entries of recurrenceOverrides."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
