@@ -46,14 +46,18 @@ def _int(value: str, part: str) -> int:
         raise JMAPConversionError(f"{part} is not an integer: {value!r}", "RRULE") from e
 
 
-def _until_to_js(value: str, zone: str | None) -> str:
+def _until_to_js(value: str, zone: str | None, all_day: bool = False) -> str:
     until = parse_ical_time(value)
     # RFC 8984: until is in the object's time zone; a UTC UNTIL moves there
     local = to_zone(until, zone) if until.utc and zone not in UTC_ZONES else until.local
+    if all_day:
+        # All-day instances start at midnight, so any time within the last day ends the
+        # series after the same instance: the date alone is exact (and written as a DATE)
+        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
     return format_local(local)
 
 
-def rule_from_ical(value: str, zone: str | None) -> dict[str, Any]:
+def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> dict[str, Any]:
     """An RRULE / EXRULE value as a RecurrenceRule object."""
     rule: dict[str, Any] = {"@type": "RecurrenceRule"}
     for part in value.strip().split(";"):
@@ -66,7 +70,7 @@ def rule_from_ical(value: str, zone: str | None) -> dict[str, Any]:
         elif name in ("INTERVAL", "COUNT"):
             rule[name.lower()] = _int(text, name)
         elif name == "UNTIL":
-            rule["until"] = _until_to_js(text, zone)
+            rule["until"] = _until_to_js(text, zone, all_day)
         elif name == "BYMONTH":
             rule["byMonth"] = [v.strip() for v in text.split(",") if v]
         elif name == "BYDAY":
@@ -134,7 +138,9 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
 
 def _rules_to_js(key: str) -> PropMapper:
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
-        ctx.obj.setdefault(key, []).append(rule_from_ical(prop.value, ctx.zone))
+        start = ctx.component.first("DTSTART") or ctx.component.first("DUE")
+        all_day = start is not None and (start.param("VALUE") or "").upper() == "DATE"
+        ctx.obj.setdefault(key, []).append(rule_from_ical(prop.value, ctx.zone, all_day))
 
     return to_js
 
