@@ -28,6 +28,35 @@ Operation = Steps
 
 USER_AGENT = "python-caldav-jmap"
 
+#: Responses larger than this are refused (a hostile or broken server must not exhaust
+#: memory); JMAP servers split large results by their own limits long before.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+
+
+class _Body:
+    """A response body read chunk by chunk, refused once it passes the limit."""
+
+    def __init__(self, request: HTTPRequest, limit: int) -> None:
+        self.request = request
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise JMAPError(
+                url=self.request.url,
+                reason=f"the response is larger than {self.limit} bytes; refused",
+            )
+        self.parts.append(chunk)
+
+    def response(self, raw: Any) -> HTTPResponse:
+        return HTTPResponse.build(
+            raw.status_code, dict(raw.headers), b"".join(self.parts), self.request.url
+        )
+
 
 def _import(name: str) -> ModuleType | None:
     try:
@@ -76,6 +105,7 @@ class _Transport:
         headers: dict[str, str] | None = None,
     ) -> None:
         self.auth = auth
+        self.max_response_bytes = MAX_RESPONSE_BYTES
         self.timeout = timeout
         self.verify = verify
         self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
@@ -92,13 +122,19 @@ class _Transport:
             "data": request.body,
             "timeout": self.timeout,
             "allow_redirects": False,
+            "stream": True,
         }
 
-    @staticmethod
-    def _response(raw: Any, request: HTTPRequest) -> HTTPResponse:
-        return HTTPResponse.build(
-            raw.status_code, dict(raw.headers), raw.content or b"", request.url
-        )
+    def _body(self, raw: Any, request: HTTPRequest) -> _Body:
+        declared = raw.headers.get("Content-Length")
+        body = _Body(request, self.max_response_bytes)
+        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise JMAPError(
+                url=request.url,
+                reason=f"the response declares {declared} bytes, more than "
+                f"{self.max_response_bytes}; refused",
+            )
+        return body
 
     @staticmethod
     def _failure(request: HTTPRequest, error: Exception) -> JMAPConnectionError:
@@ -126,9 +162,15 @@ class SyncTransport(_Transport):
         """Send one request and read the whole response."""
         try:
             raw = self._session.request(**self._kwargs(request))
+            try:
+                body = self._body(raw, request)
+                for chunk in raw.iter_content(CHUNK_BYTES):
+                    body.add(chunk)
+            finally:
+                raw.close()
         except self._library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
-        return self._response(raw, request)
+        return body.response(raw)
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
@@ -175,9 +217,15 @@ class AsyncTransport(_Transport):
         """Send one request and read the whole response."""
         try:
             raw = await self._session.request(**self._kwargs(request))
+            try:
+                body = self._body(raw, request)
+                async for chunk in await raw.iter_content(CHUNK_BYTES):
+                    body.add(chunk)
+            finally:
+                await raw.close()
         except self._library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
-        return self._response(raw, request)
+        return body.response(raw)
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
