@@ -97,7 +97,7 @@ def main() -> None:
         _, m, bulk_s = timed(client, lambda: client.create_events(bulk_cal, events))
         report(f"bulk import of {args.import_count} (create_events)", m, bulk_s, args.import_count)
 
-        singles = events[: args.single_count]
+        singles = [ics(f"{uuid.uuid4()}@bench", n) for n in range(args.single_count)]
         _, m, single_s = timed(
             client, lambda: [client.create_event(single_cal, e) for e in singles]
         )

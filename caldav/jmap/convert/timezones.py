@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import icalendar
@@ -19,14 +20,21 @@ __all__ = ["iana_vtimezone", "timezone_from_ical", "timezone_to_ical"]
 _OBSERVANCES = {"STANDARD": "standard", "DAYLIGHT": "daylight"}
 
 
-def iana_vtimezone(tzid: str, first_year: int = 1970) -> ICalComponent | None:
-    """A VTIMEZONE for an IANA zone from the system's zoneinfo, or None if it cannot be made."""
+@functools.lru_cache(maxsize=256)
+def _vtimezone_text(tzid: str, first_year: int) -> str | None:
+    # Building a VTIMEZONE from zoneinfo costs milliseconds, far more than the rest of a
+    # conversion; a calendar uses few zones, so each is built once
     try:
-        first = dt.date(min(first_year, 1970), 1, 1)
-        zone = icalendar.Timezone.from_tzid(tzid, first_date=first)
-        return parse_ical(zone.to_ical().decode("utf-8"))
+        first = dt.date(first_year, 1, 1)
+        return icalendar.Timezone.from_tzid(tzid, first_date=first).to_ical().decode("utf-8")
     except Exception:  # noqa: BLE001 - a missing VTIMEZONE must not stop the conversion
         return None
+
+
+def iana_vtimezone(tzid: str, first_year: int = 1970) -> ICalComponent | None:
+    """A VTIMEZONE for an IANA zone from the system's zoneinfo, or None if it cannot be made."""
+    text = _vtimezone_text(tzid, min(first_year, 1970))
+    return parse_ical(text) if text is not None else None
 
 
 def _rule_from_ical(comp: ICalComponent) -> dict[str, Any]:
