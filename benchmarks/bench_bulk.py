@@ -117,9 +117,25 @@ def main() -> None:
         report(f"uid lookup among {args.sync_count} (get_object_by_uid)", m, s, 1)
 
         try:
-            import calendaring_jmap  # noqa: F401
+            import calendaring_jmap
         except ImportError:
             print("calendaring-jmap is not installed: no reference figures")
+        else:
+            peer = calendaring_jmap.JMAPClient(args.url, args.username, args.password)
+            peer_events = [ics(f"{uuid.uuid4()}@bench", n) for n in range(args.single_count)]
+            start = time.perf_counter()
+            for event in peer_events:
+                peer.create_event(single_cal, event)
+            peer_s = time.perf_counter() - start
+            print(
+                f"{f'calendaring-jmap: import of {len(peer_events)} one call each':<44} "
+                f"{'':>7}     {'':>12}   {peer_s:>8.2f} s "
+                f"{len(peer_events) / peer_s:>9.1f} obj/s"
+            )
+            print(
+                f"  bulk import vs calendaring-jmap: "
+                f"{(peer_s / len(peer_events)) / per_event_bulk:.1f}x per event"
+            )
         for cal in (bulk_cal, single_cal, sync_cal):
             client.delete_calendar(cal, remove_events=True)
 
