@@ -193,17 +193,9 @@ class JMAPRateLimitError(JMAPError, RateLimitError):
     ``retry_after_seconds`` is how long the server asked to wait, when it said.
     """
 
-    def __init__(
-        self,
-        url: str | None = None,
-        reason: str | None = None,
-        retry_after: str | None = None,
-        retry_after_seconds: float | None = None,
-        status: int | None = None,
-    ) -> None:
-        JMAPError.__init__(self, url=url, reason=reason, error_type="rateLimit", status=status)
-        self.retry_after = retry_after
-        self.retry_after_seconds = retry_after_seconds
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        RateLimitError.__init__(self, *args, **kwargs)
+        self.error_type = "rateLimit"
 
 
 class JMAPConversionError(JMAPError, ValueError):

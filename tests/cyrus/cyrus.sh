@@ -178,14 +178,7 @@ imap.logout()
 EOF
 }
 
-start() {
-    need_root
-    build_chroot
-    mount_proc
-    if running && answers; then
-        log "already running on port $HTTP_PORT"
-        return
-    fi
+launch() {
     write_config
     make_sasl_users
     chroot "$ROOT" /usr/lib/cyrus/bin/master -d -p "$PIDFILE"
@@ -196,19 +189,22 @@ start() {
     done
     answers || { log "httpd did not come up"; exit 1; }
     make_mailboxes
+}
+
+start() {
+    need_root
+    build_chroot
+    mount_proc
+    if running && answers; then
+        log "already running on port $HTTP_PORT"
+        return
+    fi
+    launch
     log "running: http://127.0.0.1:$HTTP_PORT/.well-known/jmap (users: $USERS)"
 }
 
 serve() {
-    write_config
-    make_sasl_users
-    chroot "$ROOT" /usr/lib/cyrus/bin/master -d -p "$PIDFILE"
-    local i
-    for i in $(seq 1 100); do
-        answers && break
-        sleep 0.2
-    done
-    make_mailboxes
+    launch
     log "serving on $LISTEN:$HTTP_PORT (users: $USERS)"
     while running; do sleep 5; done
 }

@@ -6,7 +6,7 @@ from typing import Any
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.objects.base import camel_case
-from caldav.jmap.objects.calendar import RIGHTS_ALIASES, JMAPCalendar
+from caldav.jmap.objects.calendar import RIGHTS_ALIASES, WRITABLE_FIELDS, JMAPCalendar
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import changes_with_objects, get_by_ids, set_one
 from caldav.jmap.protocol.standard import DataType
@@ -27,18 +27,7 @@ __all__ = [
 CALENDAR = DataType("Calendar", CALENDAR_CAPABILITY)
 
 #: The properties a client may set on a calendar (snake_case names).
-CALENDAR_FIELDS = (
-    "name",
-    "description",
-    "color",
-    "sort_order",
-    "is_visible",
-    "is_subscribed",
-    "include_in_availability",
-    "default_alerts_with_time",
-    "default_alerts_without_time",
-    "time_zone",
-)
+CALENDAR_FIELDS = WRITABLE_FIELDS
 
 
 def _learn_rights_dialect(conn: Connection, calendars: list[dict[str, Any]]) -> None:

@@ -19,16 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap.error import (
-    JMAPBulkError,
-    JMAPConnectionError,
-    JMAPError,
-    JMAPMethodError,
-    method_error_class,
-)
+from caldav.jmap.error import JMAPBulkError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
-from caldav.jmap.protocol.standard import DataType, parse_set
+from caldav.jmap.protocol.standard import DataType, parse_set, set_error
 from caldav.jmap.protocol.steps import Steps
 
 __all__ = ["BulkResult", "FindExisting", "set_many"]
@@ -69,25 +63,6 @@ class BulkResult:
         self.destroyed.extend(other.destroyed)
         self.failed.update(other.failed)
         self.new_state = other.new_state or self.new_state
-
-
-def _set_error(method: str, key: str, what: str, error: dict[str, Any]) -> JMAPMethodError:
-    error_type = str(error.get("type", "serverFail"))
-    description = error.get("description")
-    properties = error.get("properties")
-    reason = f"{method} could not {what} {key}: {error_type}"
-    if isinstance(properties, list) and properties:
-        reason += f" (properties: {', '.join(map(str, properties))})"
-    if isinstance(description, str) and description:
-        reason += f": {description}"
-    return method_error_class(error_type)(
-        reason,
-        error_type,
-        method=method,
-        description=description if isinstance(description, str) else None,
-        properties=properties if isinstance(properties, list) else None,
-        details=error,
-    )
 
 
 def _size(value: Any) -> int:
@@ -211,8 +186,8 @@ def set_many(
                 ("update", outcome.not_updated),
                 ("destroy", outcome.not_destroyed),
             ):
-                for key, set_error in errors.items():
-                    result.failed[key] = _set_error(method, key, what, set_error)
+                for key, error_object in errors.items():
+                    result.failed[key] = set_error(method, key, what, error_object)
             result.new_state = outcome.new_state or result.new_state
     return result
 

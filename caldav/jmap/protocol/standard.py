@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap.error import JMAPError, method_error_class
+from caldav.jmap.error import JMAPError, JMAPMethodError, method_error_class
 from caldav.jmap.protocol.request import Call, ResultReference
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "parse_query_changes",
     "parse_set",
     "raise_set_errors",
+    "set_error",
 ]
 
 Ids = list[str] | ResultReference | None
@@ -260,26 +261,40 @@ def raise_set_errors(result: SetResult, method: str) -> None:
         ("destroy", result.not_destroyed),
     ):
         for object_id, error in errors.items():
-            error_type = str(error.get("type", "serverFail"))
-            description = error.get("description")
-            properties = error.get("properties")
-            reason = f"{method} could not {what} {object_id}: {error_type}"
-            if isinstance(properties, list) and properties:
-                reason += f" (properties: {', '.join(map(str, properties))})"
-            if isinstance(description, str) and description:
-                reason += f": {description}"
-            raise method_error_class(error_type)(
-                reason,
-                error_type,
-                method=method,
-                description=description if isinstance(description, str) else None,
-                properties=properties if isinstance(properties, list) else None,
+            raise set_error(
+                method,
+                object_id,
+                what,
+                error,
                 details={
                     "notCreated": result.not_created,
                     "notUpdated": result.not_updated,
                     "notDestroyed": result.not_destroyed,
                 },
             )
+
+
+def set_error(
+    method: str, object_id: str, what: str, error: dict[str, Any], details: Any = None
+) -> JMAPMethodError:
+    """The exception for one SetError: its type's class, with the properties and
+    description the server gave, ``details`` defaulting to the SetError itself."""
+    error_type = str(error.get("type", "serverFail"))
+    description = error.get("description")
+    properties = error.get("properties")
+    reason = f"{method} could not {what} {object_id}: {error_type}"
+    if isinstance(properties, list) and properties:
+        reason += f" (properties: {', '.join(map(str, properties))})"
+    if isinstance(description, str) and description:
+        reason += f": {description}"
+    return method_error_class(error_type)(
+        reason,
+        error_type,
+        method=method,
+        description=description if isinstance(description, str) else None,
+        properties=properties if isinstance(properties, list) else None,
+        details=error if details is None else details,
+    )
 
 
 @dataclass(frozen=True)
