@@ -1,0 +1,209 @@
+"""Scheduling: inviting people to an event and answering invitations.
+
+The server sends the iTIP messages (``sendSchedulingMessages``); the client only says who
+organises, who is invited, and what the user answers.  The user is found through their
+ParticipantIdentity objects, never guessed from an email address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caldav.jmap.constants import CALENDAR_CAPABILITY
+from caldav.jmap.convert import ical_to_jscal
+from caldav.jmap.convert.ids import uuid5_id
+from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.methods.event import EVENT, _set_event
+from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.protocol.request import Call, RequestBuilder
+from caldav.jmap.protocol.standard import DataType, parse_get
+from caldav.jmap.protocol.steps import Steps
+
+__all__ = ["REPLY_STATUSES", "invite_participants", "reply_to_event", "save_with_invites"]
+
+#: The answers an attendee can give.
+REPLY_STATUSES = ("accepted", "declined", "tentative", "needs-action")
+
+IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
+
+
+def normalise_address(address: str) -> str:
+    """A calendar address for comparison: mailto is case-insensitive (RFC 6068)."""
+    address = address.strip()
+    if address[:7].lower() == "mailto:":
+        return "mailto:" + address[7:].lower()
+    return address
+
+
+def _identity_address(identity: dict[str, Any]) -> str | None:
+    address = identity.get("calendarAddress")
+    if isinstance(address, str):
+        return address
+    send_to = identity.get("sendTo")
+    if isinstance(send_to, dict):
+        for value in send_to.values():
+            if isinstance(value, str):
+                return value
+    return None
+
+
+def _participant_addresses(participant: dict[str, Any]) -> list[str]:
+    found = []
+    if isinstance(participant.get("calendarAddress"), str):
+        found.append(participant["calendarAddress"])
+    send_to = participant.get("sendTo")
+    if isinstance(send_to, dict):
+        found += [v for v in send_to.values() if isinstance(v, str)]
+    if isinstance(participant.get("email"), str):
+        found.append("mailto:" + participant["email"])
+    return [normalise_address(a) for a in found]
+
+
+def _attendee(entry: Any) -> tuple[str | None, str]:
+    """``"a@b"`` or ``("Name", "a@b")`` as (name, mailto address)."""
+    if isinstance(entry, str):
+        name, email = None, entry
+    elif isinstance(entry, (tuple, list)) and len(entry) == 2:
+        name, email = entry
+    else:
+        raise TypeError(f"an attendee is an email address or a (name, email) pair: {entry!r}")
+    email = str(email).strip()
+    if email.lower().startswith("mailto:"):
+        email = email[7:]
+    if "@" not in email:
+        raise ValueError(f"not an email address: {email!r}")
+    return (str(name) if name else None), "mailto:" + email
+
+
+def _default_identity(identities: list[dict[str, Any]]) -> dict[str, Any]:
+    usable = [i for i in identities if _identity_address(i)]
+    if not usable:
+        raise JMAPError(reason="the account has no participant identity to organise events as")
+    return next((i for i in usable if i.get("isDefault")), usable[0])
+
+
+def invite_participants(
+    jscal: dict[str, Any], organizer: dict[str, Any], attendees: list[Any]
+) -> dict[str, Any]:
+    """``jscal`` with the organizer (an identity) and the invited attendees added."""
+    address = _identity_address(organizer) or ""
+    participants = dict(jscal.get("participants") or {})
+    known = {a for p in participants.values() for a in _participant_addresses(p)}
+    if normalise_address(address) not in known:
+        owner: dict[str, Any] = {
+            "@type": "Participant",
+            "sendTo": {"imip": address},
+            "roles": {"owner": True, "attendee": True},
+            "participationStatus": "accepted",
+        }
+        if organizer.get("name"):
+            owner["name"] = organizer["name"]
+        participants[uuid5_id(address)] = owner
+    for entry in attendees:
+        name, mailto = _attendee(entry)
+        if normalise_address(mailto) in known:
+            continue
+        attendee: dict[str, Any] = {
+            "@type": "Participant",
+            "email": mailto[7:],
+            "sendTo": {"imip": mailto},
+            "roles": {"attendee": True},
+            "participationStatus": "needs-action",
+            "expectReply": True,
+        }
+        if name:
+            attendee["name"] = name
+        participants[uuid5_id(mailto)] = attendee
+        known.add(normalise_address(mailto))
+    return {**jscal, "participants": participants, "replyTo": {"imip": address}}
+
+
+def save_with_invites(
+    conn: Connection, calendar_id: str, ical_str: str, attendees: list[Any]
+) -> Steps[str]:
+    """Create the event with the user (their default participant identity) as organizer
+    and ``attendees`` invited; the server sends the invitations.  Returns the event id."""
+    account_id = yield from conn.account_for()
+    responses = yield from conn.call(IDENTITY.get(account_id))
+    identities = parse_get(
+        responses.get("c0", "ParticipantIdentity/get"), "ParticipantIdentity/get"
+    ).objects
+    jscal = invite_participants(
+        ical_to_jscal(ical_str, calendar_id=calendar_id), _default_identity(identities), attendees
+    )
+    outcome = yield from _set_event(conn, account_id, create=jscal, sendSchedulingMessages=True)
+    return outcome.id
+
+
+def _my_participant(event: dict[str, Any], identities: list[dict[str, Any]]) -> str:
+    mine = {normalise_address(a) for a in map(_identity_address, identities) if a}
+    for participant_id, participant in (event.get("participants") or {}).items():
+        if isinstance(participant, dict) and mine & set(_participant_addresses(participant)):
+            return str(participant_id)
+    raise JMAPError(
+        reason=f"none of the event's participants is one of your participant identities "
+        f"({', '.join(sorted(mine)) or 'none'}); pass participant_id"
+    )
+
+
+def reply_to_event(
+    conn: Connection,
+    event_id: str,
+    status: str,
+    participant_id: str | None = None,
+    comment: str | None = None,
+) -> Steps[None]:
+    """Answer an invitation: set the user's participationStatus and let the server tell the
+    organizer.  CalendarEvent/participantReply is used where the server has it, else a
+    patch with sendSchedulingMessages (remembered once the server said which)."""
+    if status not in REPLY_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(REPLY_STATUSES)}, not {status!r}")
+    account_id = yield from conn.account_for()
+    if participant_id is None:
+        # The event and the user's identities in one round trip
+        builder = RequestBuilder()
+        got_event = builder.add(EVENT.get(account_id, [event_id], ["participants"]))
+        got_identities = builder.add(IDENTITY.get(account_id))
+        responses = yield from conn.call(builder)
+        events = parse_get(
+            responses.get(got_event.call_id, "CalendarEvent/get"), "CalendarEvent/get"
+        )
+        if not events.objects:
+            raise JMAPNotFoundError(f"no event {event_id}", "notFound", method="CalendarEvent/get")
+        identities = parse_get(
+            responses.get(got_identities.call_id, "ParticipantIdentity/get"),
+            "ParticipantIdentity/get",
+        ).objects
+        participant_id = _my_participant(events.objects[0], identities)
+    if conn.dialect.participant_reply is not False:
+        arguments: dict[str, Any] = {
+            "accountId": account_id,
+            "eventId": event_id,
+            "participantId": participant_id,
+            "status": status,
+        }
+        if comment is not None:
+            arguments["comment"] = comment
+        responses = yield from conn.call(
+            Call("CalendarEvent/participantReply", arguments, CALENDAR_CAPABILITY)
+        )
+        answer = responses.find("c0", "CalendarEvent/participantReply")
+        if answer.error_type not in ("unknownMethod",):
+            responses.get("c0", "CalendarEvent/participantReply")  # raises a real failure
+            conn.dialect.participant_reply = True
+            return None
+        conn.dialect.participant_reply = False
+    patch: dict[str, Any] = {f"participants/{participant_id}/participationStatus": status}
+    if comment is not None:
+        patch[f"participants/{participant_id}/participationComment"] = comment
+    try:
+        yield from _set_event(
+            conn, account_id, update=(event_id, patch), sendSchedulingMessages=True
+        )
+    except JMAPMethodError as error:
+        if error.error_type == "invalidPatch":
+            raise JMAPError(
+                reason=f"event {event_id} has no participant {participant_id}"
+            ) from error
+        raise
+    return None
