@@ -8,6 +8,7 @@ have the same methods by construction; in the async client each returns an await
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import notification as notification_ops
 from caldav.jmap.methods import principal as principal_ops
+from caldav.jmap.methods import scheduling as scheduling_ops
 from caldav.jmap.methods import task as task_ops
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.event import JMAPEvent
@@ -30,24 +32,18 @@ from caldav.jmap.transport import Operation, build_auth
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["CLIENT_PARAMETERS", "JMAPClientAPI", "client_kwargs"]
-
-#: The connection parameters (from caldav.config) the clients take.
-CLIENT_PARAMETERS = (
-    "url",
-    "username",
-    "password",
-    "auth",
-    "auth_type",
-    "timeout",
-    "ssl_verify_cert",
-    "headers",
-)
+__all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
 
 
 def client_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     """The subset of ``get_connection_params()``'s answer a client constructor takes."""
-    return {k: v for k, v in params.items() if k in CLIENT_PARAMETERS and v is not None}
+    return {k: v for k, v in params.items() if k in client_parameters() and v is not None}
+
+
+def client_parameters() -> frozenset[str]:
+    """The keyword arguments the client constructors take (read off the signature, so the
+    two cannot drift apart)."""
+    return frozenset(inspect.signature(JMAPClientAPI.__init__).parameters) - {"self"}
 
 
 def _scheduling(send: bool) -> dict[str, Any]:
@@ -287,6 +283,31 @@ class JMAPClientAPI:
         """``(added, modified, deleted_ids, new_token)`` since ``token``, as objects: for
         sync consumers that keep local copies."""
         return self._run(event_ops.get_object_changes(self._conn, token, self))
+
+    # -- scheduling (the server sends the iTIP messages) -------------------------------
+
+    def save_with_invites(self, calendar_id: str, ical_str: str, attendees: list[Any]) -> str:
+        """Create an event with the user (their default participant identity) as organizer
+        and ``attendees`` (email addresses or (name, email) pairs) invited; the server sends
+        the invitations.  Returns the event id."""
+        return self._run(
+            scheduling_ops.save_with_invites(self._conn, calendar_id, ical_str, attendees)
+        )
+
+    def reply_to_event(
+        self,
+        event_id: str,
+        status: str,
+        *,
+        participant_id: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        """Answer an invitation: ``status`` is accepted, declined, tentative or needs-action.
+        The user's participant is found through their participant identities when not
+        given; the server tells the organizer."""
+        return self._run(
+            scheduling_ops.reply_to_event(self._conn, event_id, status, participant_id, comment)
+        )
 
     # -- principals, scheduling, notifications, accounts (methods/principal.py, notification.py) --
 

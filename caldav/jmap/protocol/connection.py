@@ -48,6 +48,8 @@ class Dialect:
     #: Whether the server stores vendor-specific properties ("example.com:name"): Cyrus
     #: 3.10 refuses them with invalidProperties.  None until known.
     vendor_properties: bool | None = None
+    #: Whether the server has CalendarEvent/participantReply (Cyrus 3.10 does not).
+    participant_reply: bool | None = None
 
     @classmethod
     def for_session(cls, session: Session) -> Dialect:
