@@ -100,6 +100,10 @@ conversations_db: twoskip
 altnamespace: no
 unixhierarchysep: no
 virtdomains: off
+# Cyrus sends no iTIP (invites, replies, cancels) for an event that ended more than
+# caldav_historical_age (default 7d) ago.  The tests' fixed dates (2026) are already past,
+# so without this scheduling silently does nothing; -1 means never historical.
+caldav_historical_age: -1
 jmap_pushpoll: 1
 # Without a search engine Cyrus answers CalendarEvent/query text filters with serverFail
 search_engine: xapian
@@ -123,6 +127,7 @@ EVENTS {
 }
 DAEMON {
   squatter cmd="squatter -R -n squatter"
+  calalarmd cmd="calalarmd"
 }
 EOF
     chroot "$ROOT" sh -c 'mkdir -p /var/lib/cyrus /var/spool/cyrus/mail /var/spool/cyrus/search /run/cyrus/socket &&
