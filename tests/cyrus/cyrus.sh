@@ -105,6 +105,13 @@ virtdomains: off
 # so without this scheduling silently does nothing; -1 means never historical.
 caldav_historical_age: -1
 jmap_pushpoll: 1
+# Without a base URL for managed attachments (RFC 8607) Cyrus refuses a JSCalendar Link with
+# a blobId (CalendarEvent/set: invalidProperties links/<id>/blobId); with it the blob is
+# copied to the user's Attachments collection, and the event gets ATTACH;MANAGED-ID=.
+# Side effect: after that, a patch update to such an event (even just "title") is refused with
+# links/<id>/href + links/<id>/blobId unless the update replaces "links" whole or sets
+# "links/<id>/href": null.
+webdav_attachments_baseurl: http://127.0.0.1:$HTTP_PORT
 # Without a search engine Cyrus answers CalendarEvent/query text filters with serverFail
 search_engine: xapian
 defaultsearchtier: t1
