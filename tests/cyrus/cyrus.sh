@@ -134,7 +134,6 @@ EVENTS {
 }
 DAEMON {
   squatter cmd="squatter -R -n squatter"
-  calalarmd cmd="calalarmd"
 }
 EOF
     chroot "$ROOT" sh -c 'mkdir -p /var/lib/cyrus /var/spool/cyrus/mail /var/spool/cyrus/search /run/cyrus/socket &&
