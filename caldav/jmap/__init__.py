@@ -37,14 +37,31 @@ from caldav.jmap.error import (
     JMAPStateMismatchError,
     JMAPTooManyChangesError,
 )
+from caldav.jmap.methods.push import PushSubscription
 from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
-from caldav.jmap.objects.notification import JMAPEventNotification
+from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+from caldav.jmap.protocol.eventsource import StateChange
+from caldav.jmap.push import ReconnectPolicy
+from caldav.jmap.query import AND, NOT, OR, EventSearcher, Filter, Operator
 
 __all__ = [
+    "AND",
+    "NOT",
+    "OR",
     "AsyncJMAPClient",
+    "EventSearcher",
+    "Filter",
+    "JMAPAddressBook",
+    "JMAPContactCard",
+    "JMAPTaskNotification",
+    "Operator",
+    "PushSubscription",
+    "ReconnectPolicy",
+    "StateChange",
     "BusyPeriod",
     "JMAPAuthError",
     "JMAPBulkError",

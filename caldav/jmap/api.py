@@ -13,21 +13,30 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from caldav.jmap.methods import attachment as attachment_ops
+from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods import calendar as calendar_ops
+from caldav.jmap.methods import contact as contact_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import notification as notification_ops
 from caldav.jmap.methods import principal as principal_ops
+from caldav.jmap.methods import push as push_ops
 from caldav.jmap.methods import scheduling as scheduling_ops
 from caldav.jmap.methods import task as task_ops
 from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
-from caldav.jmap.objects.notification import JMAPEventNotification
+from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import constant
+from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
+from caldav.jmap.query import EventSearcher
 from caldav.jmap.session import Account, Session
 from caldav.jmap.transport import Operation, build_auth
+from caldav.jmap.websocket import websocket_channel
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -244,17 +253,33 @@ class JMAPClientAPI:
         start: Any = None,
         end: Any = None,
         text: str | None = None,
+        **filters: Any,
     ) -> list[str]:
-        """Events (of one calendar, or all) overlapping ``start``..``end`` and/or containing
-        ``text``, as iCalendar strings; every page of results, in one round trip per page."""
+        """Events (of one calendar, or all) matching every condition given, as iCalendar
+        strings; each page of results in one round trip.
+
+        Conditions (keywords of :class:`caldav.jmap.query.Filter`): ``calendar_id``,
+        ``in_calendars`` (ids), ``start``/``after`` and ``end``/``before`` (the event ends
+        after / starts before; datetimes, dates or ISO strings), ``text``, ``title``,
+        ``description``, ``location``, ``owner``, ``attendee``, ``uid``, ``has_keyword``,
+        ``not_keyword``, ``participant_is`` (an address), ``is_undecided``,
+        ``is_rejected``, ``has_attachment`` (booleans).  ``filter`` takes a Filter or an
+        AND/OR/NOT of them (``from caldav.jmap.query import AND, OR, NOT, Filter``), ANDed
+        with the keywords.  ``sort``: a list of (property, ascending) pairs or Comparator
+        dicts; ``position`` / ``anchor`` (+ ``anchor_offset``) / ``limit`` select a window;
+        ``expand_recurrences=True`` (with after and before; ``time_zone``) returns each
+        recurrence instance as its own result.  Conditions the server does not support
+        (Cyrus: has_keyword, is_undecided, ...) are evaluated by the client, same result.
+        """
         return self._run(
             event_ops.search_events(
-                self._conn, calendar_id=calendar_id, start=start, end=end, text=text
+                self._conn, calendar_id=calendar_id, start=start, end=end, text=text, **filters
             )
         )
 
     def search_event_objects(self, **filters: Any) -> list[JMAPEvent]:
-        """:meth:`search_events` returning :class:`JMAPEvent` objects."""
+        """:meth:`search_events` returning :class:`JMAPEvent` objects; the list has
+        ``state`` and ``query_state`` (for :meth:`get_query_changes`)."""
         return self._run(event_ops.search_event_objects(self._conn, self, **filters))
 
     def get_object_by_uid(self, uid: str, calendar_id: str | None = None) -> str:
@@ -308,6 +333,92 @@ class JMAPClientAPI:
         return self._run(
             scheduling_ops.reply_to_event(self._conn, event_id, status, participant_id, comment)
         )
+
+    # -- queries, copy, parse (methods/event.py, methods/blob.py, query.py) ------------
+
+    def searcher(self) -> EventSearcher:
+        """A fluent search over every calendar: ``client.searcher().after(...)
+        .has_keyword("work").fetch()`` (see :class:`caldav.jmap.query.EventSearcher`)."""
+        return EventSearcher(self)
+
+    def query_event_ids(self, **filters: Any) -> tuple[list[str], str, int | None]:
+        """``(ids, query_state, total)`` of the events :meth:`search_events` would find
+        with ``filters``, without their data where the server filters alone."""
+        return self._run(event_ops.query_event_ids(self._conn, **filters))
+
+    def get_query_changes(
+        self, query_state: str, filter: Any = None, sort: Any = None, **filters: Any
+    ) -> tuple[list[str], list[tuple[int, str]], str]:
+        """``(removed_ids, added [(index, id)], new_query_state)`` of the search with these
+        filters and sort since ``query_state`` (CalendarEvent/queryChanges).  A server
+        that cannot tell (Cyrus 3.10 lacks the method) raises
+        JMAPCannotCalculateChangesError: search again."""
+        return self._run(
+            event_ops.get_query_changes(self._conn, query_state, filter, sort, **filters)
+        )
+
+    def copy_event(
+        self,
+        event_id: str,
+        to_calendar_id: str,
+        *,
+        to_account_id: str | None = None,
+        move: bool = False,
+    ) -> str:
+        """Copy (``move=True``: move) an event into ``to_calendar_id``, of this account or
+        of ``to_account_id`` (CalendarEvent/copy); returns the new event id.  A copy within
+        the account gets a new UID (an account holds one event per UID)."""
+        return self._run(
+            event_ops.copy_event(self._conn, event_id, to_calendar_id, to_account_id, move)
+        )
+
+    def upload_blob(self, data: bytes | str, content_type: str) -> str:
+        """Upload ``data`` to the account; returns its blobId."""
+        return self._run(blob_ops.upload_blob(self._conn, data, content_type))
+
+    def parse_ical(self, ical_str: str | bytes) -> list[dict[str, Any]]:
+        """The JSCalendar CalendarEvent objects the server parses from ``ical_str``
+        (CalendarEvent/parse; JMAPCapabilityError where the server lacks
+        urn:ietf:params:jmap:calendars:parse)."""
+        return self._run(blob_ops.parse_ical(self._conn, ical_str))
+
+    # -- blobs and attachments (RFC 8620 §6, RFC 9404) --------------------------------
+
+    def download_blob(
+        self, blob_id: str, *, name: str = "file", content_type: str | None = None
+    ) -> bytes:
+        """The bytes of a blob, through the session's downloadUrl."""
+        return self._run(attachment_ops.download_blob(self._conn, blob_id, name, content_type))
+
+    def get_blobs(
+        self,
+        ids: list[str],
+        *,
+        properties: list[str] | None = None,
+        offset: int | None = None,
+        length: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Blob/get (RFC 9404): ranges of data and digests of blobs."""
+        return self._run(attachment_ops.blob_get(self._conn, ids, properties, offset, length))
+
+    def lookup_blobs(self, ids: list[str], type_names: list[str]) -> dict[str, Any]:
+        """Blob/lookup (RFC 9404): which objects of ``type_names`` reference each blob."""
+        return self._run(attachment_ops.blob_lookup(self._conn, ids, type_names))
+
+    def copy_blobs(self, blob_ids: list[str], from_account_id: str) -> dict[str, str]:
+        """Blob/copy from another account: {old blob id: new blob id}."""
+        return self._run(attachment_ops.blob_copy(self._conn, blob_ids, from_account_id))
+
+    def add_attachment(self, event_id: str, data: bytes, filename: str, content_type: str) -> str:
+        """Upload ``data`` and attach it to the event (an enclosure link); returns the
+        link id."""
+        return self._run(
+            attachment_ops.add_attachment(self._conn, event_id, data, filename, content_type)
+        )
+
+    def get_attachments(self, event_id: str) -> list[tuple[str, str, bytes]]:
+        """(filename, content type, bytes) of each of the event's attachments."""
+        return self._run(attachment_ops.get_attachments(self._conn, event_id))
 
     # -- principals, scheduling, notifications, accounts (methods/principal.py, notification.py) --
 
@@ -428,3 +539,320 @@ class JMAPClientAPI:
     def delete_task(self, task_id: str) -> None:
         """Delete the task ``task_id``."""
         return self._run(task_ops.delete_task(self._conn, task_id))
+
+    def get_task_sync_token(self) -> str:
+        """The tasks' state, for :meth:`get_task_changes` (no task data is transferred)."""
+        return self._run(task_ops.get_task_sync_token(self._conn))
+
+    def get_task_changes(self, state: str) -> tuple[list[JMAPTask], list[JMAPTask], list[str], str]:
+        """``(created, updated, destroyed_ids, new_state)`` of tasks since ``state``: the
+        whole delta, however many batches the server sends it in (or an error)."""
+        return self._run(task_ops.get_task_changes(self._conn, state, self))
+
+    def search_tasks(self, task_list_id: str | None = None, **filters: Any) -> list[JMAPTask]:
+        """Tasks (of one task list, or all) matching ``filters``: in_task_lists, after,
+        before, due_before, due_after (datetimes, dates or ISO strings), progress,
+        has_keyword, text, title, description, uid.  Task/query and Task/get in one round
+        trip per page; an unknown filter raises TypeError."""
+        return self._run(task_ops.search_tasks(self._conn, self, task_list_id, **filters))
+
+    def query_task_ids(
+        self, task_list_id: str | None = None, **filters: Any
+    ) -> tuple[list[str], str, int | None]:
+        """``(ids, query_state, total)`` of the tasks matching ``filters`` (as
+        :meth:`search_tasks`); the state is for :meth:`get_task_query_changes`."""
+        return self._run(task_ops.query_task_ids(self._conn, task_list_id, **filters))
+
+    def get_task_query_changes(
+        self, query_state: str, task_list_id: str | None = None, **filters: Any
+    ) -> tuple[list[str], list[tuple[int, str]], str]:
+        """``(removed_ids, added, new_query_state)`` of the query with ``filters`` since
+        ``query_state``; ``added`` holds (index, id) pairs."""
+        return self._run(
+            task_ops.get_task_query_changes(self._conn, query_state, task_list_id, **filters)
+        )
+
+    def copy_task(
+        self,
+        task_id: str,
+        to_task_list_id: str,
+        *,
+        to_account_id: str | None = None,
+        move: bool = False,
+    ) -> str:
+        """Copy (``move``: move) a task into a task list, of this account or of
+        ``to_account_id`` (Task/copy); returns the id of the task there.  Within the
+        account a move keeps the id, a copy is a new task with a new uid."""
+        return self._run(
+            task_ops.copy_task(self._conn, task_id, to_task_list_id, to_account_id, move)
+        )
+
+    def create_task_list(self, name: str, **props: Any) -> str:
+        """Create a task list; keyword arguments: description, color, keyword_colors,
+        category_colors, sort_order, is_subscribed, time_zone, workflow_statuses,
+        share_with, default_alerts_with_time, default_alerts_without_time.  Returns its id."""
+        return self._run(task_ops.create_task_list(self._conn, name, **props))
+
+    def update_task_list(self, task_list_id: str, patch: dict[str, Any]) -> None:
+        """Apply ``patch`` (JMAP or snake_case property names) to the task list."""
+        return self._run(task_ops.update_task_list(self._conn, task_list_id, patch))
+
+    def delete_task_list(self, task_list_id: str, *, remove_tasks: bool = False) -> None:
+        """Delete a task list; one with tasks only with ``remove_tasks=True``
+        (onDestroyRemoveTasks; otherwise the server's ``taskListHasTask`` is raised)."""
+        return self._run(task_ops.delete_task_list(self._conn, task_list_id, remove_tasks))
+
+    def get_task_list_sync_token(self) -> str:
+        """The task lists' state, for :meth:`get_task_list_changes`."""
+        return self._run(task_ops.get_task_list_sync_token(self._conn))
+
+    def get_task_list_changes(
+        self, state: str
+    ) -> tuple[list[JMAPTaskList], list[JMAPTaskList], list[str], str]:
+        """``(created, updated, destroyed_ids, new_state)`` of task lists since ``state``."""
+        return self._run(task_ops.get_task_list_changes(self._conn, state, self))
+
+    def create_task_from_ical(self, task_list_id: str, ical_str: str) -> str:
+        """Create a task from an iCalendar VTODO; returns the task id."""
+        return self._run(task_ops.create_task_from_ical(self._conn, task_list_id, ical_str))
+
+    def get_task_ical(self, task_id: str) -> str:
+        """The task ``task_id`` as iCalendar (a VCALENDAR with one VTODO)."""
+        return self._run(task_ops.get_task_ical(self._conn, task_id))
+
+    def get_task_notifications(
+        self,
+        *,
+        task_ids: list[str] | None = None,
+        type: str | None = None,
+        after: Any = None,
+        before: Any = None,
+    ) -> list[JMAPTaskNotification]:
+        """Changes other people made to tasks of the account, newest first; optionally
+        only those about ``task_ids``, of ``type`` ("created", "updated", "destroyed"),
+        or created in ``after``..``before``."""
+        return self._run(
+            notification_ops.get_task_notifications(
+                self._conn, self, task_ids=task_ids, type=type, after=after, before=before
+            )
+        )
+
+    def dismiss_task_notifications(self, ids: list[str]) -> None:
+        """Dismiss (destroy) the task notifications ``ids`` in one call."""
+        return self._run(notification_ops.dismiss_task_notifications(self._conn, ids))
+
+    # -- contacts (urn:ietf:params:jmap:contacts, RFC 9610) --------------------------------
+
+    def get_address_books(self) -> list[JMAPAddressBook]:
+        """Every address book of the account."""
+        return self._run(contact_ops.get_address_books(self._conn, self))
+
+    def create_address_book(self, name: str, **props: Any) -> str:
+        """Create an address book; keyword arguments: description, sort_order,
+        is_subscribed, share_with.  Returns its id."""
+        return self._run(contact_ops.create_address_book(self._conn, name, **props))
+
+    def update_address_book(self, address_book_id: str, patch: dict[str, Any]) -> None:
+        """Apply ``patch`` (JMAP or snake_case property names) to the address book."""
+        return self._run(contact_ops.update_address_book(self._conn, address_book_id, patch))
+
+    def delete_address_book(self, address_book_id: str, *, remove_contents: bool = False) -> None:
+        """Delete an address book; one with cards only with ``remove_contents=True``
+        (onDestroyRemoveContents; otherwise ``addressBookHasContents`` is raised)."""
+        return self._run(
+            contact_ops.delete_address_book(self._conn, address_book_id, remove_contents)
+        )
+
+    def get_address_book_sync_token(self) -> str:
+        """The address books' state, for :meth:`get_address_book_changes`."""
+        return self._run(contact_ops.get_address_book_sync_token(self._conn))
+
+    def get_address_book_changes(
+        self, state: str
+    ) -> tuple[list[JMAPAddressBook], list[JMAPAddressBook], list[str], str]:
+        """``(created, updated, destroyed_ids, new_state)`` of address books since ``state``."""
+        return self._run(contact_ops.get_address_book_changes(self._conn, state, self))
+
+    def get_contacts(self, address_book_id: str | None = None) -> list[JMAPContactCard]:
+        """Every contact card (of one address book, or of all)."""
+        return self._run(contact_ops.get_contacts(self._conn, address_book_id, self))
+
+    def get_contact(self, contact_id: str) -> JMAPContactCard:
+        """The contact card ``contact_id``; a missing one raises JMAPNotFoundError."""
+        return self._run(contact_ops.get_contact(self._conn, contact_id, self))
+
+    def create_contact(self, address_book_id: str, card: dict[str, Any] | JMAPContactCard) -> str:
+        """Create a contact card (a JSContact Card dict, or a JMAPContactCard) in an
+        address book; returns its id."""
+        return self._run(contact_ops.create_contact(self._conn, address_book_id, card))
+
+    def update_contact(self, contact_id: str, patch: dict[str, Any]) -> None:
+        """Apply ``patch`` (a JSContact PatchObject) to the contact card."""
+        return self._run(contact_ops.update_contact(self._conn, contact_id, patch))
+
+    def delete_contact(self, contact_id: str) -> None:
+        """Delete the contact card ``contact_id``."""
+        return self._run(contact_ops.delete_contact(self._conn, contact_id))
+
+    def search_contacts(self, **filters: Any) -> list[JMAPContactCard]:
+        """Contact cards matching ``filters`` (RFC 9610's FilterCondition in snake_case:
+        in_address_book, uid, has_member, kind, created_before, created_after,
+        updated_before, updated_after, text, name, name_given, name_surname,
+        name_surname2, nickname, organization, email, phone, online_service, address,
+        note); one round trip per page.  An unknown filter raises TypeError."""
+        return self._run(contact_ops.search_contacts(self._conn, self, **filters))
+
+    def query_contact_ids(self, **filters: Any) -> tuple[list[str], str, int | None]:
+        """``(ids, query_state, total)`` of the cards matching ``filters``; the state is
+        for :meth:`get_contact_query_changes`."""
+        return self._run(contact_ops.query_contact_ids(self._conn, **filters))
+
+    def get_contact_query_changes(
+        self, query_state: str, **filters: Any
+    ) -> tuple[list[str], list[tuple[int, str]], str]:
+        """``(removed_ids, added, new_query_state)`` of the query with ``filters`` since
+        ``query_state``; ``added`` holds (index, id) pairs."""
+        return self._run(contact_ops.get_contact_query_changes(self._conn, query_state, **filters))
+
+    def get_contact_sync_token(self) -> str:
+        """The contact cards' state, for :meth:`get_contact_changes`."""
+        return self._run(contact_ops.get_contact_sync_token(self._conn))
+
+    def get_contact_changes(
+        self, state: str
+    ) -> tuple[list[JMAPContactCard], list[JMAPContactCard], list[str], str]:
+        """``(created, updated, destroyed_ids, new_state)`` of contact cards since
+        ``state``: the whole delta (or an error)."""
+        return self._run(contact_ops.get_contact_changes(self._conn, state, self))
+
+    def copy_contact(
+        self,
+        contact_id: str,
+        to_address_book_id: str,
+        *,
+        to_account_id: str | None = None,
+        move: bool = False,
+    ) -> str:
+        """Copy (``move``: move) a card into an address book, of this account or of
+        ``to_account_id`` (ContactCard/copy); returns the id of the card there."""
+        return self._run(
+            contact_ops.copy_contact(
+                self._conn, contact_id, to_address_book_id, to_account_id, move
+            )
+        )
+
+    def find_contact_by_email(self, email: str) -> JMAPContactCard | None:
+        """The contact card with exactly the address ``email`` (case-insensitive), or None;
+        one round trip."""
+        return self._run(contact_ops.find_contact_by_email(self._conn, email, self))
+
+    # -- push (RFC 8620 §7, RFC 8887: caldav/jmap/push.py, websocket.py, methods/push.py) --
+
+    def watch(
+        self,
+        types: tuple[str, ...] | list[str] | None = DEFAULT_TYPES,
+        ping: int = 30,
+        *,
+        policy: ReconnectPolicy | None = None,
+        stop: Any = None,
+    ) -> Any:
+        """The account's changes as they happen: an iterator (async iterator in the async
+        client) of :class:`~caldav.jmap.protocol.eventsource.StateChange`, from the
+        session's EventSource, or from WebSocket push after :meth:`use_websocket`.
+
+        ``types``: the data types to watch (None: all); ``ping``: seconds between the
+        server's keep-alives (a stream silent for twice as long is reconnected).  A dropped
+        stream is reconnected as ``policy`` says (exponential backoff with jitter, the
+        server's ``retry:`` honoured), with Last-Event-ID; what changed meanwhile is
+        reported by a ``synthetic`` StateChange even when the server does not replay it.
+        Ends when the caller breaks out (close it, or ``with closing(...)`` /
+        ``async with aclosing(...)``, to release the connection at once) or ``stop`` (a
+        threading.Event or asyncio.Event) is set.
+        """
+        return self._watch(
+            Watcher(self._conn, types, ping, policy=policy, stop=stop, channel=self._pushes())
+        )
+
+    def listen(
+        self,
+        on_change: Any,
+        types: tuple[str, ...] | list[str] = ("CalendarEvent", "Calendar", "Task"),
+        ping: int = 30,
+        *,
+        max_events: int | None = None,
+        stop: Any = None,
+        policy: ReconnectPolicy | None = None,
+    ) -> Any:
+        """Call ``on_change(type_name, added, modified, deleted_ids)`` with the objects
+        (JMAPEvent, JMAPCalendar, JMAPTask) that changed, as changes happen, from the
+        state at the start on.  Types the server does not offer are skipped (Task needs
+        urn:ietf:params:jmap:tasks).  Returns after ``max_events`` calls, or when ``stop``
+        is set; the async client awaits ``on_change`` when it is a coroutine function."""
+        listener = Listener(
+            self._conn,
+            self,
+            types,
+            ping,
+            max_events=max_events,
+            stop=stop,
+            policy=policy,
+            channel=self._pushes(),
+        )
+        return self._listen(listener, on_change)
+
+    def use_websocket(self) -> None:
+        """Send the API requests over a WebSocket from now on (RFC 8887; needs the
+        ``caldav[websocket]`` extra and a server advertising urn:ietf:params:jmap:websocket,
+        else JMAPCapabilityError); :meth:`watch` then uses WebSocket push when the server
+        supports it.  Views made before (:meth:`for_account`) stay on HTTP."""
+        return self._run(self._switch_to_websocket())
+
+    def create_push_subscription(
+        self,
+        device_client_id: str,
+        url: str,
+        types: list[str] | None = None,
+        keys: dict[str, str] | None = None,
+        expires: Any = None,
+    ) -> str:
+        """Register a Web Push ``url`` (https) for the changes of ``types`` (None: all);
+        ``keys``: its p256dh and auth keys; ``expires``: a datetime (UTC when naive).
+        Returns the subscription id; it delivers once verified
+        (:meth:`verify_push_subscription`)."""
+        return self._run(
+            push_ops.create_push_subscription(
+                self._conn, device_client_id, url, types, keys, expires
+            )
+        )
+
+    def verify_push_subscription(self, subscription_id: str, verification_code: str) -> None:
+        """Set the code the server POSTed to the subscription's URL, which activates it."""
+        return self._run(
+            push_ops.verify_push_subscription(self._conn, subscription_id, verification_code)
+        )
+
+    def get_push_subscriptions(self) -> list[push_ops.PushSubscription]:
+        """The push subscriptions of these credentials."""
+        return self._run(push_ops.get_push_subscriptions(self._conn))
+
+    def delete_push_subscription(self, subscription_id: str) -> None:
+        """Remove a push subscription."""
+        return self._run(push_ops.delete_push_subscription(self._conn, subscription_id))
+
+    _websocket_transport_class: Any = None
+
+    def _pushes(self) -> Any:
+        """The WebSocket channel when the client is on a socket that pushes, else None."""
+        channel = getattr(self._transport, "channel", None)
+        return channel if channel is not None and channel.supports_push else None
+
+    def _switch_to_websocket(self) -> Steps[None]:
+        channel = yield from websocket_channel(self._conn)
+        if getattr(self._transport, "channel", None) is None:
+            self._transport = self._websocket_transport_class(self._transport, channel)
+
+    def _watch(self, watcher: Watcher) -> Any:
+        raise NotImplementedError
+
+    def _listen(self, listener: Listener, on_change: Any) -> Any:
+        raise NotImplementedError

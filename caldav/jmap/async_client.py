@@ -11,11 +11,16 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import Any
 
 from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.protocol.eventsource import StateChange
+from caldav.jmap.push import Listener, Watcher
 from caldav.jmap.transport import AsyncTransport, Operation
+from caldav.jmap.websocket import AsyncWebSocketTransport
 
 __all__ = ["AsyncJMAPClient", "get_async_jmap_client"]
 
@@ -28,6 +33,29 @@ class AsyncJMAPClient(JMAPClientAPI):
 
     def _run(self, operation: Operation[Any]) -> Awaitable[Any]:
         return self._transport.run(operation)
+
+    # -- push: thin drivers over the sans-IO core of caldav/jmap/push.py ---------------
+
+    _websocket_transport_class = AsyncWebSocketTransport
+
+    async def _watch(self, watcher: Watcher) -> AsyncIterator[StateChange]:
+        while watcher.running:
+            with watcher.attempt():
+                request, read_timeout = await self._run(watcher.open())
+                async with aclosing(self._transport.stream(request, read_timeout)) as parts:
+                    async for part in parts:
+                        for change in await self._run(watcher.receive(part)):
+                            yield change
+
+    async def _listen(self, listener: Listener, on_change: Callable[..., Any]) -> None:
+        await self._run(listener.start())
+        async with aclosing(self._watch(listener.watcher)) as changes:
+            async for change in changes:
+                for report in await self._run(listener.fetch(change)):
+                    if inspect.isawaitable(result := on_change(*report)):
+                        await result
+                if listener.done:
+                    return
 
     async def close(self) -> None:
         """Close the HTTP connections."""

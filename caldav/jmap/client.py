@@ -11,10 +11,15 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any
 
 from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.protocol.eventsource import StateChange
+from caldav.jmap.push import Listener, Watcher
 from caldav.jmap.transport import Operation, SyncTransport
+from caldav.jmap.websocket import SyncWebSocketTransport
 
 __all__ = ["JMAPClient", "get_jmap_client"]
 
@@ -29,6 +34,28 @@ class JMAPClient(JMAPClientAPI):
 
     def _run(self, operation: Operation[Any]) -> Any:
         return self._transport.run(operation)
+
+    # -- push: thin drivers over the sans-IO core of caldav/jmap/push.py ---------------
+
+    _websocket_transport_class = SyncWebSocketTransport
+
+    def _watch(self, watcher: Watcher) -> Iterator[StateChange]:
+        while watcher.running:
+            with (
+                watcher.attempt(),
+                closing(self._transport.stream(*self._run(watcher.open()))) as parts,
+            ):
+                for part in parts:
+                    yield from self._run(watcher.receive(part))
+
+    def _listen(self, listener: Listener, on_change: Callable[..., Any]) -> None:
+        self._run(listener.start())
+        with closing(self._watch(listener.watcher)) as changes:
+            for change in changes:
+                for report in self._run(listener.fetch(change)):
+                    on_change(*report)
+                if listener.done:
+                    return
 
     def close(self) -> None:
         """Close the HTTP connections."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
+from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -143,6 +144,42 @@ class _Transport:
             url=request.url, reason=f"cannot reach the server: {type(error).__name__}: {error}"
         )
 
+    # -- streaming and WebSocket (push) ------------------------------------------------
+
+    def _stream_kwargs(self, request: HTTPRequest, read_timeout: float | None) -> dict[str, Any]:
+        # connect within the usual timeout; then wait for the next bytes as long as the
+        # caller says (None: forever, for a stream that may stay silent)
+        return {**self._kwargs(request), "timeout": (self.timeout, read_timeout)}
+
+    def _websocket_library(self) -> Any:
+        if self._library.__name__ != "niquests" or _import("wsproto") is None:
+            raise JMAPError(
+                reason="JMAP over WebSocket needs niquests with wsproto: "
+                "pip install 'caldav[websocket]'"
+            )
+        return self._library
+
+    def _io_errors(self) -> tuple[type[BaseException], ...]:
+        urllib3 = _import("urllib3")
+        extra = (urllib3.exceptions.HTTPError,) if urllib3 is not None else ()
+        return (self._library.exceptions.RequestException, OSError, *extra)
+
+    def _websocket_opened(self, raw: Any, url: str) -> Any:
+        socket = getattr(raw, "extension", None)
+        if raw.status_code != 101 or socket is None:
+            raise JMAPError(
+                url=url,
+                reason=f"the WebSocket was not opened (HTTP {raw.status_code})",
+                status=raw.status_code,
+            )
+        return socket
+
+    @staticmethod
+    def _websocket_text(payload: str | bytes | None, url: str) -> str:
+        if payload is None:
+            raise JMAPConnectionError(url=url, reason="the server closed the WebSocket")
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+
 
 class SyncTransport(_Transport):
     """Blocking HTTP over one pooled session (niquests, else requests)."""
@@ -187,6 +224,59 @@ class SyncTransport(_Transport):
             else:
                 done, step = advance(operation, response)
         return step
+
+    def stream(
+        self, request: HTTPRequest, read_timeout: float | None = None
+    ) -> Iterator[HTTPResponse | bytes]:
+        """Send ``request`` and give its answer as it arrives: first the status and headers
+        (an HTTPResponse with an empty body), then the body's chunks as the server sends
+        them.  A broken or timed-out connection raises JMAPConnectionError; closing the
+        iterator closes the connection."""
+        try:
+            raw = self._session.request(**self._stream_kwargs(request, read_timeout))
+            try:
+                yield HTTPResponse.build(raw.status_code, dict(raw.headers), b"", request.url)
+                yield from raw.iter_content(None)
+            finally:
+                raw.close()
+        except self._library.exceptions.RequestException as error:
+            raise self._failure(request, error) from error
+
+    def open_websocket(self, url: str, protocol: str) -> Any:
+        """Open a WebSocket to ``url`` asking for the subprotocol ``protocol``; returns the
+        socket for :meth:`websocket_send`, :meth:`websocket_receive` and
+        :meth:`close_websocket`."""
+        library = self._websocket_library()
+        request = HTTPRequest("GET", url)
+        try:
+            raw = self._session.get(
+                url, headers={"Sec-WebSocket-Protocol": protocol}, timeout=self.timeout
+            )
+        except library.exceptions.RequestException as error:
+            raise self._failure(request, error) from error
+        return self._websocket_opened(raw, url)
+
+    def websocket_send(self, socket: Any, text: str, url: str = "") -> None:
+        """Send one text message."""
+        try:
+            socket.send_payload(text)
+        except self._io_errors() as error:
+            raise self._failure(HTTPRequest("GET", url), error) from error
+
+    def websocket_receive(self, socket: Any, url: str = "") -> str:
+        """The next message received; a closed socket raises JMAPConnectionError."""
+        try:
+            payload = socket.next_payload()
+        except self._io_errors() as error:
+            raise self._failure(HTTPRequest("GET", url), error) from error
+        return self._websocket_text(payload, url)
+
+    def close_websocket(self, socket: Any) -> None:
+        """Close the socket (a broken one quietly)."""
+        try:
+            socket.close()
+        except self._io_errors():
+            pass
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -242,6 +332,57 @@ class AsyncTransport(_Transport):
             else:
                 done, step = advance(operation, response)
         return step
+
+    async def stream(
+        self, request: HTTPRequest, read_timeout: float | None = None
+    ) -> AsyncIterator[HTTPResponse | bytes]:
+        """:meth:`SyncTransport.stream`, asynchronously."""
+        try:
+            raw = await self._session.request(**self._stream_kwargs(request, read_timeout))
+            try:
+                yield HTTPResponse.build(raw.status_code, dict(raw.headers), b"", request.url)
+                # the urllib3 response's stream(-1): each chunk as it arrives (niquests'
+                # async iter_content(None) would wait for the end of the body)
+                async for chunk in raw.raw.stream(-1, decode_content=True):
+                    yield chunk
+            finally:
+                await raw.close()
+        except self._io_errors() as error:
+            raise self._failure(request, error) from error
+
+    async def open_websocket(self, url: str, protocol: str) -> Any:
+        """:meth:`SyncTransport.open_websocket`, asynchronously."""
+        library = self._websocket_library()
+        request = HTTPRequest("GET", url)
+        try:
+            raw = await self._session.get(
+                url, headers={"Sec-WebSocket-Protocol": protocol}, timeout=self.timeout
+            )
+        except library.exceptions.RequestException as error:
+            raise self._failure(request, error) from error
+        return self._websocket_opened(raw, url)
+
+    async def websocket_send(self, socket: Any, text: str, url: str = "") -> None:
+        """Send one text message."""
+        try:
+            await socket.send_payload(text)
+        except self._io_errors() as error:
+            raise self._failure(HTTPRequest("GET", url), error) from error
+
+    async def websocket_receive(self, socket: Any, url: str = "") -> str:
+        """The next message received; a closed socket raises JMAPConnectionError."""
+        try:
+            payload = await socket.next_payload()
+        except self._io_errors() as error:
+            raise self._failure(HTTPRequest("GET", url), error) from error
+        return self._websocket_text(payload, url)
+
+    async def close_websocket(self, socket: Any) -> None:
+        """Close the socket (a broken one quietly)."""
+        try:
+            await socket.close()
+        except self._io_errors():
+            pass
 
     async def close(self) -> None:
         """Close the pooled connections."""

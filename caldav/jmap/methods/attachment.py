@@ -14,7 +14,7 @@ from urllib.parse import quote
 from caldav.jmap.constants import BLOB_CAPABILITY
 from caldav.jmap.error import JMAPError
 from caldav.jmap.methods.blob import upload_blob
-from caldav.jmap.methods.event import _set_event, get_event_object
+from caldav.jmap.methods.event import _set_event, get_event_object, managed_link_release
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import HTTPRequest, raise_for_status, same_origin
 from caldav.jmap.protocol.request import Call
@@ -146,23 +146,6 @@ def add_attachment(
         patch = {"links": {link_id: link}}  # a path below a null property is no patch
     yield from _set_event(conn, account_id, update=(event_id, patch))
     return link_id
-
-
-def managed_link_release(conn: Connection, event: dict[str, Any]) -> dict[str, Any]:
-    """Patch entries a Cyrus 3.10 update needs for the event's managed attachments.
-
-    Cyrus stores a managed attachment with both href and blobId, then refuses any patch of
-    the event because a link may have only one of them; dropping the href (the blobId
-    stays) is its accepted form.  Other servers need nothing.
-    """
-    if not conn.dialect.in_calendars:  # the Cyrus dialect
-        return {}
-    links = event.get("links") or {}
-    return {
-        f"links/{link_id}/href": None
-        for link_id, link in links.items()
-        if isinstance(link, dict) and "/Attachments/" in str(link.get("href", ""))
-    }
 
 
 def _blob_of(link: dict[str, Any]) -> str | None:

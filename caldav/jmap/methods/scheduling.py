@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY
+from caldav.jmap.constants import CALENDAR_CAPABILITY, CONTACTS_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.ids import uuid5_id
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.methods.contact import add_contact_name_calls, contact_names
 from caldav.jmap.methods.event import EVENT, _set_event
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
@@ -122,12 +123,38 @@ def save_with_invites(
     conn: Connection, calendar_id: str, ical_str: str, attendees: list[Any]
 ) -> Steps[str]:
     """Create the event with the user (their default participant identity) as organizer
-    and ``attendees`` invited; the server sends the invitations.  Returns the event id."""
+    and ``attendees`` invited; the server sends the invitations.  Returns the event id.
+
+    An attendee given without a name gets the full name of the user's contact card with
+    exactly that address, when the session has urn:ietf:params:jmap:contacts (looked up
+    with ContactCard/query + /get in the identities' request; a failed lookup only means
+    no name)."""
     account_id = yield from conn.account_for()
-    responses = yield from conn.call(IDENTITY.get(account_id))
+    session = yield from conn.ensure_session()
+    builder = RequestBuilder()
+    got_identities = builder.add(IDENTITY.get(account_id))
+    # Attendees given without a name get the one in the user's contacts, when the server
+    # has contacts: looked up in the same round trip as the identities
+    unnamed = [email for name, email in map(_attendee, attendees) if name is None]
+    lookup = None
+    contact_accounts = session.accounts_for(CONTACTS_CAPABILITY)
+    if unnamed and session.has_capability(CONTACTS_CAPABILITY) and contact_accounts:
+        primary = session.primary_accounts.get(CONTACTS_CAPABILITY)
+        contacts_account = primary if primary in session.accounts else contact_accounts[0].id
+        lookup = add_contact_name_calls(
+            builder, contacts_account, unnamed, session.max_objects_in_get
+        )
+    responses = yield from conn.call(builder)
     identities = parse_get(
-        responses.get("c0", "ParticipantIdentity/get"), "ParticipantIdentity/get"
+        responses.get(got_identities.call_id, "ParticipantIdentity/get"),
+        "ParticipantIdentity/get",
     ).objects
+    if lookup is not None:
+        names = contact_names(responses, lookup, unnamed)
+        attendees = [
+            (names.get(email[7:].lower()) or name, email) if name is None else (name, email)
+            for name, email in map(_attendee, attendees)
+        ]
     jscal = invite_participants(
         ical_to_jscal(ical_str, calendar_id=calendar_id), _default_identity(identities), attendees
     )

@@ -100,16 +100,28 @@ class JMAPCalendar(JMAPObject):
         start: Any = None,
         end: Any = None,
         text: str | None = None,
+        **filters: Any,
     ) -> Any:
-        """Events of this calendar overlapping ``start``..``end`` and/or containing ``text``,
-        as iCalendar strings.  ``event=False`` finds nothing: calendars hold events only."""
+        """Events of this calendar overlapping ``start``..``end`` and/or containing ``text``
+        (and any other condition, ``filter``, ``sort``, ``limit``... of the client's
+        ``search_events``), as iCalendar strings.  ``event=False`` finds nothing:
+        calendars hold events only."""
         if not event:
             return self._bound()._nothing()
-        return self._bound().search_events(calendar_id=self.id, start=start, end=end, text=text)
+        return self._bound().search_events(
+            calendar_id=self.id, start=start, end=end, text=text, **filters
+        )
 
     def search_objects(self, **filters: Any) -> Any:
         """:meth:`search` returning :class:`~caldav.jmap.objects.event.JMAPEvent` objects."""
         return self._bound().search_event_objects(calendar_id=self.id, **filters)
+
+    def searcher(self) -> Any:
+        """A fluent search of this calendar (:class:`caldav.jmap.query.EventSearcher`):
+        ``cal.searcher().after("2026-01-01").is_undecided().fetch()``."""
+        from caldav.jmap.query import EventSearcher
+
+        return EventSearcher(self._bound(), calendar_id=self.id)
 
     def get_event_by_uid(self, uid: str) -> Any:
         """The :class:`~caldav.jmap.objects.event.JMAPEvent` of this calendar with ``uid``."""

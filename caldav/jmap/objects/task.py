@@ -7,23 +7,47 @@ from typing import Any
 
 from caldav.jmap.objects.base import JMAPObject
 
-__all__ = ["JMAPTask", "JMAPTaskList"]
+__all__ = ["TASK_LIST_WRITABLE_FIELDS", "JMAPTask", "JMAPTaskList"]
+
+#: The TaskList properties a client may set (snake_case names), per the JMAP Tasks draft.
+TASK_LIST_WRITABLE_FIELDS = (
+    "description",
+    "color",
+    "keyword_colors",
+    "category_colors",
+    "sort_order",
+    "is_subscribed",
+    "time_zone",
+    "workflow_statuses",
+    "share_with",
+    "default_alerts_with_time",
+    "default_alerts_without_time",
+)
 
 
 @dataclass
 class JMAPTaskList(JMAPObject):
-    """A task list (a named collection of tasks)."""
+    """A task list (a named collection of tasks).
+
+    ``role`` is "inbox" (the default list) or "trash"; ``workflow_statuses`` the values a
+    task's ``workflowStatus`` may take in this list.
+    """
 
     id: str
     name: str = ""
     description: str | None = None
     color: str | None = None
+    keyword_colors: dict[str, Any] | None = None
+    category_colors: dict[str, Any] | None = None
     role: str | None = None
     sort_order: int | None = None
     is_subscribed: bool | None = None
     time_zone: str | None = None
+    workflow_statuses: list[Any] | None = None
     my_rights: dict[str, Any] | None = None
     share_with: dict[str, Any] | None = None
+    default_alerts_with_time: dict[str, Any] | None = None
+    default_alerts_without_time: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
@@ -34,7 +58,8 @@ class JMAPTask(JMAPObject):
 
     ``due`` and ``start`` are LocalDateTime strings in ``time_zone``; ``estimated_duration``
     a JSCalendar Duration ("PT1H"); ``progress`` one of needs-action, in-process, completed,
-    failed, cancelled.  Properties without a field here are kept in ``extra``.
+    failed, cancelled (or ``workflow_status`` one of the task list's workflowStatuses).
+    Properties without a field here are kept in ``extra``.
     """
 
     id: str
@@ -48,7 +73,19 @@ class JMAPTask(JMAPObject):
     estimated_duration: str | None = None
     percent_complete: int | None = None
     progress: str | None = None
+    workflow_status: str | None = None
     priority: int | None = None
     keywords: dict[str, Any] | None = None
+    sort_order: int | None = None
+    is_draft: bool | None = None
+    estimated_work: int | None = None
+    impact: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def ical(self) -> str:
+        """The task as an iCalendar VTODO (through the converter's VTODO mapping)."""
+        from caldav.jmap.methods.task import task_to_ical
+
+        return task_to_ical(self.to_jmap())

@@ -50,6 +50,10 @@ class Dialect:
     vendor_properties: bool | None = None
     #: Whether the server has CalendarEvent/participantReply (Cyrus 3.10 does not).
     participant_reply: bool | None = None
+    #: CalendarEvent/query filter properties the server rejected (invalidArguments or
+    #: unsupportedFilter naming them; Cyrus 3.10: hasKeyword, isUndecided, ...): the
+    #: client evaluates them itself from then on.
+    rejected_filters: set[str] = field(default_factory=set)
 
     @classmethod
     def for_session(cls, session: Session) -> Dialect:

@@ -70,9 +70,11 @@ def get_by_ids(
 
 
 class Found(list):  # type: ignore[type-arg]
-    """The objects a query found, with ``state``: the data type's state they were read in."""
+    """The objects a query found, with ``state``: the data type's state they were read in,
+    and ``query_state``: the /query's queryState (for /queryChanges; "" when unknown)."""
 
     state: str = ""
+    query_state: str = ""
 
 
 def query_objects(
@@ -115,6 +117,8 @@ def query_objects(
         page = parse_query(responses.get(query.call_id, query_method), query_method)
         got = parse_get(responses.get(get.call_id, get_method), get_method)
         objects, found.state = got.objects, got.state
+        if not found.query_state:
+            found.query_state = page.query_state
         new_ids = [i for i in page.ids if i not in seen]
         if len(new_ids) < len(page.ids):
             raise JMAPError(reason=f"{query_method} returned ids already seen on an earlier page")
