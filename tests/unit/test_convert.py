@@ -392,7 +392,9 @@ def test_rrule_until_rscale_yearday_weekno() -> None:
         )
     )
     (rule,) = event["recurrenceRules"]
-    assert rule["rscale"] == "gregorian" and rule["skip"] == "forward"
+    # rscale gregorian is the default, left out; SKIP brings RSCALE back (RFC 7529)
+    assert "rscale" not in rule and rule["skip"] == "forward"
+    assert "RSCALE=GREGORIAN;" in jscal_to_ical(event)
     assert rule["byYearDay"] == [100] and rule["byWeekNo"] == [20]
     assert rule["until"] == "2026-12-31T10:00:00"  # in the event's zone (Berlin, UTC+1)
     rrule = component(jscal_to_ical(event)).first("RRULE").value
@@ -714,6 +716,203 @@ def test_jmap_server_properties_not_written() -> None:
     assert "JSPROP" not in ics
 
 
+# --- no noise: JSCalendar / JMAP defaults are not written ---------------------------
+
+CYRUS_EVENT: dict[str, Any] = {
+    "@type": "Event",
+    "start": "2026-06-01T10:00:00",
+    "timeZone": "Etc/UTC",
+    "duration": "PT1H",
+    "showWithoutTime": False,
+    "uid": "x@y",
+    "relatedTo": None,
+    "prodId": "x",
+    "updated": "2026-01-01T00:00:00Z",
+    "sequence": 0,
+    "priority": 0,
+    "title": "xprop",
+    "description": "",
+    "descriptionContentType": "text/plain",
+    "keywords": None,
+    "locale": None,
+    "links": None,
+    "locations": None,
+    "participants": {
+        "p1": {
+            "@type": "Participant",
+            "name": "Bob",
+            "sendTo": {"imip": "mailto:bob@example.com"},
+            "roles": {"attendee": True},
+            "participationStatus": "needs-action",
+            "expectReply": False,
+            "kind": "individual",
+            "scheduleSequence": 0,
+            "scheduleUpdated": "2026-01-01T00:00:00Z",
+            "scheduleAgent": "server",
+            "scheduleForceSend": False,
+        },
+        "p2": {
+            "@type": "Participant",
+            "name": "Ann",
+            "sendTo": {"imip": "mailto:ann@example.com"},
+            "roles": {"owner": True, "attendee": True},
+            "participationStatus": "accepted",
+            "expectReply": False,
+            "kind": "individual",
+            "scheduleSequence": 0,
+            "scheduleAgent": "server",
+            "scheduleForceSend": False,
+        },
+    },
+    "replyTo": {"imip": "mailto:ann@example.com"},
+    "virtualLocations": None,
+    "freeBusyStatus": "busy",
+    "privacy": "public",
+    "status": "confirmed",
+    "useDefaultAlerts": False,
+    "alerts": None,
+    "recurrenceOverrides": None,
+    "recurrenceRules": [
+        {
+            "@type": "RecurrenceRule",
+            "frequency": "weekly",
+            "interval": 1,
+            "rscale": "gregorian",
+            "skip": "omit",
+            "firstDayOfWeek": "mo",
+            "byDay": [{"@type": "NDay", "day": "mo"}],
+            "count": 10,
+        }
+    ],
+    "excludedRecurrenceRules": None,
+    "isDraft": False,
+    "calendarIds": {"Default": True},
+    "isOrigin": True,
+    "mayInviteSelf": False,
+    "mayInviteOthers": False,
+    "hideAttendees": False,
+    "id": "EB-x",
+    "blobId": "Gx",
+    "x-href": "/dav/calendars/user/a/Default/x.ics",
+    "utcStart": "2026-06-01T10:00:00Z",
+    "utcEnd": "2026-06-01T11:00:00Z",
+}
+
+
+def _lines(ics: str, name: str = "VEVENT") -> set[str]:
+    from caldav.jmap.convert.model import format_line
+
+    return {format_line(p).replace("\r\n ", "") for p in component(ics, name).properties}
+
+
+def test_cyrus_defaults_are_not_written() -> None:
+    lines = _lines(jscal_to_ical(CYRUS_EVENT))
+    assert lines == {
+        "UID:x@y",
+        "DTSTAMP:20260101T000000Z",
+        "DTSTART:20260601T100000Z",
+        "DTEND:20260601T110000Z",
+        "SUMMARY:xprop",
+        "DESCRIPTION:",
+        # the server's participant ids are kept (JSID), nothing else is added
+        "ATTENDEE;JSID=p1;CN=Bob:mailto:bob@example.com",
+        "ORGANIZER;JSID=p2;CN=Ann:mailto:ann@example.com",
+        "ATTENDEE;JSID=p2;CN=Ann;PARTSTAT=ACCEPTED:mailto:ann@example.com",
+        "RRULE:FREQ=WEEKLY;COUNT=10;BYDAY=MO",
+    }
+
+
+def test_non_default_values_still_written() -> None:
+    event = dict(
+        CYRUS_EVENT,
+        sequence=2,
+        priority=1,
+        freeBusyStatus="free",
+        privacy="private",
+        status="tentative",
+        useDefaultAlerts=True,
+        descriptionContentType="text/html",
+        recurrenceRules=[{"@type": "RecurrenceRule", "frequency": "daily", "interval": 2}],
+    )
+    lines = _lines(jscal_to_ical(event))
+    for line in (
+        "SEQUENCE:2",
+        "PRIORITY:1",
+        "TRANSP:TRANSPARENT",
+        "CLASS:PRIVATE",
+        "STATUS:TENTATIVE",
+        "JSPROP;JSPTR=useDefaultAlerts:true",
+        'JSPROP;JSPTR=descriptionContentType:"text/html"',
+        "RRULE:FREQ=DAILY;INTERVAL=2",
+    ):
+        assert line in lines
+
+
+def test_override_gets_no_defaults() -> None:
+    event = dict(
+        CYRUS_EVENT,
+        recurrenceOverrides={"2026-06-08T10:00:00": {"title": "moved", "sequence": 0}},
+    )
+    override = component(jscal_to_ical(event), index=1)
+    names = [p.name for p in override.properties]
+    assert "SEQUENCE" not in names and "PRIORITY" not in names and "TRANSP" not in names
+    assert override.first("SUMMARY").value == "moved"
+    assert all("PARTSTAT=NEEDS-ACTION" not in line for line in _lines(jscal_to_ical(event)))
+
+
+def _with_cyrus_defaults(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` as Cyrus echoes it: every default spelt out, vendor properties removed."""
+    result = {k: v for k, v in CYRUS_EVENT.items() if k not in ("participants", "replyTo")}
+    result |= {k: v for k, v in obj.items() if k != VENDOR_KEY}
+    for participant in (result.get("participants") or {}).values():
+        participant.pop(VENDOR_KEY, None)
+        for key, value in CYRUS_EVENT["participants"]["p1"].items():
+            if key not in ("name", "sendTo", "roles"):
+                participant.setdefault(key, value)
+    for rule in result.get("recurrenceRules") or []:
+        for key, value in CYRUS_EVENT["recurrenceRules"][0].items():
+            if key not in ("byDay", "count", "frequency"):
+                rule.setdefault(key, value)
+    return result
+
+
+def test_round_trip_through_cyrus_defaults_gives_original() -> None:
+    source = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:x@y\r\n"
+        "DTSTAMP:20260101T000000Z\r\nDTSTART:20260601T100000Z\r\nDTEND:20260601T110000Z\r\n"
+        "SUMMARY:xprop\r\nDESCRIPTION:\r\nORGANIZER;CN=Ann:mailto:ann@example.com\r\n"
+        "ATTENDEE;CN=Bob:mailto:bob@example.com\r\n"
+        "ATTENDEE;CN=Ann;PARTSTAT=ACCEPTED:mailto:ann@example.com\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=10;BYDAY=MO\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    echoed = _with_cyrus_defaults(ical_to_jscal(source))
+    assert _lines(jscal_to_ical(echoed)) == _lines(source)
+
+
+def test_stated_defaults_of_the_source_survive() -> None:
+    # without a server in between, what the source stated comes back even at the default
+    text = cal(
+        "SEQUENCE:0",
+        "PRIORITY:0",
+        "TRANSP:OPAQUE",
+        "CLASS:PUBLIC",
+        "STATUS:CONFIRMED",
+        ORGANIZER,
+        "ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=FALSE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT:"
+        "mailto:a@example.com",
+    )
+    event = roundtrip(text)
+    assert event["sequence"] == 0 and event["status"] == "confirmed"
+    assert _lines(jscal_to_ical(event)) >= _lines(text) - {
+        "DTSTART;TZID=Europe/Berlin:20260105T100000"
+    }
+    # a changed value wins over the kept copy
+    changed = dict(event, status="tentative", sequence=1)
+    lines = _lines(jscal_to_ical(changed))
+    assert "STATUS:TENTATIVE" in lines and "STATUS:CONFIRMED" not in lines
+    assert "SEQUENCE:1" in lines and "SEQUENCE:0" not in lines
+
+
 # --- errors ------------------------------------------------------------------------
 
 
@@ -763,3 +962,105 @@ def test_non_dict_jscal_raises_conversion_error() -> None:
 def test_non_string_ical_raises_conversion_error() -> None:
     with pytest.raises(JMAPConversionError):
         ical_to_jscal(b"BEGIN:VCALENDAR")  # type: ignore[arg-type]
+
+
+# --- several objects, dialects, RANGE ------------------------------------------------
+
+MULTI = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+    "BEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20260101T000000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:20260105T100000\r\nRRULE:FREQ=DAILY\r\n"
+    "SUMMARY;LANGUAGE=de:Hallo\r\nX-FOO:bar\r\nEND:VEVENT\r\n"
+    "BEGIN:VTODO\r\nUID:b\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:todo\r\nEND:VTODO\r\n"
+    "BEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20260101T000000Z\r\n"
+    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20260107T100000\r\n"
+    "DTSTART;TZID=Europe/Berlin:20260107T110000\r\nSUMMARY:later\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:c\r\nDTSTAMP:20260101T000000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:20260106T100000\r\nSUMMARY:other\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+def test_ical_to_jscal_all_one_object_per_uid() -> None:
+    from caldav.jmap.convert import ical_to_jscal_all
+
+    objects = ical_to_jscal_all(MULTI)
+    assert [(o["@type"], o["uid"]) for o in objects] == [
+        ("Event", "a"),
+        ("Task", "b"),
+        ("Event", "c"),
+    ]
+    assert list(objects[0]["recurrenceOverrides"]) == ["2026-01-07T10:00:00"]
+    assert ical_to_jscal(MULTI) == objects[0]
+    back = jscal_to_ical(objects)
+    root = parse_ical(back)
+    assert [c.name for c in root.components] == ["VTIMEZONE", "VEVENT", "VEVENT", "VTODO", "VEVENT"]
+    assert ical_to_jscal_all(back) == objects
+    # a Group of several entries converts as the list does
+    assert jscal_to_ical({"@type": "Group", "entries": objects}) == back
+
+
+def test_range_thisandfuture_comes_back() -> None:
+    back = jscal_to_ical(ical_to_jscal(MULTI))
+    override = component(back, index=1)
+    assert override.first("RECURRENCE-ID").param("RANGE") == "THISANDFUTURE"
+
+
+def test_converted_property_parameters_kept() -> None:
+    event = ical_to_jscal(MULTI)
+    summary = event[VENDOR_KEY]["convertedProperties"]["title"]
+    assert summary == {"@type": "ICalProperty", "name": "summary", "parameters": {"language": "de"}}
+    assert component(jscal_to_ical(event)).first("SUMMARY").param("LANGUAGE") == "de"
+
+
+def test_jscalendar_2_dialect_written_and_read() -> None:
+    from caldav.jmap.convert import JSCALENDAR_2, RFC8984
+
+    text = cal(
+        ORGANIZER,
+        "ATTENDEE;X-P=1;PARTSTAT=ACCEPTED:mailto:a@example.com",
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+        "X-FOO:bar",
+    )
+    v1 = ical_to_jscal(text, dialect=RFC8984)
+    v2 = ical_to_jscal(text, dialect=JSCALENDAR_2)
+    assert "recurrenceRules" in v1 and VENDOR_KEY in v1 and "iCalendar" not in v1
+    assert v2["recurrenceRule"] == {"@type": "RecurrenceRule", "frequency": "weekly", "count": 3}
+    assert "recurrenceRules" not in v2 and VENDOR_KEY not in v2
+    assert v2["iCalendar"]["@type"] == "ICalComponent" and v2["iCalendar"]["name"] == "vevent"
+    assert v2["iCalendar"]["properties"] == [["x-foo", {}, "unknown", "bar"]]
+    key = f"participants/{uuid5('mailto:a@example.com')}"
+    assert v2["iCalendar"]["convertedProperties"][key]["parameters"] == {"x-p": "1"}
+    assert v2["organizerCalendarAddress"] == "mailto:boss@example.com"
+    attendee = v2["participants"][uuid5("mailto:a@example.com")]
+    assert attendee["calendarAddress"] == "mailto:a@example.com" and "roles" not in attendee
+    # both dialects give the same iCalendar back
+    assert jscal_to_ical(v1).split("DTSTAMP")[1:] == jscal_to_ical(v2).split("DTSTAMP")[1:]
+    assert ical_to_jscal(jscal_to_ical(v2), dialect=JSCALENDAR_2) == v2
+
+
+def test_unknown_dialect_is_a_conversion_error() -> None:
+    with pytest.raises(JMAPConversionError):
+        ical_to_jscal(cal("SUMMARY:x"), dialect="jscalendar-3")
+
+
+def test_override_setting_a_default_its_series_lacks_keeps_it():
+    # The series is tentative, one instance confirmed: iCalendar inherits nothing, so the
+    # instance must say STATUS:CONFIRMED although "confirmed" is JSCalendar's default
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\nUID:s@x\r\n"
+        "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDURATION:PT1H\r\n"
+        "STATUS:TENTATIVE\r\nPRIORITY:3\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:s@x\r\nDTSTAMP:20260101T000000Z\r\n"
+        "RECURRENCE-ID:20260106T090000Z\r\nDTSTART:20260106T090000Z\r\nDURATION:PT1H\r\n"
+        "STATUS:CONFIRMED\r\nPRIORITY:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    jscal = ical_to_jscal(ics)
+    for key in ("python-caldav:iCalendar",):  # as a server without vendor properties
+        jscal.pop(key, None)
+        for patch in jscal["recurrenceOverrides"].values():
+            patch.pop(key, None)
+    out = jscal_to_ical(jscal)
+    instance = next(part for part in out.split("BEGIN:VEVENT") if "RECURRENCE-ID" in part)
+    assert "STATUS:CONFIRMED" in instance
+    assert "PRIORITY" not in instance  # absent is 0 in iCalendar too

@@ -9,7 +9,10 @@ one mapper to one table. iCalendar elements without a JSCalendar home are kept i
 ``python-caldav:iCalendar`` vendor property, JSCalendar properties without an iCalendar
 home travel as the draft's JSPROP property.
 
-The dialect is RFC 8984 as Cyrus 3.10 speaks it (``recurrenceRules`` is a list).
+The dialect written is RFC 8984 as Cyrus 3.10 speaks it (``recurrenceRules`` is a list),
+or the JSCalendar 2.0 draft's with ``dialect=JSCALENDAR_2`` (``recurrenceRule``, unconverted
+data in the ``iCalendar`` property); ``jscal_to_ical`` reads both. ``ical_to_jscal_all``
+converts a calendar of several objects, ``jscal_to_ical`` takes a list.
 
 Example::
 
@@ -27,7 +30,15 @@ Example::
     ics = jscal_to_ical(event)  # VCALENDAR with a VTIMEZONE for Europe/Berlin
 """
 
-from caldav.jmap.convert.ical_to_jscal import ical_to_jscal
+from caldav.jmap.convert.dialect import DIALECTS, JSCALENDAR_2, RFC8984
+from caldav.jmap.convert.ical_to_jscal import ical_to_jscal, ical_to_jscal_all
 from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
 
-__all__ = ["ical_to_jscal", "jscal_to_ical"]
+__all__ = [
+    "DIALECTS",
+    "JSCALENDAR_2",
+    "RFC8984",
+    "ical_to_jscal",
+    "ical_to_jscal_all",
+    "jscal_to_ical",
+]

@@ -55,6 +55,13 @@ class ToICal:
     kind: str
     #: TZIDs the output uses (they need a VTIMEZONE)
     tzids: set[str] = field(default_factory=set)
+    #: Properties to write even at their JSCalendar default: a recurrence instance that
+    #: sets a default its series does not have must say so, iCalendar inherits nothing
+    explicit: frozenset[str] = frozenset()
+
+    def writes(self, key: str, value: Any, default: Any) -> bool:
+        """Whether ``key`` with ``value`` goes into the iCalendar output."""
+        return value != default or key in self.explicit
 
     @property
     def zone(self) -> str | None:

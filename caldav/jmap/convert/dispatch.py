@@ -17,6 +17,34 @@ ComponentMapper = Callable[[ICalComponent, ToJSCal], None]
 #: Converted first: other properties (RRULE's UNTIL, EXDATE) are relative to the start's zone.
 _FIRST = ("DTSTART", "DUE")
 
+#: Properties RFC 5545 allows once per component: a repeated one (broken producers) is kept
+#: as unconverted data instead of overwriting the first.
+SINGLE = frozenset(
+    {
+        "DTSTART",
+        "DTEND",
+        "DUE",
+        "DURATION",
+        "SUMMARY",
+        "DESCRIPTION",
+        "UID",
+        "DTSTAMP",
+        "SEQUENCE",
+        "PRIORITY",
+        "CLASS",
+        "TRANSP",
+        "STATUS",
+        "CREATED",
+        "LAST-MODIFIED",
+        "COMPLETED",
+        "PERCENT-COMPLETE",
+        "RECURRENCE-ID",
+        "COLOR",
+        "TRIGGER",
+        "ACTION",
+    }
+)
+
 
 def guarded(name: str, call: Callable[[], None]) -> None:
     """Run one mapper, turning any unexpected failure into a JMAPConversionError naming it."""
@@ -37,8 +65,13 @@ def run_to_jscal(
     """Convert every property and subcomponent of ``ctx.component`` into ``ctx.obj``;
     what has no mapper is preserved in the vendor property."""
     props = sorted(ctx.component.properties, key=lambda p: p.name not in _FIRST)
+    seen: set[str] = set()
     for prop in props:
         mapper = properties.get(prop.name)
+        if prop.name in SINGLE:
+            if prop.name in seen:
+                mapper = None
+            seen.add(prop.name)
         if mapper is not None:
             guarded(prop.name, lambda m=mapper, p=prop: m(p, ctx))
         elif prop.name not in ignored:

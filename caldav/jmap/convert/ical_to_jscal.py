@@ -3,19 +3,22 @@ recurrence instances into ``recurrenceOverrides``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from caldav.jmap.convert import alerts, links, locations, participants, recurrence, simple, times
 from caldav.jmap.convert.context import PropMapper, ToJSCal
 from caldav.jmap.convert.datetime import format_local, is_iana, parse_ical_time, to_zone
+from caldav.jmap.convert.dialect import DIALECTS, JSCALENDAR_2, RFC8984, to_jscalendar_2
 from caldav.jmap.convert.dispatch import ComponentMapper, run_to_jscal
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.patch import make_patch
+from caldav.jmap.convert.preserve import store_calendar_properties
 from caldav.jmap.convert.timezones import timezone_from_ical
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["PROPERTY_MAPPERS", "COMPONENT_MAPPERS", "ical_to_jscal"]
+__all__ = ["PROPERTY_MAPPERS", "COMPONENT_MAPPERS", "ical_to_jscal", "ical_to_jscal_all"]
 
 #: iCalendar property name -> mapper, for VEVENT and VTODO.
 PROPERTY_MAPPERS: dict[str, PropMapper] = {
@@ -32,6 +35,8 @@ PROPERTY_MAPPERS: dict[str, PropMapper] = {
 COMPONENT_MAPPERS: dict[str, ComponentMapper] = {**alerts.COMPONENTS}
 
 _KINDS = {"VEVENT": "Event", "VTODO": "Task"}
+# VCALENDAR properties converted (or regenerated) by the drivers
+_CALENDAR_DONE = frozenset({"VERSION", "PRODID", "METHOD"})
 
 
 def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]) -> dict:
@@ -41,23 +46,38 @@ def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]
     return apply_jsprops(ctx.obj)
 
 
-def _select(root: ICalComponent) -> tuple[list[ICalComponent], dict[str, ICalComponent]]:
-    """The components of the one object to convert (same UID as the first), and the
-    calendar's VTIMEZONEs by TZID."""
-    vtimezones = {}
+def _vtimezones(root: ICalComponent) -> dict[str, ICalComponent]:
+    """The calendar's VTIMEZONEs by TZID (shared by every object of the calendar)."""
+    found = {}
     for comp in root.components:
         tzid = comp.first("TZID")
         if comp.name == "VTIMEZONE" and tzid:
-            vtimezones[tzid.value] = comp
-    objects = [c for c in root.components if c.name in _KINDS]
-    if root.name in _KINDS:
-        objects = [root]
+            found[tzid.value] = comp
+    return found
+
+
+def _groups(root: ICalComponent) -> list[list[ICalComponent]]:
+    """The components of each object of the calendar: one group per UID (and kind), in the
+    order of first appearance; a master and its recurrence instances share a group."""
+    objects = [root] if root.name in _KINDS else [c for c in root.components if c.name in _KINDS]
     if not objects:
         raise JMAPConversionError("the iCalendar data holds no VEVENT or VTODO")
-    uid = objects[0].first("UID")
-    uid_value = uid.value if uid else None
-    group = [c for c in objects if (c.first("UID").value if c.first("UID") else None) == uid_value]
-    return [c for c in group if c.name == group[0].name], vtimezones
+    groups: dict[tuple[str, str | None, int], list[ICalComponent]] = {}
+    count = 0
+    for comp in objects:
+        uid = comp.first("UID")
+        key = (comp.name, uid.value if uid else None, 0)
+        is_master = comp.first("RECURRENCE-ID") is None
+        group = groups.get(key)
+        if uid is None or (
+            is_master and group and any(c.first("RECURRENCE-ID") is None for c in group)
+        ):
+            # without a UID, or a second main component with the same UID (broken data):
+            # an object of its own rather than a lost one
+            count += 1
+            key = (comp.name, key[1], count)
+        groups.setdefault(key, []).append(comp)
+    return list(groups.values())
 
 
 def _override_key(comp: ICalComponent, zone: str | None) -> str:
@@ -79,9 +99,12 @@ def _custom_timezones(
     return {tzid: timezone_from_ical(vtimezones[tzid]) for tzid in used if tzid in vtimezones}
 
 
-def _convert(ical_str: str, calendar_id: str | None) -> dict[str, Any]:
-    root = parse_ical(ical_str)
-    group, vtimezones = _select(root)
+def _convert_group(
+    root: ICalComponent,
+    group: list[ICalComponent],
+    vtimezones: dict[str, ICalComponent],
+    calendar_id: str | None,
+) -> dict[str, Any]:
     masters = [c for c in group if c.first("RECURRENCE-ID") is None]
     instances = sorted(
         (c for c in group if c.first("RECURRENCE-ID") is not None),
@@ -114,6 +137,8 @@ def _convert(ical_str: str, calendar_id: str | None) -> dict[str, Any]:
         found = root.first(prop) if root.name == "VCALENDAR" else None
         if found and found.value:
             obj[key] = found.value.lower() if key == "method" else found.value
+    if root.name == "VCALENDAR":
+        store_calendar_properties(obj, [p for p in root.properties if p.name not in _CALENDAR_DONE])
     custom = _custom_timezones(group, vtimezones)
     if custom:
         obj["timeZones"] = custom
@@ -122,16 +147,45 @@ def _convert(ical_str: str, calendar_id: str | None) -> dict[str, Any]:
     return obj
 
 
-def ical_to_jscal(ical_str: str, calendar_id: str | None = None) -> dict[str, Any]:
-    """Convert one iCalendar object (a VEVENT or VTODO with its recurrence instances) to a
-    JSCalendar Event or Task.
+def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[dict[str, Any]]:
+    if dialect not in DIALECTS:
+        raise JMAPConversionError(f"unknown JSCalendar dialect {dialect!r}")
+    root = parse_ical(ical_str)
+    vtimezones = _vtimezones(root)
+    objects = [_convert_group(root, g, vtimezones, calendar_id) for g in _groups(root)]
+    if dialect == JSCALENDAR_2:
+        objects = [to_jscalendar_2(obj) for obj in objects]
+    return objects
 
-    Raises :class:`~caldav.jmap.error.JMAPConversionError` for anything that cannot be
-    converted, and no other exception.
-    """
+
+def _guard(call: Callable[[], Any]) -> Any:
     try:
-        return _convert(ical_str, calendar_id)
+        return call()
     except JMAPConversionError:
         raise
     except Exception as e:  # noqa: BLE001 - the contract is: conversion errors only
         raise JMAPConversionError(f"cannot convert iCalendar: {type(e).__name__}: {e}") from e
+
+
+def ical_to_jscal(
+    ical_str: str, calendar_id: str | None = None, *, dialect: str = RFC8984
+) -> dict[str, Any]:
+    """Convert one iCalendar object (a VEVENT or VTODO with its recurrence instances) to a
+    JSCalendar Event or Task; a calendar of several objects gives its first one (see
+    :func:`ical_to_jscal_all`).
+
+    ``dialect`` is :data:`RFC8984` (the default, what JMAP servers speak) or
+    :data:`JSCALENDAR_2` (the JSCalendar 2.0 draft: ``recurrenceRule``, ``iCalendar``).
+    Raises :class:`~caldav.jmap.error.JMAPConversionError` for anything that cannot be
+    converted, and no other exception.
+    """
+    return _guard(lambda: _convert_all(ical_str, calendar_id, dialect)[0])
+
+
+def ical_to_jscal_all(
+    ical_str: str, calendar_id: str | None = None, *, dialect: str = RFC8984
+) -> list[dict[str, Any]]:
+    """Convert every object of a VCALENDAR: one Event or Task per UID, each with its
+    recurrence instances folded into ``recurrenceOverrides``; the calendar's VTIMEZONEs
+    serve all of them. Raises only :class:`~caldav.jmap.error.JMAPConversionError`."""
+    return _guard(lambda: _convert_all(ical_str, calendar_id, dialect))

@@ -18,6 +18,7 @@ from caldav.jmap.convert import (
 )
 from caldav.jmap.convert.context import JsMapper, ToICal, expect
 from caldav.jmap.convert.datetime import parse_local
+from caldav.jmap.convert.dialect import from_jscalendar_2
 from caldav.jmap.convert.dispatch import run_to_ical
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, serialize
@@ -60,9 +61,11 @@ _MAIN_ONLY = (
 )
 
 
-def _component(obj: dict[str, Any], kind: str, tzids: set[str]) -> ICalComponent:
+def _component(
+    obj: dict[str, Any], kind: str, tzids: set[str], explicit: frozenset[str] = frozenset()
+) -> ICalComponent:
     comp = ICalComponent(_COMPONENTS[kind])
-    run_to_ical(ToICal(obj, comp, kind, tzids), PROPERTY_MAPPERS, jsprop_to_ical)
+    run_to_ical(ToICal(obj, comp, kind, tzids, explicit), PROPERTY_MAPPERS, jsprop_to_ical)
     if comp.first("DTSTAMP") is None:
         comp.properties.insert(0, ICalProperty("DTSTAMP", {}, simple.fresh_dtstamp()))
     return comp
@@ -76,48 +79,73 @@ def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComp
     for key, patch in overrides.items():
         if not expect(patch, dict, f"recurrenceOverrides/{key}") or patch.get("excluded"):
             continue
+        if kind == "Event" and recurrence.is_rdate_period(patch, bool(obj.get("showWithoutTime"))):
+            continue  # written as RDATE;VALUE=PERIOD
         parse_local(key, "recurrenceOverrides")
         instance = apply_patch(dict(base, start=key), patch)
         instance["recurrenceId"] = key
         instance.pop("recurrenceIdTimeZone", None)
         if obj.get("timeZone"):
             instance["recurrenceIdTimeZone"] = obj["timeZone"]
-        result.append(_component(instance, kind, tzids))
+        changed = frozenset(k for k in patch if "/" not in k and patch[k] != base.get(k))
+        result.append(_component(instance, kind, tzids, changed))
     return result
 
 
+def _entries(jscal: Any) -> list[dict[str, Any]]:
+    """The Events and Tasks to write: a list, a Group's entries, or one object."""
+    if isinstance(jscal, list):
+        items = jscal
+    elif isinstance(jscal, dict) and jscal.get("@type") == "Group":
+        items = expect(jscal.get("entries"), list, "entries")
+    else:
+        items = [expect(jscal, dict, "@type")]
+    if not items:
+        raise JMAPConversionError("nothing to convert", "entries")
+    objects = [expect(item, dict, "entries") for item in items]
+    for obj in objects:
+        if obj.get("@type", "Event") not in _COMPONENTS:
+            raise JMAPConversionError(f"cannot convert a {obj.get('@type')!r} object", "@type")
+    return objects
+
+
 def _convert(jscal: Any) -> str:
-    expect(jscal, dict, "@type")
-    if jscal.get("@type") == "Group":  # a Group of one entry, as in the draft's examples
-        entries = expect(jscal.get("entries"), list, "entries")
-        if not entries:
-            raise JMAPConversionError("empty Group", "entries")
-        jscal = expect(entries[0], dict, "entries")
-    kind = jscal.get("@type", "Event")
-    if kind not in _COMPONENTS:
-        raise JMAPConversionError(f"cannot convert a {kind!r} object", "@type")
-    obj = dict(jscal)
-    obj.setdefault("uid", str(uuid.uuid4()))
+    objects = [from_jscalendar_2(obj) for obj in _entries(jscal)]
     tzids: set[str] = set()
-    main = _component(obj, kind, tzids)
-    instances = _instances(obj, kind, tzids)
+    components: list[ICalComponent] = []
+    custom_zones: dict[str, Any] = {}
+    first_year = 1970
+    for source in objects:
+        kind = source.get("@type", "Event")
+        obj = dict(source)
+        obj.setdefault("uid", str(uuid.uuid4()))
+        components.append(_component(obj, kind, tzids))
+        components += _instances(obj, kind, tzids)
+        custom_zones.update(expect(obj.get("timeZones") or {}, dict, "timeZones"))
+        start = obj.get("start") or obj.get("due")
+        if start:
+            first_year = min(first_year, parse_local(start, "start").year)
+    first = objects[0]
     calendar = ICalComponent("VCALENDAR")
     calendar.add("VERSION", "2.0")
-    prod_id = obj.get("prodId")
+    prod_id = first.get("prodId")
     calendar.add("PRODID", prod_id if isinstance(prod_id, str) else PRODID)
-    if isinstance(obj.get("method"), str):
-        calendar.add("METHOD", obj["method"].upper())
-    start = obj.get("start") or obj.get("due")
-    first_year = parse_local(start, "start").year if start else 1970
-    calendar.components = [*vtimezones(tzids, obj, first_year), main, *instances]
+    if isinstance(first.get("method"), str):
+        calendar.add("METHOD", first["method"].upper())
+    calendar.properties += preserve.calendar_properties(objects)
+    zones = vtimezones(tzids, {"timeZones": custom_zones}, first_year)
+    calendar.components = [*zones, *components]
     return serialize(calendar)
 
 
-def jscal_to_ical(jscal: dict[str, Any]) -> str:
-    """Convert a JSCalendar Event or Task to a complete VCALENDAR string.
+def jscal_to_ical(jscal: dict[str, Any] | list[dict[str, Any]]) -> str:
+    """Convert a JSCalendar Event or Task, a list of them or a Group, to one VCALENDAR
+    string (one VTIMEZONE per time zone used, shared by all objects).
 
-    Raises :class:`~caldav.jmap.error.JMAPConversionError` for anything that cannot be
-    converted, and no other exception.
+    Both dialects are read: RFC 8984 (``recurrenceRules``, ``python-caldav:iCalendar``) and
+    the JSCalendar 2.0 draft (``recurrenceRule``, ``iCalendar``). Raises
+    :class:`~caldav.jmap.error.JMAPConversionError` for anything that cannot be converted,
+    and no other exception.
     """
     try:
         return _convert(jscal)

@@ -71,6 +71,7 @@ def _related_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     types = [t.lower() for t in prop.params.get("RELTYPE", []) if t]
     if types:
         relation.setdefault("relation", {}).update(dict.fromkeys(types, True))
+    keep_params(relation, prop, frozenset({"RELTYPE"}))  # VALUE, GAP (RFC 9253), X-
 
 
 def _related_to_ical(value: Any, ctx: ToICal) -> None:
@@ -78,7 +79,7 @@ def _related_to_ical(value: Any, ctx: ToICal) -> None:
         kinds = expect(relation, dict, "relatedTo").get("relation") or {}
         types = [k.upper() for k, on in expect(kinds, dict, "relatedTo/relation").items() if on]
         for reltype in types or [None]:
-            ctx.component.add("RELATED-TO", uid, RELTYPE=reltype)
+            restore_params(relation, ctx.component.add("RELATED-TO", uid, RELTYPE=reltype))
 
 
 TO_JSCAL: dict[str, PropMapper] = {

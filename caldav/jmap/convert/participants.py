@@ -52,6 +52,19 @@ _KNOWN_PARAMS = frozenset(
 )
 
 
+#: Parameter values the writer leaves out because they are the JSCalendar (and RFC 5545)
+#: defaults; stated in the source, they are kept with the unconverted parameters.
+_DEFAULT_PARAMS = {
+    "PARTSTAT": "NEEDS-ACTION",
+    "RSVP": "FALSE",
+    "CUTYPE": "INDIVIDUAL",
+    "ROLE": "REQ-PARTICIPANT",
+    "SCHEDULE-AGENT": "SERVER",
+}
+#: Parameters only an ATTENDEE has (RFC 5545 section 3.8.4.1 vs 3.8.4.3).
+_ATTENDEE_ONLY = frozenset({"PARTSTAT", "RSVP", "CUTYPE", "ROLE", "DELEGATED-TO", "DELEGATED-FROM"})
+
+
 def normalize_address(value: str) -> str:
     """A calendar address with the mailto: scheme in lower case; other URIs stay as they are."""
     value = value.strip()
@@ -107,7 +120,7 @@ def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
         participant["scheduleForceSend"] = True
     if prop.params.get("SCHEDULE-STATUS"):
         participant["scheduleStatus"] = list(prop.params["SCHEDULE-STATUS"])
-    keep_params(participant, prop, _KNOWN_PARAMS)
+    keep_params(participant, prop, _KNOWN_PARAMS, _DEFAULT_PARAMS)
     return participant
 
 
@@ -174,7 +187,7 @@ def _participant_params(
         "SENT-BY": f"mailto:{sent_by}" if isinstance(sent_by, str) else None,
         "LANGUAGE": participant.get("language"),
         "SCHEDULE-AGENT": str(participant["scheduleAgent"]).upper()
-        if participant.get("scheduleAgent")
+        if participant.get("scheduleAgent") not in (None, "", "server")  # default: server
         else None,
         "SCHEDULE-FORCE-SEND": "REQUEST" if participant.get("scheduleForceSend") else None,
         "SCHEDULE-STATUS": participant.get("scheduleStatus"),
@@ -205,18 +218,20 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
         params = _participant_params(participant, address, pid)
         if roles.get("owner"):
             has_owner = True
-            restore_params(participant, ctx.component.add("ORGANIZER", address, **params))
+            organizer = ctx.component.add("ORGANIZER", address, **params)
+            restore_params(participant, organizer, _ATTENDEE_ONLY)
         if set(roles) - {"owner"}:
             status = participant.get("participationStatus")
             progress = participant.get("progress")
             if ctx.kind == "Task" and progress in _TASK_PARTSTAT.values():
                 status = {v: k for k, v in _TASK_PARTSTAT.items()}[progress]
-            expect_reply = participant.get("expectReply")
+            kind = participant.get("kind")
             params |= {
                 "ROLE": _role_param(roles),
-                "CUTYPE": _KIND_TO_ICAL.get(participant.get("kind", "")),
-                "PARTSTAT": str(status).upper() if status else None,
-                "RSVP": None if expect_reply is None else ("TRUE" if expect_reply else "FALSE"),
+                # defaults (individual, needs-action, no reply expected) are left out
+                "CUTYPE": _KIND_TO_ICAL.get(kind) if kind != "individual" else None,
+                "PARTSTAT": str(status).upper() if status and status != "needs-action" else None,
+                "RSVP": "TRUE" if participant.get("expectReply") is True else None,
                 "DELEGATED-TO": _delegates(
                     participant.get("delegatedTo"), addresses, "delegatedTo"
                 ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["NOT_PATCHABLE", "apply_patch", "make_patch"]
@@ -52,7 +53,10 @@ def make_patch(base: dict[str, Any], target: dict[str, Any], prefix: str = "") -
             patch[path] = target[key]
         elif base[key] != target[key]:
             old, new = base[key], target[key]
-            if isinstance(old, dict) and isinstance(new, dict) and old and new:
+            # the unconverted data is patched as a whole: a path into a vendor property
+            # would not be recognisable as vendor data by clients that strip it
+            atomic = key == VENDOR_KEY
+            if isinstance(old, dict) and isinstance(new, dict) and old and new and not atomic:
                 patch.update(make_patch(old, new, path + "/"))
             else:
                 patch[path] = new

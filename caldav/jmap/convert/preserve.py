@@ -16,10 +16,15 @@ from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
+    "IF_ABSENT",
     "REPLACEABLE",
     "TO_ICAL",
     "VENDOR_KEY",
+    "calendar_properties",
     "keep_params",
+    "store_calendar_properties",
+    "keep_property_params",
+    "restore_property_params",
     "restore_params",
     "store_unconverted",
 ]
@@ -29,6 +34,11 @@ VENDOR_KEY = "python-caldav:iCalendar"
 
 #: Properties a preserved copy replaces instead of duplicating (ACTION:AUDIO over DISPLAY).
 REPLACEABLE = frozenset({"ACTION"})
+
+#: Properties kept because the source stated the JSCalendar default (SEQUENCE:0,
+#: TRANSP:OPAQUE, ...): the writer omits defaults, the kept copy is written only when no
+#: mapper wrote the property, so that a changed value wins over the stale copy.
+IF_ABSENT = frozenset({"SEQUENCE", "PRIORITY", "TRANSP", "CLASS", "STATUS"})
 
 
 def _params_to_jcal(params: dict[str, list[str]]) -> dict[str, Any]:
@@ -92,26 +102,91 @@ def store_unconverted(
         vendor["components"] = [component_to_jcal(c) for c in comps]
 
 
-def keep_params(target: dict[str, Any], prop: ICalProperty, known: frozenset[str]) -> None:
-    """Record the parameters of ``prop`` no mapper converted in ``target``'s vendor property."""
-    extra = {k: v for k, v in prop.params.items() if k not in known}
+def store_calendar_properties(obj: dict[str, Any], props: list[ICalProperty]) -> None:
+    """Record the VCALENDAR's other properties (CALSCALE, X-WR-CALNAME, ...) with each object
+    converted from it: JSCalendar has no calendar-level home for them (the draft's Group
+    would be one, but JMAP stores objects, not groups)."""
+    if props:
+        vendor = obj.setdefault(VENDOR_KEY, {})
+        vendor["calendarProperties"] = [property_to_jcal(p) for p in props]
+
+
+def calendar_properties(objects: list[dict[str, Any]]) -> list[ICalProperty]:
+    """The VCALENDAR properties kept by :func:`store_calendar_properties`, each once."""
+    found: dict[str, ICalProperty] = {}
+    for obj in objects:
+        vendor = obj.get(VENDOR_KEY)
+        items = vendor.get("calendarProperties") if isinstance(vendor, dict) else None
+        for item in expect(items or [], list, VENDOR_KEY):
+            prop = property_from_jcal(item)
+            found.setdefault(repr(prop), prop)
+    return list(found.values())
+
+
+def keep_params(
+    target: dict[str, Any],
+    prop: ICalProperty,
+    known: frozenset[str],
+    defaults: dict[str, str] | None = None,
+) -> None:
+    """Record the parameters of ``prop`` no mapper converted in ``target``'s vendor property,
+    and those stated at the value the writer omits as a default (``defaults``: parameter
+    name -> upper-case default): :func:`restore_params` adds them only where no mapper
+    wrote the parameter."""
+    defaults = defaults or {}
+    extra = {
+        k: v
+        for k, v in prop.params.items()
+        if k not in known or (k in defaults and [x.upper() for x in v] == [defaults[k]])
+    }
     if extra:
-        target.setdefault(VENDOR_KEY, {})["parameters"] = _params_to_jcal(extra)
+        # merged: an organizer who is also an attendee is one object from two properties
+        target.setdefault(VENDOR_KEY, {}).setdefault("parameters", {}).update(
+            _params_to_jcal(extra)
+        )
 
 
-def restore_params(source: dict[str, Any], prop: ICalProperty) -> ICalProperty:
-    """Put the parameters kept by :func:`keep_params` back on ``prop``."""
+def restore_params(
+    source: dict[str, Any], prop: ICalProperty, skip: frozenset[str] = frozenset()
+) -> ICalProperty:
+    """Put the parameters kept by :func:`keep_params` back on ``prop`` (except ``skip``,
+    parameters the property cannot have)."""
     vendor = source.get(VENDOR_KEY)
     if isinstance(vendor, dict) and "parameters" in vendor:
         for name, values in _params_from_jcal(vendor["parameters"]).items():
-            prop.params.setdefault(name, values)
+            if name not in skip:
+                prop.params.setdefault(name, values)
     return prop
+
+
+def keep_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+    """Record the parameters of ``prop``, which converted to the property ``key`` of ``obj``,
+    as the draft's ``convertedProperties`` entry (``SUMMARY;LANGUAGE=de`` keeps LANGUAGE)."""
+    if prop.params:
+        converted = obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
+        converted[key] = {
+            "@type": "ICalProperty",
+            "name": prop.name.lower(),
+            "parameters": _params_to_jcal(prop.params),
+        }
+
+
+def restore_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+    """Put the parameters kept by :func:`keep_property_params` back on ``prop``."""
+    vendor = obj.get(VENDOR_KEY)
+    converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
+    entry = converted.get(key) if isinstance(converted, dict) else None
+    if isinstance(entry, dict) and entry.get("parameters"):
+        for name, values in _params_from_jcal(entry["parameters"]).items():
+            prop.params.setdefault(name, values)
 
 
 def _vendor_to_ical(value: Any, ctx: ToICal) -> None:
     expect(value, dict, VENDOR_KEY)
     for item in expect(value.get("properties", []), list, VENDOR_KEY):
         prop = property_from_jcal(item)
+        if prop.name in IF_ABSENT and ctx.component.first(prop.name) is not None:
+            continue
         if prop.name in REPLACEABLE:
             ctx.component.properties = [p for p in ctx.component.properties if p.name != prop.name]
         ctx.component.properties.append(prop)

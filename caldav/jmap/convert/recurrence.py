@@ -23,7 +23,14 @@ from caldav.jmap.convert.datetime import (
 from caldav.jmap.convert.model import ICalProperty
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["TO_ICAL", "TO_JSCAL", "rule_from_ical", "rule_to_ical"]
+__all__ = [
+    "RULE_DEFAULTS",
+    "is_rdate_period",
+    "TO_ICAL",
+    "TO_JSCAL",
+    "rule_from_ical",
+    "rule_to_ical",
+]
 
 _NDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 
@@ -37,6 +44,16 @@ _INT_LISTS = {
     "BYSETPOS": "bySetPosition",
 }
 _LOWER = {"FREQ": "frequency", "WKST": "firstDayOfWeek", "RSCALE": "rscale", "SKIP": "skip"}
+
+#: RecurrenceRule defaults (RFC 8984 section 4.3.3, equal to RFC 5545 / RFC 7529's): the
+#: writer leaves them out, since servers echo them on every rule. Stating them or not means
+#: the same recurrence in iCalendar, so nothing is lost.
+RULE_DEFAULTS: dict[str, Any] = {
+    "interval": 1,
+    "rscale": "gregorian",
+    "skip": "omit",
+    "firstDayOfWeek": "mo",
+}
 
 
 def _int(value: str, part: str) -> int:
@@ -77,7 +94,8 @@ def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> dict[
             rule["byDay"] = [_nday(v) for v in text.split(",") if v]
     if "frequency" not in rule:
         raise JMAPConversionError("recurrence rule without FREQ", "RRULE")
-    return rule
+    # stated defaults are dropped as the writer drops them, so that a round trip is stable
+    return {k: v for k, v in rule.items() if RULE_DEFAULTS.get(k) != v}
 
 
 def _nday(value: str) -> dict[str, Any]:
@@ -109,8 +127,10 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
     expect(rule, dict, prop)
     frequency = expect(rule.get("frequency"), str, f"{prop}/frequency")
     parts = [f"FREQ={frequency.upper()}"]
-    if rule.get("rscale"):
-        parts.insert(0, f"RSCALE={str(rule['rscale']).upper()}")
+    rule = {k: v for k, v in rule.items() if v is not None and RULE_DEFAULTS.get(k) != v}
+    if rule.get("rscale") or rule.get("skip"):
+        # RFC 7529: SKIP only goes with RSCALE, so a non-default skip brings the default back
+        parts.insert(0, f"RSCALE={str(rule.get('rscale') or 'gregorian').upper()}")
     for key, name in (("interval", "INTERVAL"), ("count", "COUNT")):
         if key in rule:
             parts.append(f"{name}={expect(rule[key], int, f'{prop}/{key}')}")
@@ -160,6 +180,10 @@ def _override_key(time: ICalTime, ctx: ToJSCal) -> str:
 
 def _dates_to_js(patch_for: Callable[[ICalProperty, ICalTime, str], dict[str, Any]]) -> PropMapper:
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+        if ctx.component.first("DTSTART") is None and ctx.component.first("DUE") is None:
+            # no start, no zone to express the dates in: kept as they are
+            ctx.unconverted.append(prop)
+            return
         overrides = ctx.obj.setdefault("recurrenceOverrides", {})
         periods = prop.value.split(",")
         for time, period in zip(prop_times(prop), periods, strict=False):
@@ -182,6 +206,12 @@ def _rdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> dict[str, A
     return {"duration": duration_between(time.local, to_zone(end_time, time.zone)).jscal()}
 
 
+def is_rdate_period(patch: dict[str, Any], all_day: bool = False) -> bool:
+    """Whether an override only gives its instance another length: an RDATE period (a
+    PERIOD is of DATE-TIMEs, so not for all-day objects)."""
+    return not all_day and set(patch) == {"duration"} and isinstance(patch["duration"], str)
+
+
 def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
     """Excluded instances become EXDATE, added ones RDATE; the driver writes the others."""
     all_day = bool(ctx.obj.get("showWithoutTime"))
@@ -192,6 +222,9 @@ def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
             ctx.add_time("EXDATE", time, ctx.zone, all_day)
         elif not patch:
             ctx.add_time("RDATE", time, ctx.zone, all_day)
+        elif is_rdate_period(patch, all_day) and ctx.kind == "Event":
+            prop = ctx.add_time("RDATE", time, ctx.zone, all_day, VALUE="PERIOD")
+            prop.value += "/" + parse_duration(patch["duration"], "duration").ical()
 
 
 TO_JSCAL: dict[str, PropMapper] = {

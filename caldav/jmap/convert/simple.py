@@ -8,6 +8,7 @@ from typing import Any
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
 from caldav.jmap.convert.datetime import format_utc, parse_ical_time, parse_utc
 from caldav.jmap.convert.model import ICalProperty, escape_text, split_text_list, unescape_text
+from caldav.jmap.convert.preserve import keep_property_params, restore_property_params
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["TO_ICAL", "TO_JSCAL"]
@@ -18,9 +19,11 @@ def text(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         ctx.obj[key] = unescape_text(prop.value)
+        keep_property_params(ctx.obj, key, prop)  # LANGUAGE, ALTREP, X- parameters
 
     def to_ical(value: Any, ctx: ToICal) -> None:
-        ctx.component.add(ical, escape_text(expect(value, str, key)))
+        prop = ctx.component.add(ical, escape_text(expect(value, str, key)))
+        restore_property_params(ctx.obj, key, prop)
 
     return to_js, to_ical
 
@@ -30,48 +33,72 @@ def raw(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         ctx.obj[key] = prop.value
+        keep_property_params(ctx.obj, key, prop)
 
     def to_ical(value: Any, ctx: ToICal) -> None:
-        ctx.component.add(ical, expect(value, str, key))
+        restore_property_params(ctx.obj, key, ctx.component.add(ical, expect(value, str, key)))
 
     return to_js, to_ical
 
 
-def integer(ical: str, key: str, omit: int | None = None) -> tuple[PropMapper, JsMapper]:
-    """INTEGER property <-> number; ``omit`` is a default value left out."""
+def integer(
+    ical: str, key: str, default: int | None = None, keep_default: bool = True
+) -> tuple[PropMapper, JsMapper]:
+    """INTEGER property <-> number. A value equal to the JSCalendar ``default`` is not
+    written to iCalendar; ``keep_default`` says whether JSCalendar shows it anyway."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         try:
             number = int(prop.value.strip())
         except ValueError as e:
             raise JMAPConversionError(f"not an integer: {prop.value!r}", ical) from e
-        if number != omit:
+        if number != default or keep_default:
             ctx.obj[key] = number
+        if number == default:
+            mark_explicit_default(prop, ctx)
 
     def to_ical(value: Any, ctx: ToICal) -> None:
-        ctx.component.add(ical, str(expect(value, int, key)))
+        if ctx.writes(key, expect(value, int, key), default):
+            ctx.component.add(ical, str(value))
 
     return to_js, to_ical
 
 
-def enum(ical: str, key: str, table: dict[str, str]) -> tuple[PropMapper, JsMapper]:
-    """Enumerated property <-> JSCalendar enum; unknown iCalendar values stay unconverted."""
+def enum(
+    ical: str, key: str, table: dict[str, str], default: str | None = None
+) -> tuple[PropMapper, JsMapper]:
+    """Enumerated property <-> JSCalendar enum; unknown iCalendar values stay unconverted,
+    the JSCalendar ``default`` is not written to iCalendar."""
     reverse = {v: k for k, v in table.items()}
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         value = table.get(prop.value.strip().upper())
         if value is None:
             ctx.unconverted.append(prop)
-        else:
-            ctx.obj[key] = value
+            return
+        ctx.obj[key] = value
+        if value == default:
+            mark_explicit_default(prop, ctx)
 
     def to_ical(value: Any, ctx: ToICal) -> None:
         ical_value = reverse.get(expect(value, str, key))
         if ical_value is None:
             raise JMAPConversionError(f"unknown value {value!r}", property=key)
-        ctx.component.add(ical, ical_value)
+        if ctx.writes(key, value, default):
+            ctx.component.add(ical, ical_value)
 
     return to_js, to_ical
+
+
+def mark_explicit_default(prop: ICalProperty, ctx: ToJSCal) -> None:
+    """Keep a property whose value is the JSCalendar default in the unconverted data too.
+
+    The writer leaves JSCalendar defaults out (servers echo every default, which would
+    otherwise fill the iCalendar with noise such as SEQUENCE:0 or TRANSP:OPAQUE); the kept
+    copy brings the property back when the source stated it. It is written only when no
+    mapper wrote the property (``preserve.IF_ABSENT``), so a changed value wins.
+    """
+    ctx.unconverted.append(prop)
 
 
 def utc(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
@@ -114,6 +141,9 @@ _EVENT_STATUS = enum(
     "STATUS",
     "status",
     {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"},
+    # RFC 8984 defaults Event.status to "confirmed" and servers echo it; iCalendar has no
+    # default, so an explicit STATUS:CONFIRMED of the source is kept as explicit default
+    default="confirmed",
 )
 _TASK_PROGRESS = enum(
     "STATUS",
@@ -143,14 +173,18 @@ _PAIRS: dict[tuple[str, str], tuple[PropMapper, JsMapper]] = {
     ("DESCRIPTION", "description"): text("DESCRIPTION", "description"),
     ("UID", "uid"): raw("UID", "uid"),
     ("COLOR", "color"): raw("COLOR", "color"),
-    ("SEQUENCE", "sequence"): integer("SEQUENCE", "sequence"),
-    ("PRIORITY", "priority"): integer("PRIORITY", "priority", omit=0),
+    ("SEQUENCE", "sequence"): integer("SEQUENCE", "sequence", default=0),
+    # PRIORITY:0 means "undefined", which JSCalendar says by leaving priority out
+    ("PRIORITY", "priority"): integer("PRIORITY", "priority", default=0, keep_default=False),
     ("PERCENT-COMPLETE", "percentComplete"): integer("PERCENT-COMPLETE", "percentComplete"),
     ("CLASS", "privacy"): enum(
-        "CLASS", "privacy", {"PUBLIC": "public", "PRIVATE": "private", "CONFIDENTIAL": "secret"}
+        "CLASS",
+        "privacy",
+        {"PUBLIC": "public", "PRIVATE": "private", "CONFIDENTIAL": "secret"},
+        default="public",
     ),
     ("TRANSP", "freeBusyStatus"): enum(
-        "TRANSP", "freeBusyStatus", {"OPAQUE": "busy", "TRANSPARENT": "free"}
+        "TRANSP", "freeBusyStatus", {"OPAQUE": "busy", "TRANSPARENT": "free"}, default="busy"
     ),
     ("DTSTAMP", "updated"): utc("DTSTAMP", "updated"),
     ("CREATED", "created"): utc("CREATED", "created"),

@@ -16,13 +16,24 @@ from caldav.jmap.convert.datetime import (
     to_zone,
 )
 from caldav.jmap.convert.model import ICalProperty
+from caldav.jmap.convert.preserve import keep_property_params, restore_property_params
 
 __all__ = ["TO_ICAL", "TO_JSCAL", "is_all_day"]
+
+
+# parameters the time mappers convert themselves
+_TIME_PARAMS = frozenset({"TZID", "VALUE"})
+
+
+def _extra_params(prop: ICalProperty) -> ICalProperty:
+    """``prop`` with only the parameters the time mappers do not convert (X-, RANGE)."""
+    return ICalProperty(prop.name, {k: v for k, v in prop.params.items() if k not in _TIME_PARAMS})
 
 
 def _dtstart_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     time = parse_ical_time(prop.value, prop.param("TZID"))
     ctx.obj["start"] = time.local_str
+    keep_property_params(ctx.obj, "start", _extra_params(prop))
     if time.zone:
         ctx.obj["timeZone"] = time.zone
     if time.is_date:
@@ -75,6 +86,9 @@ def _recurrence_id_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     ctx.obj["recurrenceId"] = time.local_str
     if time.zone:
         ctx.obj["recurrenceIdTimeZone"] = time.zone
+    # RANGE=THISANDFUTURE has no JSCalendar equivalent (an override patches one instance):
+    # it is kept as unconverted data so that it comes back as it was
+    keep_property_params(ctx.obj, "recurrenceId", _extra_params(prop))
 
 
 def is_all_day(ctx: ToICal, value: Any, key: str) -> bool:
@@ -87,7 +101,7 @@ def is_all_day(ctx: ToICal, value: Any, key: str) -> bool:
 def _start_to_ical(value: Any, ctx: ToICal) -> None:
     start = parse_local(value, "start")
     all_day = is_all_day(ctx, value, "start")
-    ctx.add_time("DTSTART", start, ctx.zone, all_day)
+    restore_property_params(ctx.obj, "start", ctx.add_time("DTSTART", start, ctx.zone, all_day))
     duration = ctx.obj.get("duration")
     if ctx.kind != "Event" or duration is None:
         return
@@ -113,7 +127,8 @@ def _estimated_to_ical(value: Any, ctx: ToICal) -> None:
 def _recurrence_id_to_ical(value: Any, ctx: ToICal) -> None:
     zone = ctx.obj.get("recurrenceIdTimeZone", ctx.zone)
     time = parse_local(value, "recurrenceId")
-    ctx.add_time("RECURRENCE-ID", time, zone, is_all_day(ctx, value, "recurrenceId"))
+    prop = ctx.add_time("RECURRENCE-ID", time, zone, is_all_day(ctx, value, "recurrenceId"))
+    restore_property_params(ctx.obj, "recurrenceId", prop)
 
 
 def _consumed(value: Any, ctx: ToICal) -> None:

@@ -28,7 +28,7 @@ DATA_MAPS = frozenset(
 
 def is_vendor_property(key: str) -> bool:
     """Whether ``key`` (a property name or patch path) names a vendor-specific property."""
-    return bool(VENDOR_NAME.match(key.rsplit("/", 1)[-1]))
+    return any(VENDOR_NAME.match(step) for step in key.split("/"))
 
 
 def only_vendor_properties(properties: list[str]) -> bool:

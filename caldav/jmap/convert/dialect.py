@@ -1,0 +1,201 @@
+"""The two JSCalendar dialects: RFC 8984 (what JMAP servers such as Cyrus 3.10 speak, and
+what the mappers produce) and the JSCalendar 2.0 draft that
+draft-ietf-calext-jscalendar-icalendar builds on.
+
+The mappers work in RFC 8984 only; this module rewrites a finished object into the 2.0
+form and back, property by property, so that the mapping tables stay dialect-free:
+
+=============================  ===========================================================
+RFC 8984                       JSCalendar 2.0 draft
+=============================  ===========================================================
+``recurrenceRules: [rule]``    ``recurrenceRule: rule`` (several rules stay a list: 2.0
+                               has no home for them)
+``python-caldav:iCalendar``    ``iCalendar`` (ICalComponent: ``name``, ``properties``,
+                               ``components``, ``convertedProperties``)
+subobject's kept parameters    parent's ``iCalendar/convertedProperties/<map>~1<id>``
+``sendTo: {method: addr}``     ``calendarAddress: addr`` (when it is the only address)
+``replyTo: {method: addr}``    ``organizerCalendarAddress: addr``
+``roles: {attendee: true}``    left out (the 2.0 default)
+=============================  ===========================================================
+
+Reading accepts either form (and mixtures), so ``jscal_to_ical`` takes both.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from caldav.jmap.convert.preserve import VENDOR_KEY
+
+__all__ = [
+    "DIALECTS",
+    "ICAL_KEY",
+    "JSCALENDAR_2",
+    "RFC8984",
+    "from_jscalendar_2",
+    "to_jscalendar_2",
+]
+
+#: RFC 8984 JSCalendar (``recurrenceRules``; unconverted data in ``python-caldav:iCalendar``).
+RFC8984 = "rfc8984"
+#: The JSCalendar 2.0 draft dialect (``recurrenceRule``; the ``iCalendar`` property).
+JSCALENDAR_2 = "jscalendar-2"
+#: The dialects the converter reads and writes.
+DIALECTS = frozenset({RFC8984, JSCALENDAR_2})
+
+#: The draft's property for iCalendar data (draft-ietf-calext-jscalendar-icalendar).
+ICAL_KEY = "iCalendar"
+
+_COMPONENT_NAMES = {"Event": "vevent", "Task": "vtodo", "Alert": "valarm"}
+# id-keyed maps whose entries come from one iCalendar property each
+_PROPERTY_MAPS = {
+    "participants": "attendee",
+    "locations": "location",
+    "virtualLocations": "conference",
+    "links": "attach",
+}
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(key: str) -> str:
+    return key.replace("~1", "/").replace("~0", "~")
+
+
+def _rename_paths(patch: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """A PatchObject with every path segment ``old`` renamed ``new``."""
+    result = {}
+    for path, value in patch.items():
+        parts = [new if p == old else p for p in str(path).split("/")]
+        result["/".join(parts)] = value
+    return result
+
+
+def _single_address(methods: Any) -> str | None:
+    if isinstance(methods, dict) and len(methods) == 1:
+        (address,) = methods.values()
+        return address if isinstance(address, str) else None
+    return None
+
+
+def _method(address: str) -> str:
+    if address[:7].lower() == "mailto:":
+        return "imip"
+    return "web" if address.lower().startswith(("http:", "https:")) else "other"
+
+
+def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
+    """An RFC 8984 Event or Task (as the mappers make it) in the JSCalendar 2.0 dialect."""
+    result = copy.deepcopy(obj)
+    rules = result.pop("recurrenceRules", None)
+    if isinstance(rules, list) and len(rules) == 1:
+        result["recurrenceRule"] = rules[0]
+    elif rules:
+        result["recurrenceRules"] = rules
+    ical = {"@type": "ICalComponent", "name": _COMPONENT_NAMES.get(result.get("@type", ""), "")}
+    ical.update(result.pop(VENDOR_KEY, None) or {})
+    converted = ical.setdefault("convertedProperties", {})
+    for key, prop_name in _PROPERTY_MAPS.items():
+        for entry_id, entry in (result.get(key) or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            vendor = entry.pop(VENDOR_KEY, None)
+            if vendor and "parameters" in vendor:
+                name = "url" if entry.get("rel") == "describedby" else prop_name
+                converted[f"{key}/{_escape(entry_id)}"] = {
+                    "@type": "ICalProperty",
+                    "name": name,
+                    "parameters": vendor["parameters"],
+                }
+            if key == "participants":
+                address = _single_address(entry.get("sendTo"))
+                if address is not None:
+                    del entry["sendTo"]
+                    entry["calendarAddress"] = address
+                    if address.lower() == f"mailto:{entry.get('email')}".lower():
+                        del entry["email"]  # derived from the address, not an EMAIL
+                if entry.get("roles") == {"attendee": True}:
+                    del entry["roles"]
+    for alert in (result.get("alerts") or {}).values():
+        if isinstance(alert, dict) and VENDOR_KEY in alert:
+            alert[ICAL_KEY] = {"@type": "ICalComponent", "name": "valarm", **alert.pop(VENDOR_KEY)}
+    organizer = _single_address(result.get("replyTo"))
+    if organizer is not None:
+        del result["replyTo"]
+        result["organizerCalendarAddress"] = organizer
+    overrides = result.get("recurrenceOverrides")
+    if isinstance(overrides, dict):
+        result["recurrenceOverrides"] = {
+            k: _rename_paths(v, VENDOR_KEY, ICAL_KEY) if isinstance(v, dict) else v
+            for k, v in overrides.items()
+        }
+    if not converted:
+        del ical["convertedProperties"]
+    if set(ical) - {"@type", "name"}:
+        result[ICAL_KEY] = ical
+    return result
+
+
+def _is_jscalendar_2(obj: dict[str, Any]) -> bool:
+    if any(k in obj for k in (ICAL_KEY, "recurrenceRule", "organizerCalendarAddress")):
+        return True
+    participants = obj.get("participants")
+    return isinstance(participants, dict) and any(
+        isinstance(p, dict) and ("calendarAddress" in p or "roles" not in p)
+        for p in participants.values()
+    )
+
+
+def from_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
+    """An Event or Task in either dialect, in the RFC 8984 form the mappers read."""
+    if not _is_jscalendar_2(obj):
+        return obj  # plain RFC 8984: nothing to rewrite
+    result = copy.deepcopy(obj)
+    rule = result.pop("recurrenceRule", None)
+    if isinstance(rule, dict) and not result.get("recurrenceRules"):
+        result["recurrenceRules"] = [rule]
+    organizer = result.pop("organizerCalendarAddress", None)
+    if isinstance(organizer, str) and not result.get("replyTo"):
+        result["replyTo"] = {_method(organizer): organizer}
+    ical = result.pop(ICAL_KEY, None)
+    vendor: dict[str, Any] = {}
+    if isinstance(ical, dict):
+        vendor = {k: v for k, v in ical.items() if k not in ("@type", "name")}
+    converted = vendor.pop("convertedProperties", None) or {}
+    kept = {}
+    for path, prop in converted.items() if isinstance(converted, dict) else ():
+        key, _, entry_id = str(path).partition("/")
+        entry = (result.get(key) or {}).get(_unescape(entry_id)) if entry_id else None
+        params = prop.get("parameters") if isinstance(prop, dict) else None
+        if key in _PROPERTY_MAPS and isinstance(entry, dict) and params:
+            entry.setdefault(VENDOR_KEY, {})["parameters"] = params
+        else:
+            kept[path] = prop
+    if kept:
+        vendor["convertedProperties"] = kept
+    if vendor:
+        result[VENDOR_KEY] = vendor
+    participants = result.get("participants")
+    for entry in participants.values() if isinstance(participants, dict) else ():
+        if not isinstance(entry, dict):
+            continue
+        address = entry.pop("calendarAddress", None)
+        if isinstance(address, str) and not entry.get("sendTo"):
+            entry["sendTo"] = {_method(address): address}
+        if "roles" not in entry:
+            entry["roles"] = {"attendee": True}  # the 2.0 default
+    alerts = result.get("alerts")
+    for alert in alerts.values() if isinstance(alerts, dict) else ():
+        if isinstance(alert, dict) and isinstance(alert.get(ICAL_KEY), dict):
+            data = alert.pop(ICAL_KEY)
+            alert[VENDOR_KEY] = {k: v for k, v in data.items() if k not in ("@type", "name")}
+    overrides = result.get("recurrenceOverrides")
+    if isinstance(overrides, dict):
+        result["recurrenceOverrides"] = {
+            k: _rename_paths(v, ICAL_KEY, VENDOR_KEY) if isinstance(v, dict) else v
+            for k, v in overrides.items()
+        }
+    return result

@@ -1,0 +1,337 @@
+"""How much iCalendar survives ical -> JSCalendar -> ical.
+
+``python -m caldav.jmap.convert.fidelity DIR_OR_FILE...`` converts every ``.ics`` file
+(each VCALENDAR with all its objects, :func:`ical_to_jscal_all`) to JSCalendar and back,
+and prints per iCalendar property how many *facts* survived, the overall percentage and
+the number of files that raised.
+
+A fact is one property of a VEVENT / VTODO (or of their subcomponents, or of the
+VCALENDAR) with its value and parameters, normalised so that only meaning counts:
+content lines unfolded, parameter order and name case ignored, parameter values compared
+case-insensitively, TEXT compared unescaped, multi-valued properties (CATEGORIES, EXDATE,
+RDATE) split into one fact per value, date-times compared as instants when they are UTC or
+in an IANA zone (``DTSTART`` with or without ``VALUE=DATE-TIME``), calendar addresses with
+the ``mailto:`` scheme in any case, durations by length (``P1W`` = ``P7D``), DTEND and
+DURATION as the event's length, recurrence rules part by part with RFC 5545 / RFC 7529
+defaults dropped, parameters at their RFC 5545 default dropped (``VALUE`` of the
+property's default type, ``RELATED=START``). VTIMEZONEs are regenerated and not counted;
+VERSION neither. A source file that the converter refuses with JMAPConversionError counts
+as "refused"; any other exception is a bug and counts as "crashed".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caldav.jmap.convert.datetime import (
+    format_utc,
+    is_iana,
+    parse_duration,
+    parse_ical_time,
+    to_zone,
+)
+from caldav.jmap.convert.ical_to_jscal import ical_to_jscal_all
+from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
+from caldav.jmap.convert.model import (
+    ICalComponent,
+    ICalProperty,
+    parse_ical,
+    split_text_list,
+    unescape_text,
+)
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = ["Report", "facts", "measure", "main"]
+
+_TIMES = frozenset(
+    {
+        "DTSTART",
+        "DUE",
+        "RECURRENCE-ID",
+        "EXDATE",
+        "RDATE",
+        "DTSTAMP",
+        "CREATED",
+        "LAST-MODIFIED",
+        "COMPLETED",
+        "ACKNOWLEDGED",
+    }
+)
+_TEXT = frozenset({"SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT", "RESOURCES"})
+_ADDRESSES = frozenset({"ORGANIZER", "ATTENDEE"})
+_ADDRESS_PARAMS = frozenset({"DELEGATED-TO", "DELEGATED-FROM", "SENT-BY", "MEMBER"})
+_RULE_DEFAULTS = {"INTERVAL": "1", "WKST": "MO", "RSCALE": "GREGORIAN", "SKIP": "OMIT"}
+#: (property, parameter, value) at the RFC 5545 default, same as absent
+_DEFAULT_PARAMS = {
+    ("*", "VALUE", "DATE-TIME"),
+    ("TRIGGER", "VALUE", "DURATION"),
+    ("TRIGGER", "RELATED", "START"),
+    ("ATTACH", "VALUE", "URI"),
+    ("*", "VALUE", "TEXT"),
+    ("*", "VALUE", "INTEGER"),
+    ("*", "VALUE", "CAL-ADDRESS"),
+}
+_SKIPPED = frozenset({"VERSION"})
+_COUNTED = frozenset({"VEVENT", "VTODO"})
+
+Fact = tuple[str, str, str, str]  # where, property name, parameters, value
+
+
+def _address(value: str) -> str:
+    value = value.strip()
+    return "mailto:" + value[7:].lower() if value[:7].lower() == "mailto:" else value
+
+
+def _params(prop: ICalProperty, drop: frozenset[str] = frozenset()) -> str:
+    items = []
+    for name, values in prop.params.items():
+        if name in drop or name == "JSID":  # JSID: the draft's id marker, added as needed
+            continue
+        joined = ",".join(
+            _address(v) if name in _ADDRESS_PARAMS else v.upper() for v in values
+        ).upper()
+        if (prop.name, name, joined) in _DEFAULT_PARAMS or ("*", name, joined) in _DEFAULT_PARAMS:
+            continue
+        items.append(f"{name}={joined}")
+    return ";".join(sorted(items))
+
+
+#: properties RFC 5545 requires in UTC: a floating value (broken producers) means UTC
+_UTC_ONLY = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED", "COMPLETED", "ACKNOWLEDGED"})
+
+
+def _instant(value: str, tzid: str | None, utc: bool = False) -> str:
+    time = parse_ical_time(value, tzid)
+    if time.is_date:
+        return f"{time.local:%Y%m%d}"
+    if time.utc or utc or (tzid and is_iana(tzid)):
+        return format_utc(time)
+    return f"{time.local:%Y%m%dT%H%M%S}" + (f"@{tzid}" if tzid else "")
+
+
+def _rule(value: str, start: ICalProperty | None) -> str:
+    parts = {}
+    for part in value.upper().split(";"):
+        name, _, text = part.partition("=")
+        if name == "BYDAY":
+            text = ",".join(d.strip().lstrip("+") for d in text.split(","))  # "+3WE" = "3WE"
+        if name and _RULE_DEFAULTS.get(name) != text:
+            parts[name] = text
+    if "UNTIL" in parts and start is not None:
+        tzid = start.param("TZID")
+        until = parse_ical_time(parts["UNTIL"], tzid)
+        if until.is_date or parse_ical_time(start.value, tzid).is_date:
+            parts["UNTIL"] = f"{until.local:%Y%m%d}"
+        elif until.utc or (tzid and is_iana(tzid)):
+            parts["UNTIL"] = format_utc(until)
+    return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
+
+
+def _length(comp: ICalComponent) -> str | None:
+    """An event's length, whether stated as DTEND or as DURATION."""
+    start, end, duration = comp.first("DTSTART"), comp.first("DTEND"), comp.first("DURATION")
+    if duration is not None:
+        return str(parse_duration(duration.value).timedelta())
+    if start is None or end is None:
+        return None
+    first = parse_ical_time(start.value, start.param("TZID"))
+    last = parse_ical_time(end.value, end.param("TZID"))
+    return str(to_zone(last, first.zone) - first.local)
+
+
+def _is_date(prop: ICalProperty | None) -> bool:
+    try:
+        return prop is not None and parse_ical_time(prop.value).is_date
+    except JMAPConversionError:
+        return False
+
+
+def _period_length(start: str, end: str, prop: ICalProperty) -> str | None:
+    if end.lstrip("+-").startswith("P"):
+        return str(parse_duration(end).timedelta())
+    first, last = (
+        parse_ical_time(start, prop.param("TZID")),
+        parse_ical_time(end, prop.param("TZID")),
+    )
+    return str(to_zone(last, first.zone) - first.local)
+
+
+def _prop_facts(prop: ICalProperty, comp: ICalComponent, where: str) -> Iterator[Fact]:
+    name = prop.name
+    if name in ("DTEND", "DURATION") and comp.name == "VEVENT":
+        length = _length(comp)
+        if length is not None:
+            yield where, "DTEND/DURATION", "", length
+            return
+    # the value's form says DATE or DATE-TIME; TZID is folded into the value
+    params = _params(prop, frozenset({"TZID", "VALUE"}) if name in _TIMES else frozenset())
+    if name in _TIMES:
+        for part in prop.value.split(","):
+            start, _, end = part.partition("/")
+            value = _instant(start, prop.param("TZID"), name in _UTC_ONLY)
+            if name == "RECURRENCE-ID" and _is_date(comp.first("DTSTART")):
+                value = value[:10].replace("-", "")  # all-day: the instance is its date
+            if end and name == "RDATE" and _period_length(start, end, prop) == _length(comp):
+                end = ""  # a period as long as the event says no more than its start
+                value += "/" + (
+                    str(parse_duration(end).timedelta())
+                    if end.lstrip("+-").startswith("P")
+                    else _instant(end, prop.param("TZID"))
+                )
+            yield where, name, params, value
+    elif name == "CATEGORIES":
+        for word in split_text_list(prop.value):
+            yield where, name, params, word
+    elif name in _TEXT:
+        yield where, name, params, unescape_text(prop.value)
+    elif name in _ADDRESSES:
+        yield where, name, params, _address(prop.value)
+    elif name in ("RRULE", "EXRULE"):
+        yield where, name, params, _rule(prop.value, comp.first("DTSTART"))
+    elif name in ("TRIGGER", "ESTIMATED-DURATION") and prop.value.strip()[:1] in "+-P":
+        yield where, name, params, str(parse_duration(prop.value).timedelta())
+    elif name == "GEO":
+        try:
+            yield where, name, params, ";".join(str(float(v)) for v in prop.value.split(";"))
+        except ValueError:
+            yield where, name, params, prop.value
+    else:
+        yield where, name, params, prop.value.strip()
+
+
+def facts(root: ICalComponent, uids: set[str] | None = None) -> Counter[Fact]:
+    """The facts of a VCALENDAR (see the module docstring). Components are told apart by
+    UID and RECURRENCE-ID; a UID not in ``uids`` (one the converter generated for a source
+    component without UID) counts as no UID."""
+    found: Counter[Fact] = Counter()
+    if root.name in _COUNTED:  # a bare VEVENT / VTODO converts into a VCALENDAR
+        root = ICalComponent("VCALENDAR", [], [root])
+    for prop in root.properties:
+        if prop.name not in _SKIPPED:
+            found.update(_safe_facts(prop, root, "VCALENDAR"))
+    for comp in root.components:
+        if comp.name not in _COUNTED:
+            continue
+        uid = comp.first("UID")
+        rid = comp.first("RECURRENCE-ID")
+        uid_value = uid.value if uid is not None else ""
+        if uids is not None and uid_value not in uids:
+            uid_value = ""
+        where = f"{comp.name}[{uid_value}]"
+        if rid is not None:
+            where += f"[{_safe_facts(rid, comp, '')[0][3]}]"
+        found.update(_component_facts(comp, where))
+    return found
+
+
+def _safe_facts(prop: ICalProperty, comp: ICalComponent, where: str) -> list[Fact]:
+    try:
+        return list(_prop_facts(prop, comp, where))
+    except JMAPConversionError:  # a malformed value: compared as written
+        return [(where, prop.name, _params(prop), prop.value)]
+
+
+def _component_facts(comp: ICalComponent, where: str) -> Iterator[Fact]:
+    for prop in comp.properties:
+        yield from _safe_facts(prop, comp, where)
+    for index, sub in enumerate(comp.components):
+        yield from _component_facts(sub, f"{where}/{sub.name}#{index}")
+
+
+@dataclass
+class Report:
+    """Facts per property: seen in the sources, and surviving the round trip."""
+
+    total: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    files: int = 0
+    refused: list[str] = field(default_factory=list)
+    crashed: list[str] = field(default_factory=list)
+    #: the facts lost, for finding out why
+    lost: list[tuple[str, Fact]] = field(default_factory=list)
+
+    @property
+    def percentage(self) -> float:
+        """Facts kept, in percent of all facts of the converted files."""
+        total = sum(self.total.values())
+        return 100.0 * sum(self.kept.values()) / total if total else 100.0
+
+    def format(self) -> str:
+        """The report as a table."""
+        lines = [f"{'property':<24}{'facts':>8}{'kept':>8}{'%':>8}"]
+        for name, total in sorted(self.total.items(), key=lambda kv: (-kv[1], kv[0])):
+            kept = self.kept[name]
+            lines.append(f"{name:<24}{total:>8}{kept:>8}{100.0 * kept / total:>8.1f}")
+        lines.append(
+            f"files: {self.files}, refused (JMAPConversionError): {len(self.refused)}, "
+            f"crashed (other exceptions): {len(self.crashed)}"
+        )
+        lines.append(
+            f"facts: {sum(self.total.values())}, kept: {sum(self.kept.values())} "
+            f"({self.percentage:.2f}%)"
+        )
+        return "\n".join(lines)
+
+
+def measure_text(text: str, name: str, report: Report) -> None:
+    """Round-trip one iCalendar text and add its figures to ``report``."""
+    report.files += 1
+    try:
+        source = parse_ical(text)
+        back = parse_ical(jscal_to_ical(ical_to_jscal_all(text)))
+    except JMAPConversionError:
+        report.refused.append(name)
+        return
+    except Exception:  # noqa: BLE001 - counted: the converter must never do this
+        report.crashed.append(name)
+        return
+    uids = {p.value for c in [source, *source.components] for p in c.all("UID")}
+    before, after = facts(source), facts(back, uids)
+    for fact, count in before.items():
+        kept = min(count, after[fact])
+        report.total[fact[1]] += count
+        report.kept[fact[1]] += kept
+        if kept < count:
+            report.lost.append((name, fact))
+
+
+def _ics_files(paths: Iterable[str]) -> Iterator[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(path.rglob("*.ics"))
+        else:
+            yield path
+
+
+def measure(paths: Iterable[str]) -> Report:
+    """Round-trip every .ics file under ``paths``."""
+    report = Report()
+    for path in _ics_files(paths):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        measure_text(text, str(path), report)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+", help=".ics files or directories")
+    parser.add_argument("--lost", action="store_true", help="list every lost fact")
+    args = parser.parse_args(argv)
+    report = measure(args.paths)
+    print(report.format())
+    if args.lost:
+        for name, fact in report.lost:
+            print(f"LOST {name}: {fact}")
+    for name in report.crashed:
+        print(f"CRASHED {name}")
+    return 1 if report.crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
