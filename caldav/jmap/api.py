@@ -227,6 +227,18 @@ class JMAPClientAPI:
             )
         )
 
+    def import_ics(
+        self, calendar_id: str, ics: Any, *, send_scheduling_messages: bool = False
+    ) -> list[str]:
+        """Create every event of an .ics file (its text, bytes or a path) in the calendar,
+        one per UID with its recurrence instances, in as few requests as the limits allow;
+        returns the ids (failures together in a JMAPBulkError)."""
+        return self._run(
+            event_ops.import_ics(
+                self._conn, calendar_id, ics, **_scheduling(send_scheduling_messages)
+            )
+        )
+
     def update_events(
         self, updates: dict[str, str], *, send_scheduling_messages: bool = False
     ) -> None:

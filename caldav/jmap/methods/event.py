@@ -7,6 +7,7 @@ Each function is a sans-IO operation (a generator over a
 from __future__ import annotations
 
 import copy
+import os
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
-from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
+from caldav.jmap.convert import ical_to_jscal, ical_to_jscal_all, jscal_to_ical
 from caldav.jmap.error import (
     JMAPBulkError,
     JMAPCannotCalculateChangesError,
@@ -65,6 +66,7 @@ __all__ = [
     "copy_event",
     "create_event",
     "create_events",
+    "import_ics",
     "delete_events",
     "update_events",
     "delete_event",
@@ -837,26 +839,22 @@ def _raise_if_failed(result: BulkResult, what: str) -> None:
         )
 
 
-def create_events(
-    conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: Any
+def _create_all(
+    conn: Connection, objects: list[dict[str, Any] | JMAPError], **extra: Any
 ) -> Steps[list[str]]:
-    """Create many events with as few /set calls as the server's limits allow; returns
-    their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
-    ``result`` keys them by input position ("0", "1", ...), with the created ones' ids."""
+    """Create converted events (or report the conversion errors among them) in as few /set
+    calls as the limits allow; ids in input order, failures by position in JMAPBulkError."""
     create: dict[str, Any] = {}
     failed: dict[str, JMAPError] = {}
     uids: dict[str, str] = {}
-    count = 0
-    for index, ical_str in enumerate(ical_strs):
-        count += 1
-        try:
-            jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
-        except JMAPConversionError as error:
-            failed[_creation_key(index)] = error
+    for index, jscal in enumerate(objects):
+        key = _creation_key(index)
+        if isinstance(jscal, JMAPError):
+            failed[key] = jscal
             continue
-        create[_creation_key(index)] = jscal
+        create[key] = jscal
         if isinstance(jscal.get("uid"), str):
-            uids[_creation_key(index)] = jscal["uid"]
+            uids[key] = jscal["uid"]
     account_id = yield from conn.account_for()
     try:
         result = yield from _set_events(
@@ -868,11 +866,42 @@ def create_events(
         )
     except JMAPBulkError as error:
         error.result.failed.update(failed)
-        _by_index(error.result, count)
+        _by_index(error.result, len(objects))
         raise
     result.failed.update(failed)
-    _raise_if_failed(_by_index(result, count), "created")
-    return [result.created[str(i)] for i in range(count)]
+    _raise_if_failed(_by_index(result, len(objects)), "created")
+    return [result.created[str(i)] for i in range(len(objects))]
+
+
+def create_events(
+    conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: Any
+) -> Steps[list[str]]:
+    """Create many events with as few /set calls as the server's limits allow; returns
+    their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
+    ``result`` keys them by input position ("0", "1", ...), with the created ones' ids."""
+    objects: list[dict[str, Any] | JMAPError] = []
+    for ical_str in ical_strs:
+        try:
+            objects.append(ical_to_jscal(ical_str, calendar_id=calendar_id))
+        except JMAPConversionError as error:
+            objects.append(error)
+    return (yield from _create_all(conn, objects, **extra))
+
+
+def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[list[str]]:
+    """Create every event of an .ics file (text, bytes or a path) in ``calendar_id``: one
+    event per UID, its recurrence instances included; ids in the file's order of UIDs."""
+    if isinstance(source, bytes):
+        text = source.decode("utf-8")
+    elif isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "BEGIN:" not in source[:4096].upper()
+    ):
+        with open(source, encoding="utf-8") as handle:
+            text = handle.read()
+    else:
+        text = source
+    objects = ical_to_jscal_all(text, calendar_id=calendar_id)
+    return (yield from _create_all(conn, list(objects), **extra))
 
 
 def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> Steps[None]:
