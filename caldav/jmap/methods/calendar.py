@@ -8,7 +8,7 @@ from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.objects.base import camel_case
 from caldav.jmap.objects.calendar import RIGHTS_ALIASES, WRITABLE_FIELDS, JMAPCalendar
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.operations import changes_with_objects, get_by_ids, set_one
+from caldav.jmap.protocol.operations import changes_as, current_state, get_by_ids, set_one
 from caldav.jmap.protocol.standard import DataType
 from caldav.jmap.protocol.steps import Steps
 
@@ -121,19 +121,13 @@ def share_calendar(
 
 def get_calendar_sync_token(conn: Connection) -> Steps[str]:
     """The current Calendar state, for :func:`get_calendar_changes` (no calendar data)."""
-    account_id = yield from conn.account_for()
-    return (yield from get_by_ids(conn, CALENDAR, account_id, [])).state
+    return (yield from current_state(conn, CALENDAR))
 
 
 def get_calendar_changes(
     conn: Connection, state: str, client: Any = None
 ) -> Steps[tuple[list[JMAPCalendar], list[JMAPCalendar], list[str], str]]:
     """(created, updated, destroyed ids, new state) since ``state``."""
-    account_id = yield from conn.account_for()
-    delta = yield from changes_with_objects(conn, CALENDAR, account_id, state)
     return (
-        [JMAPCalendar.from_jmap(obj, client) for obj in delta.created],
-        [JMAPCalendar.from_jmap(obj, client) for obj in delta.updated],
-        delta.destroyed,
-        delta.new_state,
+        yield from changes_as(conn, CALENDAR, state, lambda o: JMAPCalendar.from_jmap(o, client))
     )

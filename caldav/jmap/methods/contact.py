@@ -28,7 +28,8 @@ from caldav.jmap.objects.contact import (
 )
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
-    changes_with_objects,
+    changes_as,
+    current_state,
     get_by_ids,
     query_objects,
     set_one,
@@ -155,25 +156,18 @@ def delete_address_book(
 
 def get_address_book_sync_token(conn: Connection) -> Steps[str]:
     """The current AddressBook state, for :func:`get_address_book_changes`."""
-    account_id = yield from conn.account_for(CONTACTS_CAPABILITY)
-    return (yield from get_by_ids(conn, ADDRESS_BOOK, account_id, [])).state
+    return (yield from current_state(conn, ADDRESS_BOOK))
 
 
 def get_address_book_changes(
     conn: Connection, state: str, client: Any = None
 ) -> Steps[tuple[list[JMAPAddressBook], list[JMAPAddressBook], list[str], str]]:
     """(created, updated, destroyed ids, new state) of address books since ``state``."""
-    account_id = yield from conn.account_for(CONTACTS_CAPABILITY)
-    delta = yield from changes_with_objects(conn, ADDRESS_BOOK, account_id, state)
     return (
-        [JMAPAddressBook.from_jmap(obj, client) for obj in delta.created],
-        [JMAPAddressBook.from_jmap(obj, client) for obj in delta.updated],
-        delta.destroyed,
-        delta.new_state,
+        yield from changes_as(
+            conn, ADDRESS_BOOK, state, lambda o: JMAPAddressBook.from_jmap(o, client)
+        )
     )
-
-
-# -- contact cards ---------------------------------------------------------------------------
 
 
 def _filter_value(name: str, value: Any) -> Any:
@@ -284,8 +278,7 @@ def get_contact_query_changes(
 
 def get_contact_sync_token(conn: Connection) -> Steps[str]:
     """The current ContactCard state, for :func:`get_contact_changes`."""
-    account_id = yield from conn.account_for(CONTACTS_CAPABILITY)
-    return (yield from get_by_ids(conn, CONTACT, account_id, [])).state
+    return (yield from current_state(conn, CONTACT))
 
 
 def get_contact_changes(
@@ -293,13 +286,8 @@ def get_contact_changes(
 ) -> Steps[tuple[list[JMAPContactCard], list[JMAPContactCard], list[str], str]]:
     """(created, updated, destroyed ids, new state) of cards since ``state``: the whole
     delta (ContactCard/changes with /get by reference, following hasMoreChanges)."""
-    account_id = yield from conn.account_for(CONTACTS_CAPABILITY)
-    delta = yield from changes_with_objects(conn, CONTACT, account_id, state)
     return (
-        _cards(delta.created, client),
-        _cards(delta.updated, client),
-        delta.destroyed,
-        (delta.new_state),
+        yield from changes_as(conn, CONTACT, state, lambda o: JMAPContactCard.from_jmap(o, client))
     )
 
 

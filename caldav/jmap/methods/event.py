@@ -32,6 +32,7 @@ from caldav.jmap.protocol.operations import (
     Found,
     SetOutcome,
     changes_with_objects,
+    current_state,
     get_by_ids,
     query_objects,
     set_one,
@@ -770,9 +771,7 @@ def get_object_by_uid(conn: Connection, uid: str, calendar_id: str | None = None
 
 def get_sync_token(conn: Connection) -> Steps[str]:
     """The current CalendarEvent state: a /get of no ids, so no event data moves."""
-    account_id = yield from conn.account_for()
-    result = yield from get_by_ids(conn, EVENT, account_id, [])
-    return result.state
+    return (yield from current_state(conn, EVENT))
 
 
 def get_object_changes(

@@ -32,7 +32,8 @@ from caldav.jmap.objects.base import camel_case
 from caldav.jmap.objects.task import TASK_LIST_WRITABLE_FIELDS, JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
-    changes_with_objects,
+    changes_as,
+    current_state,
     get_by_ids,
     query_objects,
     set_one,
@@ -316,25 +317,16 @@ def delete_task_list(
 
 def get_task_list_sync_token(conn: Connection) -> Steps[str]:
     """The current TaskList state, for :func:`get_task_list_changes` (no data moves)."""
-    account_id = yield from conn.account_for(TASK_CAPABILITY)
-    return (yield from get_by_ids(conn, TASK_LIST, account_id, [])).state
+    return (yield from current_state(conn, TASK_LIST))
 
 
 def get_task_list_changes(
     conn: Connection, state: str, client: Any = None
 ) -> Steps[tuple[list[JMAPTaskList], list[JMAPTaskList], list[str], str]]:
     """(created, updated, destroyed ids, new state) of task lists since ``state``."""
-    account_id = yield from conn.account_for(TASK_CAPABILITY)
-    delta = yield from changes_with_objects(conn, TASK_LIST, account_id, state)
     return (
-        [JMAPTaskList.from_jmap(obj, client) for obj in delta.created],
-        [JMAPTaskList.from_jmap(obj, client) for obj in delta.updated],
-        delta.destroyed,
-        delta.new_state,
+        yield from changes_as(conn, TASK_LIST, state, lambda o: JMAPTaskList.from_jmap(o, client))
     )
-
-
-# -- tasks -----------------------------------------------------------------------------------
 
 
 def create_task(conn: Connection, task_list_id: str, title: str, **kwargs: Any) -> Steps:
@@ -383,8 +375,7 @@ def delete_task(conn: Connection, task_id: str) -> Steps:
 
 def get_task_sync_token(conn: Connection) -> Steps[str]:
     """The current Task state, for :func:`get_task_changes`: a /get of no ids."""
-    account_id = yield from conn.account_for(TASK_CAPABILITY)
-    return (yield from get_by_ids(conn, TASK, account_id, [])).state
+    return (yield from current_state(conn, TASK))
 
 
 def get_task_changes(
@@ -392,14 +383,7 @@ def get_task_changes(
 ) -> Steps[tuple[list[JMAPTask], list[JMAPTask], list[str], str]]:
     """(created, updated, destroyed ids, new state) of tasks since ``state``: the whole
     delta (Task/changes with Task/get by reference, following hasMoreChanges)."""
-    account_id = yield from conn.account_for(TASK_CAPABILITY)
-    delta = yield from changes_with_objects(conn, TASK, account_id, state)
-    return (
-        [JMAPTask.from_jmap(obj, client) for obj in delta.created],
-        [JMAPTask.from_jmap(obj, client) for obj in delta.updated],
-        delta.destroyed,
-        delta.new_state,
-    )
+    return (yield from changes_as(conn, TASK, state, lambda o: JMAPTask.from_jmap(o, client)))
 
 
 def _task_filter_value(name: str, value: Any) -> Any:

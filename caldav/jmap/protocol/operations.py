@@ -8,6 +8,7 @@ the per-type modules in :mod:`caldav.jmap.methods` turn them into what the API r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,7 +30,9 @@ __all__ = [
     "Delta",
     "Found",
     "changes_with_objects",
+    "changes_as",
     "constant",
+    "current_state",
     "get_by_ids",
     "query_objects",
     "SetOutcome",
@@ -232,3 +235,22 @@ def set_one(
     if not applied:
         raise JMAPError(reason=f"{method} did not report the change of {object_id}")
     return SetOutcome(object_id, result.new_state)
+
+
+def current_state(conn: Connection, datatype: DataType) -> Steps[str]:
+    """The type's current state (a /get of no ids, so no data moves): a token for
+    :func:`changes_as`."""
+    account_id = yield from conn.account_for(datatype.capability)
+    return (yield from get_by_ids(conn, datatype, account_id, [])).state
+
+
+def changes_as(
+    conn: Connection, datatype: DataType, state: str, make: Callable[[dict[str, Any]], T]
+) -> Steps[tuple[list[T], list[T], list[str], str]]:
+    """(created, updated, destroyed ids, new state) since ``state``, the objects made by
+    ``make``: the whole delta of :func:`changes_with_objects`."""
+    account_id = yield from conn.account_for(datatype.capability)
+    delta = yield from changes_with_objects(conn, datatype, account_id, state)
+    created = [make(obj) for obj in delta.created]
+    updated = [make(obj) for obj in delta.updated]
+    return created, updated, delta.destroyed, delta.new_state
