@@ -33,6 +33,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from caldav.jmap.addresses import (
+    normalise_address,
+    participant_addresses,
+)
 from caldav.jmap.convert.patch import apply_patch
 
 __all__ = [
@@ -444,37 +448,6 @@ def plan_query(
 
 
 # -- client-side evaluation ---------------------------------------------------------------
-
-
-def normalise_address(address: str) -> str:
-    """An address for comparison: "mailto:" added to a bare email, mailto case-folded."""
-    address = address.strip()
-    if ":" not in address and "@" in address:
-        address = "mailto:" + address
-    if address[:7].lower() == "mailto:":
-        return "mailto:" + address[7:].lower()
-    return address
-
-
-def participant_addresses(participant: dict[str, Any]) -> set[str]:
-    """Every address a JSCalendar Participant is known by."""
-    found = []
-    if isinstance(participant.get("calendarAddress"), str):
-        found.append(participant["calendarAddress"])
-    send_to = participant.get("sendTo")
-    if isinstance(send_to, dict):
-        found += [v for v in send_to.values() if isinstance(v, str)]
-    if isinstance(participant.get("email"), str):
-        found.append(participant["email"])
-    return {normalise_address(a) for a in found}
-
-
-def identity_addresses(identities: Iterable[dict[str, Any]]) -> set[str]:
-    """The addresses of ParticipantIdentity objects (calendarAddress, or sendTo values)."""
-    found: set[str] = set()
-    for identity in identities:
-        found |= participant_addresses(identity)
-    return found
 
 
 def _instances(event: dict[str, Any]) -> Iterator[dict[str, Any]]:

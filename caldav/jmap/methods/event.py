@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from caldav.jmap.addresses import identity_addresses
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal, ical_to_jscal_all, jscal_to_ical
 from caldav.jmap.error import (
@@ -56,7 +57,6 @@ from caldav.jmap.query import (
     QueryPlan,
     build_query,
     evaluate,
-    identity_addresses,
     leaves_of,
     plan_query,
     render,

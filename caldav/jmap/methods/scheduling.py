@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap.addresses import (
+    identity_address,
+    identity_addresses,
+    normalise_address,
+    participant_addresses,
+)
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CONTACTS_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.ids import uuid5_id
@@ -28,38 +34,6 @@ REPLY_STATUSES = ("accepted", "declined", "tentative", "needs-action")
 IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
 
 
-def normalise_address(address: str) -> str:
-    """A calendar address for comparison: mailto is case-insensitive (RFC 6068)."""
-    address = address.strip()
-    if address[:7].lower() == "mailto:":
-        return "mailto:" + address[7:].lower()
-    return address
-
-
-def _identity_address(identity: dict[str, Any]) -> str | None:
-    address = identity.get("calendarAddress")
-    if isinstance(address, str):
-        return address
-    send_to = identity.get("sendTo")
-    if isinstance(send_to, dict):
-        for value in send_to.values():
-            if isinstance(value, str):
-                return value
-    return None
-
-
-def _participant_addresses(participant: dict[str, Any]) -> list[str]:
-    found = []
-    if isinstance(participant.get("calendarAddress"), str):
-        found.append(participant["calendarAddress"])
-    send_to = participant.get("sendTo")
-    if isinstance(send_to, dict):
-        found += [v for v in send_to.values() if isinstance(v, str)]
-    if isinstance(participant.get("email"), str):
-        found.append("mailto:" + participant["email"])
-    return [normalise_address(a) for a in found]
-
-
 def _attendee(entry: Any) -> tuple[str | None, str]:
     """``"a@b"`` or ``("Name", "a@b")`` as (name, mailto address)."""
     if isinstance(entry, str):
@@ -77,7 +51,7 @@ def _attendee(entry: Any) -> tuple[str | None, str]:
 
 
 def _default_identity(identities: list[dict[str, Any]]) -> dict[str, Any]:
-    usable = [i for i in identities if _identity_address(i)]
+    usable = [i for i in identities if identity_address(i)]
     if not usable:
         raise JMAPError(reason="the account has no participant identity to organise events as")
     return next((i for i in usable if i.get("isDefault")), usable[0])
@@ -87,9 +61,9 @@ def invite_participants(
     jscal: dict[str, Any], organizer: dict[str, Any], attendees: list[Any]
 ) -> dict[str, Any]:
     """``jscal`` with the organizer (an identity) and the invited attendees added."""
-    address = _identity_address(organizer) or ""
+    address = identity_address(organizer) or ""
     participants = dict(jscal.get("participants") or {})
-    known = {a for p in participants.values() for a in _participant_addresses(p)}
+    known = {a for p in participants.values() for a in participant_addresses(p)}
     if normalise_address(address) not in known:
         owner: dict[str, Any] = {
             "@type": "Participant",
@@ -163,9 +137,9 @@ def save_with_invites(
 
 
 def _my_participant(event: dict[str, Any], identities: list[dict[str, Any]]) -> str:
-    mine = {normalise_address(a) for a in map(_identity_address, identities) if a}
+    mine = identity_addresses(identities)
     for participant_id, participant in (event.get("participants") or {}).items():
-        if isinstance(participant, dict) and mine & set(_participant_addresses(participant)):
+        if isinstance(participant, dict) and mine & participant_addresses(participant):
             return str(participant_id)
     raise JMAPError(
         reason=f"none of the event's participants is one of your participant identities "
