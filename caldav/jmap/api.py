@@ -9,9 +9,10 @@ have the same methods by construction; in the async client each returns an await
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
@@ -401,6 +402,36 @@ class JMAPClientAPI:
     ) -> bytes:
         """The bytes of a blob, through the session's downloadUrl."""
         return self._run(attachment_ops.download_blob(self._conn, blob_id, name, content_type))
+
+    def download_blob_to(
+        self,
+        blob_id: str,
+        target: str | os.PathLike[str] | IO[bytes],
+        *,
+        name: str = "file",
+        content_type: str | None = None,
+    ) -> int:
+        """Stream a blob into ``target`` (a path, or a binary file object left open) chunk
+        by chunk, never whole in memory; returns the number of bytes written.  On failure
+        a JMAPError is raised, and a file this call created is removed again."""
+        download = attachment_ops.BlobDownload(self._conn, blob_id, name, content_type)
+        return self._download_to(download, attachment_ops.BlobSink(target))
+
+    def iter_blob(
+        self, blob_id: str, *, name: str = "file", content_type: str | None = None
+    ) -> Iterator[bytes]:
+        """The bytes of a blob as they arrive, in chunks (the async client: an async
+        iterator).  Close the iterator to stop early; a failure raises a JMAPError."""
+        return self._download(attachment_ops.BlobDownload(self._conn, blob_id, name, content_type))
+
+    # each client drives a streamed download its own way (client.py, async_client.py)
+    def _download(self, download: attachment_ops.BlobDownload) -> Any:
+        raise NotImplementedError
+
+    def _download_to(
+        self, download: attachment_ops.BlobDownload, sink: attachment_ops.BlobSink
+    ) -> Any:
+        raise NotImplementedError
 
     def get_blobs(
         self,

@@ -16,6 +16,7 @@ from contextlib import closing
 from typing import Any
 
 from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.methods.attachment import BlobDownload, BlobSink
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.push import Listener, Watcher
 from caldav.jmap.transport import Operation, SyncTransport
@@ -56,6 +57,23 @@ class JMAPClient(JMAPClientAPI):
                     on_change(*report)
                 if listener.done:
                     return
+
+    # -- streamed blob downloads: thin drivers over methods/attachment.py's BlobDownload --
+
+    def _download(self, download: BlobDownload) -> Iterator[bytes]:
+        while download.running:
+            request = self._run(download.open())
+            with closing(self._transport.stream(request, self._transport.timeout)) as parts:
+                for part in parts:
+                    if chunk := download.receive(part):
+                        yield chunk
+            download.finish()
+
+    def _download_to(self, download: BlobDownload, sink: BlobSink) -> int:
+        with sink, closing(self._download(download)) as chunks:
+            for chunk in chunks:
+                sink.write(chunk)
+        return sink.size
 
     def close(self) -> None:
         """Close the HTTP connections."""

@@ -35,18 +35,19 @@ from caldav.jmap.convert.datetime import (
     parse_ical_time,
     to_zone,
 )
-from caldav.jmap.convert.ical_to_jscal import ical_to_jscal_all
+from caldav.jmap.convert.ical_to_jscal import _groups, ical_to_jscal_all
 from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
 from caldav.jmap.convert.model import (
     ICalComponent,
     ICalProperty,
     parse_ical,
+    serialize,
     split_text_list,
     unescape_text,
 )
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["Report", "facts", "measure", "main"]
+__all__ = ["Report", "facts", "measure", "main", "split_objects"]
 
 _TIMES = frozenset(
     {
@@ -298,6 +299,22 @@ def measure_text(text: str, name: str, report: Report) -> None:
         report.kept[fact[1]] += kept
         if kept < count:
             report.lost.append((name, fact))
+
+
+def split_objects(text: str) -> list[tuple[str, str]]:
+    """The objects of an iCalendar text, each as ``(kind, VCALENDAR text)``: one per UID
+    (and kind, "VEVENT" or "VTODO"), grouped as :func:`ical_to_jscal_all` groups them,
+    each with the calendar's properties and VTIMEZONEs, so that
+    ``ical_to_jscal(text)`` of one of them is the converter's object for that group.
+    Raises JMAPConversionError where the converter would."""
+    root = parse_ical(text)
+    if root.name != "VCALENDAR":
+        return [(root.name, serialize(ICalComponent("VCALENDAR", [], [root])))]
+    zones = [c for c in root.components if c.name == "VTIMEZONE"]
+    return [
+        (group[0].name, serialize(ICalComponent("VCALENDAR", list(root.properties), zones + group)))
+        for group in _groups(root)
+    ]
 
 
 def _ics_files(paths: Iterable[str]) -> Iterator[Path]:

@@ -7,22 +7,31 @@ on the server's own origin).
 
 from __future__ import annotations
 
+import os
 import uuid
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from caldav.jmap.constants import BLOB_CAPABILITY
-from caldav.jmap.error import JMAPError
+from caldav.jmap.error import JMAPConnectionError, JMAPError
 from caldav.jmap.methods.blob import upload_blob
 from caldav.jmap.methods.event import _set_event, get_event_object, managed_link_release
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.http import HTTPRequest, raise_for_status, same_origin
+from caldav.jmap.protocol.http import (
+    HTTPRequest,
+    HTTPResponse,
+    parse_retry_after,
+    raise_for_status,
+    same_origin,
+)
 from caldav.jmap.protocol.request import Call
-from caldav.jmap.protocol.retry import send_with_retries
+from caldav.jmap.protocol.retry import RETRY_STATUSES, send_with_retries
 from caldav.jmap.protocol.standard import parse_get
-from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.steps import Pause, Steps
 
 __all__ = [
+    "BlobDownload",
+    "BlobSink",
     "add_attachment",
     "blob_copy",
     "blob_get",
@@ -48,6 +57,23 @@ def _get(conn: Connection, url: str, what: str) -> Steps[bytes]:
     return response.body
 
 
+def _blob_url(
+    conn: Connection,
+    blob_id: str,
+    name: str,
+    content_type: str | None,
+    account_id: str | None,
+) -> Steps[str]:
+    session = yield from conn.ensure_session()
+    if account_id is None:
+        account_id = yield from conn.account_for()
+    if not session.download_url:
+        raise JMAPError(url=session.url, reason="the session has no downloadUrl")
+    return download_url(
+        session.download_url, account_id, blob_id, name, content_type or "application/octet-stream"
+    )
+
+
 def download_blob(
     conn: Connection,
     blob_id: str,
@@ -56,15 +82,136 @@ def download_blob(
     account_id: str | None = None,
 ) -> Steps[bytes]:
     """The bytes of ``blob_id``, through the session's downloadUrl."""
-    session = yield from conn.ensure_session()
-    if account_id is None:
-        account_id = yield from conn.account_for()
-    if not session.download_url:
-        raise JMAPError(url=session.url, reason="the session has no downloadUrl")
-    url = download_url(
-        session.download_url, account_id, blob_id, name, content_type or "application/octet-stream"
-    )
+    url = yield from _blob_url(conn, blob_id, name, content_type, account_id)
     return (yield from _get(conn, url, f"the download of blob {blob_id}"))
+
+
+#: How much of an error answer's body is kept for the error message.
+ERROR_BODY_BYTES = 64 * 1024
+
+
+class BlobDownload:
+    """The state of one streamed blob download (sans-IO), driven as a watch is.
+
+    A driver loops while :attr:`running`: it runs :meth:`open` for the request, streams it
+    with the transport, hands each part (the head, then byte chunks) to :meth:`receive`
+    and writes the bytes it returns, then calls :meth:`finish`.  A 429 or 503 head is
+    answered by one more round (after the policy's pause, nothing written yet); any other
+    error head raises the typed error of :func:`raise_for_status` in :meth:`finish`, and a
+    body shorter than its Content-Length raises :class:`JMAPConnectionError`.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        blob_id: str,
+        name: str = "file",
+        content_type: str | None = None,
+        account_id: str | None = None,
+    ) -> None:
+        self.conn = conn
+        self.blob_id = blob_id
+        self.name = name
+        self.content_type = content_type
+        self.account_id = account_id
+        self.running = True
+        #: The bytes of the blob handed out so far.
+        self.size = 0
+        self._attempt = 0
+        self._pause: float | None = None
+        self._head: HTTPResponse | None = None
+        self._error_body = b""
+
+    @property
+    def what(self) -> str:
+        return f"the download of blob {self.blob_id}"
+
+    def open(self) -> Steps[HTTPRequest]:
+        """The request to stream next (after a 429/503, waits first as the policy says)."""
+        if self._pause is not None:
+            yield Pause(self._pause)
+            self._pause = None
+        url = yield from _blob_url(
+            self.conn, self.blob_id, self.name, self.content_type, self.account_id
+        )
+        self._head, self._error_body = None, b""
+        return HTTPRequest("GET", url, {"Accept": "*/*"})
+
+    def receive(self, part: HTTPResponse | bytes) -> bytes:
+        """The bytes of the blob in ``part`` (b"" for the head and an error's body)."""
+        if isinstance(part, HTTPResponse):
+            self._head = part
+            return b""
+        if self._head is None:
+            raise JMAPError(reason=f"{self.what}: body bytes arrived before the head")
+        if not 200 <= self._head.status < 300:
+            room = ERROR_BODY_BYTES - len(self._error_body)
+            self._error_body += part[: max(room, 0)]
+            return b""
+        self.size += len(part)
+        return part
+
+    def finish(self) -> None:
+        """The stream has ended: raise what went wrong, or end the download (unless the
+        server asked for another try)."""
+        head = self._head
+        if head is None:
+            raise JMAPConnectionError(reason=f"{self.what}: the server sent no answer")
+        if head.status in RETRY_STATUSES and self._attempt < self.conn.retry.retries:
+            hint = parse_retry_after(head.headers.get("retry-after"))
+            self._pause = self.conn.retry.delay(self._attempt, hint)
+            self._attempt += 1
+            return
+        self.running = False
+        raise_for_status(
+            HTTPResponse(head.status, head.headers, self._error_body, head.url), self.what
+        )
+        declared = head.headers.get("content-length", "")
+        encoded = head.headers.get("content-encoding", "identity").lower() != "identity"
+        if declared.isdigit() and not encoded and int(declared) != self.size:
+            raise JMAPConnectionError(
+                url=head.url,
+                reason=f"{self.what} was cut short: {self.size} of {declared} bytes arrived",
+            )
+
+
+class BlobSink:
+    """Where a streamed download goes: a path (opened here, removed again on failure if
+    this created it) or a binary file object (written to, left open).  A context manager;
+    :attr:`size` counts the bytes written."""
+
+    def __init__(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
+        self.size = 0
+        self._path: str | None = None
+        self._created = False
+        if isinstance(target, (str, os.PathLike)):
+            self._path = os.fspath(target)
+            self._file: IO[bytes] | None = None
+        elif callable(getattr(target, "write", None)):
+            self._file = target
+        else:
+            raise TypeError(f"a path or a binary file object is needed, not {target!r}")
+
+    def __enter__(self) -> BlobSink:
+        if self._path is not None:
+            self._created = not os.path.exists(self._path)
+            self._file = open(self._path, "wb")  # noqa: SIM115 - closed in __exit__
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        assert self._file is not None
+        self._file.write(chunk)
+        self.size += len(chunk)
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if self._path is None or self._file is None:
+            return
+        self._file.close()
+        if error is not None and self._created:
+            try:
+                os.remove(self._path)
+            except OSError:
+                pass
 
 
 def _blob_call(conn: Connection, method: str, arguments: dict[str, Any]) -> Steps[dict[str, Any]]:

@@ -1,46 +1,103 @@
 """Blobs: uploading bytes (RFC 8620 §6.1), and CalendarEvent/parse of an uploaded iCalendar.
 
 The upload is one more HTTP request the operation yields (a POST of the raw bytes to the
-session's uploadUrl), so it stays sans-IO like every other operation.
+session's uploadUrl), so it stays sans-IO like every other operation.  A large upload
+is given as a path or a binary file object: the request then carries the open file as its
+body, and the transport's HTTP library reads it as it sends (never whole into memory).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from contextlib import ExitStack
+from typing import IO, Any, Union
 from urllib.parse import quote
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CALENDAR_PARSE_CAPABILITY
-from caldav.jmap.error import JMAPCapabilityError, JMAPError
+from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
+from caldav.jmap.protocol.http import (
+    HTTPRequest,
+    HTTPResponse,
+    decode_json,
+    parse_retry_after,
+    raise_for_status,
+)
 from caldav.jmap.protocol.request import Call
-from caldav.jmap.protocol.retry import send_with_retries
-from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.retry import RETRY_STATUSES, RetryPolicy, send_with_retries
+from caldav.jmap.protocol.steps import Pause, Steps
 
 __all__ = ["parse_ical", "upload_blob"]
 
 PARSE_METHOD = "CalendarEvent/parse"
 
 
+#: What :func:`upload_blob` takes: bytes, text (sent as UTF-8), a path (``os.PathLike``,
+#: e.g. ``pathlib.Path``; a plain ``str`` is text), or a binary file object.
+UploadData = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", IO[bytes]]
+
+
+def _send_file(request: HTTPRequest, file: IO[bytes], policy: RetryPolicy) -> Steps[HTTPResponse]:
+    """:func:`send_with_retries` for a request whose body is an open file: each repeat
+    first rewinds the file to where it started; a file that cannot seek is sent once."""
+    try:
+        start = file.tell() if file.seekable() else None
+    except OSError:
+        start = None
+    attempt = 0
+    while True:
+        last = start is None or attempt >= policy.retries
+        if start is not None:
+            file.seek(start)
+        try:
+            response = yield request
+        except JMAPConnectionError:
+            if last:
+                raise
+            yield Pause(policy.delay(attempt))
+            attempt += 1
+            continue
+        assert response is not None
+        if response.status in RETRY_STATUSES and not last:
+            hint = parse_retry_after(response.headers.get("retry-after"))
+            yield Pause(policy.delay(attempt, hint))
+            attempt += 1
+            continue
+        return response
+
+
 def upload_blob(
     conn: Connection,
-    data: bytes | str,
+    data: UploadData,
     content_type: str = "application/octet-stream",
     account_id: str | None = None,
 ) -> Steps[str]:
-    """Upload ``data`` to the account (the session's uploadUrl); returns the blobId."""
+    """Upload ``data`` to the account (the session's uploadUrl); returns the blobId.
+
+    ``data`` is bytes, text (sent as UTF-8), a path (``os.PathLike``) or a binary file
+    object read from its current position; a path or file is streamed, not read whole."""
     session = yield from conn.ensure_session()
     if account_id is None:
         account_id = yield from conn.account_for()
     if not session.upload_url:
         raise JMAPError(url=session.url, reason="the session has no uploadUrl")
-    body = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     url = session.upload_url.replace("{accountId}", quote(account_id, safe=""))
-    request = HTTPRequest(
-        "POST", url, {"Content-Type": content_type, "Accept": "application/json"}, body
-    )
-    # Uploading the same bytes twice makes no second object: safe to repeat
-    response = yield from send_with_retries(request, conn.retry, safe_to_repeat=True)
+    headers = {"Content-Type": content_type, "Accept": "application/json"}
+    with ExitStack() as stack:
+        if isinstance(data, os.PathLike):
+            data = stack.enter_context(open(os.fspath(data), "rb"))
+        if isinstance(data, (str, bytes, bytearray, memoryview)):
+            body = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+            request = HTTPRequest("POST", url, headers, body)
+            # Uploading the same bytes twice makes no second object: safe to repeat
+            response = yield from send_with_retries(request, conn.retry, safe_to_repeat=True)
+        elif callable(getattr(data, "read", None)):
+            # The open file is the body: the transports pass it to the HTTP library as it
+            # is, which sends it as it reads it (HTTPRequest.body is annotated bytes only)
+            request = HTTPRequest("POST", url, headers, data)  # type: ignore[arg-type]
+            response = yield from _send_file(request, data, conn.retry)
+        else:
+            raise TypeError(f"cannot upload {type(data).__name__}: give bytes, a path or a file")
     raise_for_status(response, "the blob upload")
     answer = decode_json(response, "the blob upload response")
     blob_id = answer.get("blobId") if isinstance(answer, dict) else None

@@ -1,0 +1,254 @@
+"""The icalendar package's real-world calendars through Cyrus 3.10 (docs/fidelity.md).
+
+Every VEVENT object of the corpus that the converter converts (both ways: the same set
+the fidelity tool measures) is created with CalendarEvent/set in a fresh calendar, read
+back, converted to iCalendar and its facts compared with the source's
+(caldav.jmap.convert.fidelity.facts).  What Cyrus refuses must be explained by
+REFUSED (the invalid property -> why, with a check on the source that the reason holds);
+what Cyrus changes is listed in SERVER_CHANGES and left out of the percentage; of every
+other fact at least 98 % must come back.
+
+VTODO objects are skipped (counted and printed): Cyrus's JMAP serves events only.
+Objects are created file by file and deleted before the next file, as the corpus reuses
+UIDs across files.  One sync test: the async client runs the same operation code (the
+Steps generators of caldav.jmap.methods), tested against Cyrus with both clients
+elsewhere; this test is about the data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from caldav.jmap import JMAPClient
+from caldav.jmap.convert.datetime import is_iana
+from caldav.jmap.convert.fidelity import Fact, facts, split_objects
+from caldav.jmap.convert.ical_to_jscal import ical_to_jscal
+from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
+from caldav.jmap.convert.model import ICalComponent, parse_ical
+from caldav.jmap.error import JMAPBulkError, JMAPConversionError
+
+PASSWORD = os.environ.get("CYRUS_PASSWORD", "password")
+CORPUS = Path(os.path.dirname(icalendar.__file__)) / "tests"
+CORPUS_DIRS = [
+    CORPUS / name
+    for name in (
+        "calendars",
+        "events",
+        "alarms",
+        "todos",
+        "journals",
+        "availabilities",
+        "freebusy",
+        "timezones",
+    )
+    if (CORPUS / name).is_dir()
+]
+
+VENDOR = "kept only in the vendor property python-caldav:iCalendar, which Cyrus refuses"
+
+#: what Cyrus changes: (label, reason, does it apply to this fact (where, name, params, value))
+SERVER_CHANGES: list[tuple[str, str, Callable[[Fact], bool]]] = [
+    ("DTSTAMP", "Cyrus sets it itself when it stores the event", lambda f: f[1] == "DTSTAMP"),
+    ("LAST-MODIFIED", "Cyrus sets it itself (`updated`)", lambda f: f[1] == "LAST-MODIFIED"),
+    ("X-* properties", VENDOR, lambda f: f[1].startswith("X-")),
+    ("COMMENT", "no JSCalendar property; " + VENDOR, lambda f: f[1] == "COMMENT"),
+    (
+        "VALARM DESCRIPTION",
+        "no JSCalendar property; " + VENDOR,
+        lambda f: "/VALARM" in f[0] and f[1] == "DESCRIPTION",
+    ),
+    (
+        "VALARM RELATED-TO (RFC 9074 snooze)",
+        "no JSCalendar property; " + VENDOR,
+        lambda f: "/VALARM" in f[0] and f[1] == "RELATED-TO",
+    ),
+    (
+        "VCALENDAR properties (CALSCALE, NAME, DESCRIPTION, REFRESH-INTERVAL, UID, X-WR-*)",
+        "no place in a JSCalendar Event; " + VENDOR,
+        lambda f: f[0] == "VCALENDAR",
+    ),
+    ("LINK (RFC 9253)", VENDOR, lambda f: f[1] == "LINK"),
+    (
+        "stated defaults SEQUENCE:0, TRANSP:OPAQUE, STATUS:CONFIRMED, CLASS:PUBLIC",
+        "the JSCalendar default is not sent, the stated form is " + VENDOR,
+        lambda f: (
+            (f[1], f[3])
+            in {
+                ("SEQUENCE", "0"),
+                ("TRANSP", "OPAQUE"),
+                ("STATUS", "CONFIRMED"),
+                ("CLASS", "PUBLIC"),
+            }
+        ),
+    ),
+    ("X- parameters (DTSTART;X-SLACK=...)", VENDOR, lambda f: ";X-" in ";" + f[2]),
+    (
+        "DTSTART;VALUE=DATE-TIME with a date value (broken_ical.ics)",
+        "a malformed value is repaired; its written form is " + VENDOR,
+        lambda f: f[1] == "DTSTART" and "VALUE=DATE-TIME" in f[2],
+    ),
+    (
+        "CATEGORIES with an escaped comma (issue_127: 'Meeting\\, John')",
+        "Cyrus gives the keyword back split at the comma",
+        lambda f: f[1] == "CATEGORIES" and "," in f[3],
+    ),
+    (
+        "a recurrence instance identical to its series (issue_1231_recurrence.ics)",
+        "its override is an empty patch, which Cyrus drops: the instance comes back as an "
+        "ordinary occurrence of the series",
+        lambda f: f[0] == "VEVENT[test-uid][2025-04-28T16:05:00Z]",
+    ),
+]
+
+
+def _server_change(fact: Fact) -> str | None:
+    return next((label for label, _, applies in SERVER_CHANGES if applies(fact)), None)
+
+
+def _root_event(root: ICalComponent) -> ICalComponent:
+    return next(c for c in root.components if c.name == "VEVENT")
+
+
+def _tzids(root: ICalComponent) -> set[str]:
+    return {p.param("TZID") or "" for c in root.components for p in c.properties} - {""}
+
+
+#: the invalid property Cyrus names (ids taken out) -> (why, check that it is so)
+REFUSED: dict[str, tuple[str, Callable[[ICalComponent], bool]]] = {
+    "start": (
+        "no DTSTART: RFC 5545 allows it with METHOD (iTIP), JSCalendar Event requires start",
+        lambda root: _root_event(root).first("DTSTART") is None,
+    ),
+    "method": (
+        "METHOD in the VCALENDAR: Cyrus refuses `method` on a stored event (iTIP only)",
+        lambda root: root.first("METHOD") is not None,
+    ),
+    "timeZones": (
+        "a custom VTIMEZONE (non-IANA TZID): Cyrus 3.10 does not take `timeZones`",
+        lambda root: any(not is_iana(t) for t in _tzids(root)),
+    ),
+    "timeZone": (
+        "a TZID that is no IANA name, or a legacy link (US/Eastern): Cyrus knows no such zone",
+        lambda root: any(not is_iana(t) or t.startswith("US/") for t in _tzids(root)),
+    ),
+    "recurrenceRules/frequency": (
+        "RRULE:FREQ=INVALID_TYPE_CAUSES_ERROR (broken source)",
+        lambda root: "FREQ=INVALID" in (_root_event(root).first("RRULE") or _NO).value,
+    ),
+    "recurrenceOverrides": (
+        "a recurrence instance without its series carrying RDATEs: an instance "
+        "(recurrenceId) with recurrenceOverrides, which Cyrus refuses",
+        lambda root: _root_event(root).first("RECURRENCE-ID") is not None,
+    ),
+    "participants/delegatedTo": (
+        "DELEGATED-TO names an address that is no ATTENDEE of the event",
+        lambda root: any(p.param("DELEGATED-TO") for p in _root_event(root).all("ATTENDEE")),
+    ),
+}
+_NO = type("NoProp", (), {"value": ""})()
+
+_ID = re.compile(r"/(\(null\)\[\d+\]|[0-9a-f-]{36}|[^/]*@[^/]*)(?=/|$)")
+
+
+def _refusal_key(invalid: str) -> str:
+    return _ID.sub("", invalid)
+
+
+def _ics_files() -> list[Path]:
+    return [path for folder in CORPUS_DIRS for path in sorted(folder.rglob("*.ics"))]
+
+
+@pytest.mark.skipif(not CORPUS_DIRS, reason="icalendar's test calendars are not installed")
+def test_corpus_through_cyrus(cyrus_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR)  # the vendor property's "left out" warnings, per event
+    client = JMAPClient(cyrus_url, "user2", PASSWORD)
+    calendar_id = client.create_calendar(f"corpus-{uuid.uuid4().hex[:8]}")
+    skipped_todos: list[str] = []
+    not_converted: list[str] = []
+    refused: dict[str, list[str]] = {}
+    unexplained: list[str] = []
+    accepted = 0
+    total: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    lost: list[tuple[str, Fact]] = []
+    changed: Counter[str] = Counter()  # facts the server changed, per SERVER_CHANGES label
+    try:
+        for path in _ics_files():
+            name = f"{path.parent.name}/{path.name}"
+            try:
+                objects = split_objects(path.read_text(encoding="utf-8", errors="replace"))
+            except JMAPConversionError:
+                continue  # not a calendar with events or tasks: the fidelity tool's "refused"
+            events = []
+            for index, (kind, text) in enumerate(objects):
+                if kind != "VEVENT":
+                    skipped_todos.append(f"{name}#{index}")
+                    continue
+                try:
+                    jscal_to_ical(ical_to_jscal(text))
+                except JMAPConversionError:
+                    not_converted.append(f"{name}#{index}")
+                    continue
+                events.append(text)
+            if not events:
+                continue
+            try:
+                created = dict(enumerate(client.create_events(calendar_id, events)))
+            except JMAPBulkError as error:
+                created = {int(k): v for k, v in error.result.created.items()}
+                for position, failure in error.result.failed.items():
+                    source = parse_ical(events[int(position)])
+                    found = re.search(r"properties: ((?:[^()]|\([^()]*\))*)\)", str(failure))
+                    invalid = found.group(1).split(", ") if found else [str(failure)]
+                    for prop in invalid:
+                        key = _refusal_key(prop)
+                        if key in REFUSED and REFUSED[key][1](source):
+                            refused.setdefault(key, []).append(f"{name}#{position}")
+                        else:
+                            unexplained.append(f"{name}#{position}: {failure}")
+            accepted += len(created)
+            for position, event_id in created.items():
+                source = parse_ical(events[position])
+                uids = {p.value for c in [source, *source.components] for p in c.all("UID")}
+                back = facts(parse_ical(client.get_event(event_id)), uids)
+                for fact, count in facts(source).items():
+                    key = fact[1]
+                    label = _server_change(fact)
+                    if label is not None:
+                        changed[label] += count - min(count, back[fact])
+                        continue
+                    total[key] += count
+                    kept[key] += min(count, back[fact])
+                    if back[fact] < count:
+                        lost.append((name, fact))
+            if created:
+                client.delete_events(list(created.values()))
+    finally:
+        client.delete_calendar(calendar_id, remove_events=True)
+
+    facts_total, facts_kept = sum(total.values()), sum(kept.values())
+    percentage = 100.0 * facts_kept / facts_total
+    print(f"\nVEVENT objects accepted by Cyrus: {accepted}")
+    print(f"refused (explained): {sum(map(len, refused.values()))}")
+    for key, names in sorted(refused.items()):
+        print(f"  {key}: {len(names)} - {REFUSED[key][0]}")
+    print(f"VTODO objects skipped (Cyrus JMAP: events only): {len(skipped_todos)}")
+    print(f"objects the converter refuses (fidelity tool's 'refused'): {not_converted}")
+    print(f"comparable facts: {facts_total}, kept: {facts_kept} ({percentage:.2f}%)")
+    print("changed by the server (not counted):")
+    for label, reason, _ in SERVER_CHANGES:
+        print(f"  {label}: {changed[label]} - {reason}")
+    for name, fact in lost:
+        print(f"  LOST {name}: {fact}")
+    assert not unexplained, unexplained
+    assert accepted > 50
+    assert percentage >= 98.0
