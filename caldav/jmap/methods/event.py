@@ -545,7 +545,12 @@ def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, A
     if objects is None:
         return None
     vendor = conn.dialect.vendor_properties
-    return {key: for_server(vendor, obj, f"event {key}") for key, obj in objects.items()}
+    return {
+        # The iTIP method belongs to a scheduling message, not to a stored event: a METHOD
+        # of an imported file would make servers (Cyrus) refuse the event
+        key: for_server(vendor, {k: v for k, v in obj.items() if k != "method"}, f"event {key}")
+        for key, obj in objects.items()
+    }
 
 
 def _set_event(
