@@ -135,3 +135,34 @@ def test_zero_offset_zone_is_not_utc(jmap, uid):
     _, ev, _ = components(jmap(jmap.client.get_event(event_id)))
     assert str(ev["DTSTART"].params["TZID"]) == "Europe/London"
     jmap(jmap.client.delete_event(event_id))
+
+
+def test_language_styled_description_and_show_without_time(jmap, uid, caplog):
+    """SUMMARY's LANGUAGE (locale) and SHOW-WITHOUT-TIME survive Cyrus; the HTML description
+    Cyrus refuses goes as its plain copy (logged), and Cyrus drops localizations."""
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART;TZID=America/Chicago:20270521T080000\r\nDURATION:PT12H\r\n"
+        "SHOW-WITHOUT-TIME;VALUE=BOOLEAN:TRUE\r\n"
+        "SUMMARY;LANGUAGE=fr:Fête\r\nSUMMARY;LANGUAGE=en:Party\r\n"
+        "DESCRIPTION;DERIVED=TRUE:hello\\, world\r\n"
+        "STYLED-DESCRIPTION;VALUE=TEXT;FMTTYPE=text/html:<p>hello\\, <b>world</b></p>\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with caplog.at_level("WARNING", logger="caldav.jmap"):
+        event_id = jmap(jmap.client.create_event("Default", ics))
+    assert "plain-text descriptions only" in caplog.text
+    _, ev, _ = components(jmap(jmap.client.get_event(event_id)))
+    assert str(ev["SUMMARY"]) == "Fête" and ev["SUMMARY"].params["LANGUAGE"] == "fr"
+    assert str(ev["SHOW-WITHOUT-TIME"]) == "TRUE"
+    assert ev["DTSTART"].dt.replace(tzinfo=None) == datetime(2027, 5, 21, 8, 0)
+    assert str(ev["DESCRIPTION"]) == "hello, world"
+    assert "STYLED-DESCRIPTION" not in ev
+
+    # without a plain copy the HTML's text is sent
+    html_only = ics.replace("DESCRIPTION;DERIVED=TRUE:hello\\, world\r\n", "")
+    other_id = jmap(jmap.client.create_event("Default", html_only.replace(uid, "2" + uid)))
+    _, other, _ = components(jmap(jmap.client.get_event(other_id)))
+    assert str(other["DESCRIPTION"]) == "hello, world"
+    jmap(jmap.client.delete_events([event_id, other_id]))

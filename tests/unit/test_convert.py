@@ -1007,10 +1007,17 @@ def test_range_thisandfuture_comes_back() -> None:
 
 
 def test_converted_property_parameters_kept() -> None:
-    event = ical_to_jscal(MULTI)
+    event = ical_to_jscal(cal('SUMMARY;LANGUAGE=de;ALTREP="cid:part1@example.com":Hallo'))
+    # LANGUAGE is the object's locale (the draft), ALTREP has no JSCalendar home
+    assert event["locale"] == "de"
     summary = event[VENDOR_KEY]["convertedProperties"]["title"]
-    assert summary == {"@type": "ICalProperty", "name": "summary", "parameters": {"language": "de"}}
-    assert component(jscal_to_ical(event)).first("SUMMARY").param("LANGUAGE") == "de"
+    assert summary == {
+        "@type": "ICalProperty",
+        "name": "summary",
+        "parameters": {"altrep": "cid:part1@example.com"},
+    }
+    back = component(jscal_to_ical(event)).first("SUMMARY")
+    assert back.params == {"LANGUAGE": ["de"], "ALTREP": ["cid:part1@example.com"]}
 
 
 def test_jscalendar_2_dialect_written_and_read() -> None:

@@ -25,8 +25,6 @@ SINGLE = frozenset(
         "DTEND",
         "DUE",
         "DURATION",
-        "SUMMARY",
-        "DESCRIPTION",
         "UID",
         "DTSTAMP",
         "SEQUENCE",
@@ -44,6 +42,11 @@ SINGLE = frozenset(
         "ACTION",
     }
 )
+
+
+#: Written after the rest: localized SUMMARY lines must follow the main one, and the
+#: vendor property may replace what a mapper wrote.
+_LAST = ("localizations", VENDOR_KEY)
 
 
 def guarded(name: str, call: Callable[[], None]) -> None:
@@ -92,9 +95,8 @@ def run_to_ical(
     """Convert every property of ``ctx.obj`` into ``ctx.component``. Unknown properties go
     to ``fallback`` (or are dropped); the vendor property comes last so that it can
     replace what a mapper wrote."""
-    items: list[tuple[str, Any]] = [(k, v) for k, v in ctx.obj.items() if k != VENDOR_KEY]
-    if VENDOR_KEY in ctx.obj:
-        items.append((VENDOR_KEY, ctx.obj[VENDOR_KEY]))
+    items: list[tuple[str, Any]] = [(k, v) for k, v in ctx.obj.items() if k not in _LAST]
+    items += [(k, ctx.obj[k]) for k in _LAST if k in ctx.obj]
     for key, value in items:
         if not isinstance(key, str):
             raise JMAPConversionError("property names must be strings")

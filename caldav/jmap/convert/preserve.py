@@ -21,6 +21,7 @@ __all__ = [
     "TO_ICAL",
     "VENDOR_KEY",
     "calendar_properties",
+    "converted_name",
     "keep_params",
     "store_calendar_properties",
     "keep_property_params",
@@ -179,6 +180,15 @@ def restore_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -
     if isinstance(entry, dict) and entry.get("parameters"):
         for name, values in _params_from_jcal(entry["parameters"]).items():
             prop.params.setdefault(name, values)
+
+
+def converted_name(obj: dict[str, Any], key: str) -> str | None:
+    """The (lower-case) iCalendar name recorded by :func:`keep_property_params` for ``key``."""
+    vendor = obj.get(VENDOR_KEY)
+    converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
+    entry = converted.get(key) if isinstance(converted, dict) else None
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _vendor_to_ical(value: Any, ctx: ToICal) -> None:

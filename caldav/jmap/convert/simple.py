@@ -1,4 +1,5 @@
-"""One-to-one properties: text, integers, enumerations, UTC timestamps, keywords."""
+"""One-to-one properties: text (title and locale, localizations, description and
+STYLED-DESCRIPTION), integers, enumerations, UTC timestamps, keywords."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from typing import Any
 
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
 from caldav.jmap.convert.datetime import format_utc, parse_ical_time, parse_utc
+from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalProperty, escape_text, split_text_list, unescape_text
-from caldav.jmap.convert.preserve import keep_property_params, restore_property_params
+from caldav.jmap.convert.preserve import (
+    VENDOR_KEY,
+    converted_name,
+    keep_property_params,
+    restore_property_params,
+)
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["TO_ICAL", "TO_JSCAL"]
 
 
 def text(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
-    """TEXT property <-> string."""
+    """TEXT property <-> string (a subobject's NAME, SUMMARY, DESCRIPTION)."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         ctx.obj[key] = unescape_text(prop.value)
@@ -113,6 +120,143 @@ def utc(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
     return to_js, to_ical
 
 
+_LOCALIZABLE = {"SUMMARY": "title", "DESCRIPTION": "description"}
+
+
+def _localize(prop: ICalProperty, ctx: ToJSCal, key: str) -> None:
+    """A second SUMMARY / DESCRIPTION in another LANGUAGE: a ``localizations`` patch
+    (RFC 8984 section 4.6.1). Anything else repeated stays unconverted."""
+    lang = prop.param("LANGUAGE")
+    localized = ctx.obj.get("localizations", {}).get(lang, {}) if lang else {}
+    if (
+        not lang
+        or set(prop.params) != {"LANGUAGE"}
+        or lang == ctx.obj.get("locale")
+        or key in localized
+    ):
+        ctx.unconverted.append(prop)
+        return
+    ctx.obj.setdefault("localizations", {}).setdefault(lang, {})[key] = unescape_text(prop.value)
+
+
+def _summary_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    if "title" in ctx.obj:
+        _localize(prop, ctx, "title")
+        return
+    ctx.obj["title"] = unescape_text(prop.value)
+    language = prop.param("LANGUAGE")
+    if language:
+        ctx.obj["locale"] = language  # the draft: SUMMARY's LANGUAGE is the object's locale
+    keep_property_params(ctx.obj, "title", _without(prop, "LANGUAGE"))
+
+
+def _title_to_ical(value: Any, ctx: ToICal) -> None:
+    locale = ctx.obj.get("locale")
+    prop = ctx.component.add(
+        "SUMMARY",
+        escape_text(expect(value, str, "title")),
+        LANGUAGE=expect(locale, str, "locale") if locale is not None else None,
+    )
+    restore_property_params(ctx.obj, "title", prop)
+
+
+def _locale_to_ical(value: Any, ctx: ToICal) -> None:
+    # written as SUMMARY's LANGUAGE; without a title it has no iCalendar home
+    if not isinstance(ctx.obj.get("title"), str):
+        jsprop_to_ical({"locale": value}, ctx)
+
+
+def _localizations_to_ical(value: Any, ctx: ToICal) -> None:
+    patches = expect(value, dict, "localizations")
+    texts = all(
+        isinstance(patch, dict)
+        and patch
+        and all(k in _LOCALIZABLE.values() and isinstance(v, str) for k, v in patch.items())
+        for patch in patches.values()
+    )
+    if not texts:  # patches of other properties: kept whole
+        jsprop_to_ical({"localizations": value}, ctx)
+        return
+    names = {v: k for k, v in _LOCALIZABLE.items()}
+    for lang, patch in patches.items():
+        for key, text_value in patch.items():
+            ctx.component.add(names[key], escape_text(text_value), LANGUAGE=lang)
+
+
+def _without(prop: ICalProperty, *names: str) -> ICalProperty:
+    return ICalProperty(prop.name, {k: v for k, v in prop.params.items() if k not in names})
+
+
+def _is_derived(prop: ICalProperty) -> bool:
+    return (prop.param("DERIVED") or "").upper() == "TRUE"
+
+
+def _styled_source(prop: ICalProperty) -> bool:
+    """Whether a STYLED-DESCRIPTION can be the description (the draft's conditions: TEXT
+    value, a text/* FMTTYPE or none, not DERIVED)."""
+    fmt = (prop.param("FMTTYPE") or "text/plain").lower()
+    value_type = (prop.param("VALUE") or "TEXT").upper()
+    return value_type == "TEXT" and fmt.startswith("text/") and not _is_derived(prop)
+
+
+def _description_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    component = ctx.component
+    styled = [p for p in component.all("STYLED-DESCRIPTION") if _styled_source(p)]
+    if _is_derived(prop) and styled:  # RFC 9073: the styled one is the description
+        ctx.unconverted.append(prop)
+        return
+    if "description" in ctx.obj:
+        _localize(prop, ctx, "description")
+        return
+    ctx.obj["description"] = unescape_text(prop.value)
+    keep_property_params(ctx.obj, "description", prop)
+
+
+def _styled_description_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    component = ctx.component
+    plain = [p for p in component.all("DESCRIPTION") if not _is_derived(p)]
+    styled = [p for p in component.all("STYLED-DESCRIPTION") if _styled_source(p)]
+    if plain or not styled or prop is not styled[0]:
+        ctx.unconverted.append(prop)
+        return
+    ctx.obj["description"] = unescape_text(prop.value)
+    ctx.obj["descriptionContentType"] = prop.param("FMTTYPE") or "text/plain"
+    # the entry also records that the description came from STYLED-DESCRIPTION
+    keep_property_params(ctx.obj, "description", _without(prop, "FMTTYPE"))
+    converted = ctx.obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
+    converted.setdefault("description", {"@type": "ICalProperty"})["name"] = "styled-description"
+
+
+def _description_to_ical(value: Any, ctx: ToICal) -> None:
+    text_value = escape_text(expect(value, str, "description"))
+    content_type = ctx.obj.get("descriptionContentType") or "text/plain"
+    if _styled(ctx.obj):
+        prop = ctx.component.add(
+            "STYLED-DESCRIPTION", text_value, VALUE="TEXT", FMTTYPE=content_type
+        )
+    else:
+        prop = ctx.component.add("DESCRIPTION", text_value)
+    restore_property_params(ctx.obj, "description", prop)
+
+
+def _styled(obj: dict[str, Any]) -> bool:
+    """Whether the description is written as STYLED-DESCRIPTION: it has a content type
+    other than text/plain, or came from one; an empty description never is (servers echo
+    ``description: ""`` on every event)."""
+    content_type = obj.get("descriptionContentType") or "text/plain"
+    expect(content_type, str, "descriptionContentType")
+    return bool(obj.get("description")) and (
+        content_type.lower() != "text/plain"
+        or converted_name(obj, "description") == "styled-description"
+    )
+
+
+def _description_content_type_to_ical(value: Any, ctx: ToICal) -> None:
+    # written as STYLED-DESCRIPTION's FMTTYPE; without a description it has no home
+    if not _styled(ctx.obj):
+        jsprop_to_ical({"descriptionContentType": value}, ctx)
+
+
 def _categories_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     words = [word for word in split_text_list(prop.value) if word]
     if words:
@@ -169,8 +313,6 @@ def fresh_dtstamp() -> str:
 
 
 _PAIRS: dict[tuple[str, str], tuple[PropMapper, JsMapper]] = {
-    ("SUMMARY", "title"): text("SUMMARY", "title"),
-    ("DESCRIPTION", "description"): text("DESCRIPTION", "description"),
     ("UID", "uid"): raw("UID", "uid"),
     ("COLOR", "color"): raw("COLOR", "color"),
     ("SEQUENCE", "sequence"): integer("SEQUENCE", "sequence", default=0),
@@ -196,6 +338,9 @@ TO_JSCAL |= {
     "CATEGORIES": _categories_to_js,
     "LAST-MODIFIED": _last_modified_to_js,
     "STATUS": _status_to_js,
+    "SUMMARY": _summary_to_js,
+    "DESCRIPTION": _description_to_js,
+    "STYLED-DESCRIPTION": _styled_description_to_js,
 }
 
 TO_ICAL: dict[str, JsMapper] = {key: pair[1] for (_, key), pair in _PAIRS.items()}
@@ -204,4 +349,9 @@ TO_ICAL |= {
     "updated": _updated_to_ical,
     "status": _EVENT_STATUS[1],
     "progress": _TASK_PROGRESS[1],
+    "title": _title_to_ical,
+    "locale": _locale_to_ical,
+    "localizations": _localizations_to_ical,
+    "description": _description_to_ical,
+    "descriptionContentType": _description_content_type_to_ical,
 }

@@ -62,6 +62,24 @@ def _duration_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     ctx.obj["duration"] = parse_duration(prop.value, "DURATION").jscal()
 
 
+def _show_without_time_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    # the draft: ignored (kept unconverted) when FALSE or when the times are DATEs already
+    timed = ctx.component.first("DTSTART") or ctx.component.first("DUE")
+    if prop.value.strip().upper() != "TRUE" or timed is None or ctx.obj.get("showWithoutTime"):
+        ctx.unconverted.append(prop)
+        return
+    ctx.obj["showWithoutTime"] = True
+    keep_property_params(ctx.obj, "showWithoutTime", _extra_params(prop))
+
+
+def _add_show_without_time(ctx: ToICal, all_day: bool) -> None:
+    """SHOW-WITHOUT-TIME for a date-time object shown without its time (a DATE says it
+    already)."""
+    if ctx.obj.get("showWithoutTime") is True and not all_day:
+        prop = ctx.component.add("SHOW-WITHOUT-TIME", "TRUE")
+        restore_property_params(ctx.obj, "showWithoutTime", prop)
+
+
 def _estimated_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     ctx.obj["estimatedDuration"] = parse_duration(prop.value, "ESTIMATED-DURATION").jscal()
 
@@ -102,6 +120,7 @@ def _start_to_ical(value: Any, ctx: ToICal) -> None:
     start = parse_local(value, "start")
     all_day = is_all_day(ctx, value, "start")
     restore_property_params(ctx.obj, "start", ctx.add_time("DTSTART", start, ctx.zone, all_day))
+    _add_show_without_time(ctx, all_day)
     duration = ctx.obj.get("duration")
     if ctx.kind != "Event" or duration is None:
         return
@@ -116,7 +135,10 @@ def _start_to_ical(value: Any, ctx: ToICal) -> None:
 
 
 def _due_to_ical(value: Any, ctx: ToICal) -> None:
-    ctx.add_time("DUE", parse_local(value, "due"), ctx.zone, is_all_day(ctx, value, "due"))
+    all_day = is_all_day(ctx, value, "due")
+    ctx.add_time("DUE", parse_local(value, "due"), ctx.zone, all_day)
+    if ctx.obj.get("start") is None:
+        _add_show_without_time(ctx, all_day)
 
 
 def _estimated_to_ical(value: Any, ctx: ToICal) -> None:
@@ -142,6 +164,7 @@ TO_JSCAL: dict[str, PropMapper] = {
     "ESTIMATED-DURATION": _estimated_to_js,
     "DUE": _due_to_js,
     "RECURRENCE-ID": _recurrence_id_to_js,
+    "SHOW-WITHOUT-TIME": _show_without_time_to_js,
 }
 
 TO_ICAL: dict[str, JsMapper] = {

@@ -25,7 +25,8 @@ from caldav.jmap.error import (
     JMAPMethodError,
     JMAPNotFoundError,
 )
-from caldav.jmap.methods.vendor import for_server, only_vendor_properties
+from caldav.jmap.methods.description import is_description_refusal, plain_description
+from caldav.jmap.methods.vendor import for_server, is_vendor_property
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, set_many
 from caldav.jmap.protocol.connection import Connection
@@ -532,25 +533,44 @@ def copy_event(
     return new_id
 
 
-def _vendor_refusal(error: JMAPError) -> bool:
-    """Whether the server refused an event only for its vendor-specific properties."""
-    return (
-        isinstance(error, JMAPMethodError)
-        and error.error_type == "invalidProperties"
-        and only_vendor_properties(error.properties)
-    )
+def _refused_properties(error: JMAPError) -> list[str] | None:
+    """The properties of an invalidProperties refusal, when the client can adapt to every
+    one of them (vendor-specific properties, a styled description's content type)."""
+    if not (isinstance(error, JMAPMethodError) and error.error_type == "invalidProperties"):
+        return None
+    names = [str(p) for p in error.properties]
+    adaptable = all(is_vendor_property(p) or is_description_refusal([p]) for p in names)
+    return names if names and adaptable else None
+
+
+def _learn_refusal(conn: Connection, error: JMAPError) -> bool:
+    """Remember what the server refused; whether the next attempt will send anything else."""
+    names = _refused_properties(error)
+    if names is None:
+        return False
+    dialect = conn.dialect
+    before = (dialect.vendor_properties, dialect.plain_descriptions)
+    if any(is_vendor_property(p) for p in names):
+        dialect.vendor_properties = False
+    if is_description_refusal(names):
+        dialect.plain_descriptions = True
+    return (dialect.vendor_properties, dialect.plain_descriptions) != before
 
 
 def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, Any] | None:
     if objects is None:
         return None
     vendor = conn.dialect.vendor_properties
-    return {
+    plain = conn.dialect.plain_descriptions
+    result = {}
+    for key, obj in objects.items():
         # The iTIP method belongs to a scheduling message, not to a stored event: a METHOD
         # of an imported file would make servers (Cyrus) refuse the event
-        key: for_server(vendor, {k: v for k, v in obj.items() if k != "method"}, f"event {key}")
-        for key, obj in objects.items()
-    }
+        obj = {k: v for k, v in obj.items() if k != "method"}
+        if plain:
+            obj = plain_description(obj, f"event {key}")
+        result[key] = for_server(vendor, obj, f"event {key}")
+    return result
 
 
 def _set_event(
@@ -564,7 +584,6 @@ def _set_event(
     """set_one for an event, leaving out vendor properties where the server refuses them
     (learned from the first refusal, then remembered)."""
     while True:
-        vendor = conn.dialect.vendor_properties
         created = _for_server(conn, {"new": create} if create is not None else None)
         updated = _for_server(conn, dict([update]) if update is not None else None)
         try:
@@ -579,9 +598,8 @@ def _set_event(
                 )
             )
         except JMAPMethodError as error:
-            if vendor is False or not _vendor_refusal(error):
+            if not _learn_refusal(conn, error):
                 raise
-            conn.dialect.vendor_properties = False
 
 
 def _set_events(
@@ -592,8 +610,8 @@ def _set_events(
     update: dict[str, Any] | None = None,
     **extra: Any,
 ) -> Steps[BulkResult]:
-    """set_many for events, with the vendor-property handling of :func:`_set_event`."""
-    vendor = conn.dialect.vendor_properties
+    """set_many for events, adapting to what the server refuses as :func:`_set_event`
+    does: the objects refused for it are sent again, adapted."""
     result = yield from set_many(
         conn,
         EVENT,
@@ -602,9 +620,11 @@ def _set_events(
         update=_for_server(conn, update),
         **extra,
     )
-    refused = [key for key, error in result.failed.items() if _vendor_refusal(error)]
-    if refused and vendor is not False:
-        conn.dialect.vendor_properties = False
+    while True:
+        refused = [key for key, error in result.failed.items() if _refused_properties(error)]
+        learned = [_learn_refusal(conn, result.failed[key]) for key in refused]
+        if not any(learned):
+            return result
         for key in refused:
             del result.failed[key]
         again = yield from set_many(
@@ -616,7 +636,6 @@ def _set_events(
             **extra,
         )
         result.merge(again)
-    return result
 
 
 def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any) -> Steps[str]:

@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-__all__ = ["is_vendor_property", "only_vendor_properties", "strip_vendor_properties"]
+__all__ = ["for_server", "is_vendor_property", "strip_vendor_properties"]
 
 log = logging.getLogger("caldav.jmap")
 
@@ -29,11 +29,6 @@ DATA_MAPS = frozenset(
 def is_vendor_property(key: str) -> bool:
     """Whether ``key`` (a property name or patch path) names a vendor-specific property."""
     return any(VENDOR_NAME.match(step) for step in key.split("/"))
-
-
-def only_vendor_properties(properties: list[str]) -> bool:
-    """Whether an invalidProperties error names vendor-specific properties only."""
-    return bool(properties) and all(is_vendor_property(str(p)) for p in properties)
 
 
 def strip_vendor_properties(obj: Any, path: str = "") -> tuple[Any, list[str]]:

@@ -48,6 +48,9 @@ class Dialect:
     #: Whether the server stores vendor-specific properties ("example.com:name"): Cyrus
     #: 3.10 refuses them with invalidProperties.  None until known.
     vendor_properties: bool | None = None
+    #: Whether the server stores text/plain descriptions only (Cyrus 3.10 refuses any other
+    #: ``descriptionContentType``): styled descriptions then go as plain text.
+    plain_descriptions: bool | None = None
     #: Whether the server has CalendarEvent/participantReply (Cyrus 3.10 does not).
     participant_reply: bool | None = None
     #: CalendarEvent/query filter properties the server rejected (invalidArguments or
@@ -61,7 +64,11 @@ class Dialect:
         cyrus = CYRUS_CALENDAR_CAPABILITY in session.capabilities or any(
             CYRUS_CALENDAR_CAPABILITY == key for key in session.primary_accounts
         )
-        return cls(in_calendars=cyrus, vendor_properties=False if cyrus else None)
+        return cls(
+            in_calendars=cyrus,
+            vendor_properties=False if cyrus else None,
+            plain_descriptions=True if cyrus else None,
+        )
 
 
 @dataclass
