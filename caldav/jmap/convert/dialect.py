@@ -55,6 +55,13 @@ _PROPERTY_MAPS = {
     "virtualLocations": "conference",
     "links": "attach",
 }
+# the component an entry of these maps can also come from (RFC 9073)
+_SUBCOMPONENT_NAMES = {
+    "participants": "participant",
+    "locations": "vlocation",
+    "virtualLocations": "vlocation",
+    "links": "link",
+}
 
 
 def _escape(key: str) -> str:
@@ -87,6 +94,60 @@ def _method(address: str) -> str:
     return "web" if address.lower().startswith(("http:", "https:")) else "other"
 
 
+def _lift_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> None:
+    """Move the vendor data of ``obj``'s subobjects to the 2.0 places: the parameters of
+    the property an entry came from to ``converted`` (``<map>/<id>``), what an entry kept
+    of its component (VLOCATION, PARTICIPANT) to the entry's own ``iCalendar``, with the
+    parameters of its own subobjects (links) in that one's ``convertedProperties``."""
+    for key, prop_name in _PROPERTY_MAPS.items():
+        entries = obj.get(key)
+        for entry_id, entry in entries.items() if isinstance(entries, dict) else ():
+            if not isinstance(entry, dict) or not isinstance(entry.get(VENDOR_KEY), dict):
+                continue
+            vendor = dict(entry.pop(VENDOR_KEY))
+            params = vendor.pop("parameters", None)
+            if params:
+                name = "url" if entry.get("rel") == "describedby" else prop_name
+                converted[f"{key}/{_escape(entry_id)}"] = {
+                    "@type": "ICalProperty",
+                    "name": name,
+                    "parameters": params,
+                }
+            if vendor:
+                inner = dict(vendor.pop("convertedProperties", None) or {})
+                _lift_subobjects(entry, inner)
+                ical = {"@type": "ICalComponent", "name": _SUBCOMPONENT_NAMES[key], **vendor}
+                if inner:
+                    ical["convertedProperties"] = inner
+                entry[ICAL_KEY] = ical
+
+
+def _lower_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`_lift_subobjects`; returns the entries of ``converted`` that
+    belong to no subobject."""
+    for key in _PROPERTY_MAPS:
+        entries = obj.get(key)
+        for entry in entries.values() if isinstance(entries, dict) else ():
+            if isinstance(entry, dict) and isinstance(entry.get(ICAL_KEY), dict):
+                data = entry.pop(ICAL_KEY)
+                vendor = {k: v for k, v in data.items() if k != "@type"}
+                inner = vendor.pop("convertedProperties", None)
+                rest = _lower_subobjects(entry, inner if isinstance(inner, dict) else {})
+                if rest:
+                    vendor["convertedProperties"] = rest
+                entry[VENDOR_KEY] = vendor
+    kept = {}
+    for path, prop in converted.items():
+        key, _, entry_id = str(path).partition("/")
+        entry = (obj.get(key) or {}).get(_unescape(entry_id)) if entry_id else None
+        params = prop.get("parameters") if isinstance(prop, dict) else None
+        if key in _PROPERTY_MAPS and isinstance(entry, dict) and params:
+            entry.setdefault(VENDOR_KEY, {})["parameters"] = params
+        else:
+            kept[path] = prop
+    return kept
+
+
 def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     """An RFC 8984 Event or Task (as the mappers make it) in the JSCalendar 2.0 dialect."""
     result = copy.deepcopy(obj)
@@ -98,27 +159,18 @@ def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     ical = {"@type": "ICalComponent", "name": _COMPONENT_NAMES.get(result.get("@type", ""), "")}
     ical.update(result.pop(VENDOR_KEY, None) or {})
     converted = ical.setdefault("convertedProperties", {})
-    for key, prop_name in _PROPERTY_MAPS.items():
-        for entry_id, entry in (result.get(key) or {}).items():
-            if not isinstance(entry, dict):
-                continue
-            vendor = entry.pop(VENDOR_KEY, None)
-            if vendor and "parameters" in vendor:
-                name = "url" if entry.get("rel") == "describedby" else prop_name
-                converted[f"{key}/{_escape(entry_id)}"] = {
-                    "@type": "ICalProperty",
-                    "name": name,
-                    "parameters": vendor["parameters"],
-                }
-            if key == "participants":
-                address = _single_address(entry.get("sendTo"))
-                if address is not None:
-                    del entry["sendTo"]
-                    entry["calendarAddress"] = address
-                    if address.lower() == f"mailto:{entry.get('email')}".lower():
-                        del entry["email"]  # derived from the address, not an EMAIL
-                if entry.get("roles") == {"attendee": True}:
-                    del entry["roles"]
+    _lift_subobjects(result, converted)
+    for entry in (result.get("participants") or {}).values():
+        if not isinstance(entry, dict):
+            continue
+        address = _single_address(entry.get("sendTo"))
+        if address is not None:
+            del entry["sendTo"]
+            entry["calendarAddress"] = address
+            if address.lower() == f"mailto:{entry.get('email')}".lower():
+                del entry["email"]  # derived from the address, not an EMAIL
+        if entry.get("roles") == {"attendee": True}:
+            del entry["roles"]
     for alert in (result.get("alerts") or {}).values():
         if isinstance(alert, dict) and VENDOR_KEY in alert:
             alert[ICAL_KEY] = {"@type": "ICalComponent", "name": "valarm", **alert.pop(VENDOR_KEY)}
@@ -143,10 +195,19 @@ def _is_jscalendar_2(obj: dict[str, Any]) -> bool:
     if any(k in obj for k in (ICAL_KEY, "recurrenceRule", "organizerCalendarAddress")):
         return True
     participants = obj.get("participants")
-    return isinstance(participants, dict) and any(
+    if isinstance(participants, dict) and any(
         isinstance(p, dict) and ("calendarAddress" in p or "roles" not in p)
         for p in participants.values()
-    )
+    ):
+        return True
+    # a subobject's own iCalendar (VALARM, VLOCATION, PARTICIPANT) is 2.0 as well
+    for key in ("alerts", *_PROPERTY_MAPS):
+        entries = obj.get(key)
+        if isinstance(entries, dict) and any(
+            isinstance(entry, dict) and ICAL_KEY in entry for entry in entries.values()
+        ):
+            return True
+    return False
 
 
 def from_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
@@ -165,15 +226,7 @@ def from_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     if isinstance(ical, dict):
         vendor = {k: v for k, v in ical.items() if k not in ("@type", "name")}
     converted = vendor.pop("convertedProperties", None) or {}
-    kept = {}
-    for path, prop in converted.items() if isinstance(converted, dict) else ():
-        key, _, entry_id = str(path).partition("/")
-        entry = (result.get(key) or {}).get(_unescape(entry_id)) if entry_id else None
-        params = prop.get("parameters") if isinstance(prop, dict) else None
-        if key in _PROPERTY_MAPS and isinstance(entry, dict) and params:
-            entry.setdefault(VENDOR_KEY, {})["parameters"] = params
-        else:
-            kept[path] = prop
+    kept = _lower_subobjects(result, converted if isinstance(converted, dict) else {})
     if kept:
         vendor["convertedProperties"] = kept
     if vendor:

@@ -32,7 +32,11 @@ PROPERTY_MAPPERS: dict[str, PropMapper] = {
 }
 
 #: Subcomponent name -> mapper.
-COMPONENT_MAPPERS: dict[str, ComponentMapper] = {**alerts.COMPONENTS}
+COMPONENT_MAPPERS: dict[str, ComponentMapper] = {
+    **alerts.COMPONENTS,
+    **locations.COMPONENTS,
+    **participants.COMPONENTS,
+}
 
 _KINDS = {"VEVENT": "Event", "VTODO": "Task"}
 # VCALENDAR properties converted (or regenerated) by the drivers

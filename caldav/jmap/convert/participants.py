@@ -1,19 +1,35 @@
-"""ORGANIZER and ATTENDEE <-> participants and replyTo.
+"""ORGANIZER, ATTENDEE and PARTICIPANT (RFC 9073) <-> participants and replyTo.
 
 An organizer who is also an attendee is one Participant with roles owner + attendee; the
-two properties are matched by calendar address (mailto: compared case-insensitively).
+two properties are matched by calendar address (mailto: compared case-insensitively). A
+PARTICIPANT component with the address of one of them merges into that Participant
+(description, links, its kept UID); one without such a property is a Participant of its
+own, whose address (CALENDAR-ADDRESS) is marked as the draft says so that it comes back
+as CALENDAR-ADDRESS rather than as an ATTENDEE. PARTICIPANT-TYPE stays unconverted (the
+draft lists it among the properties without JSCalendar home).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap.convert import links
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect, put
 from caldav.jmap.convert.ids import ID_PARAMS, id_param, uuid5_id
-from caldav.jmap.convert.model import ICalProperty
-from caldav.jmap.convert.preserve import keep_params, restore_params
+from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, unescape_text
+from caldav.jmap.convert.preserve import VENDOR_KEY, keep_params, restore_params
+from caldav.jmap.convert.simple import text
+from caldav.jmap.convert.subcomponents import (
+    component_key,
+    component_name,
+    component_to_ical,
+    component_to_js,
+    converted_entry,
+    mark_converted,
+    unique_key,
+)
 
-__all__ = ["TO_ICAL", "TO_JSCAL", "normalize_address"]
+__all__ = ["COMPONENTS", "TO_ICAL", "TO_JSCAL", "normalize_address"]
 
 _ROLE_TO_JS: dict[str, dict[str, bool]] = {
     "REQ-PARTICIPANT": {"attendee": True},
@@ -212,10 +228,14 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
     has_owner = False
     for pid, participant in participants.items():
         address = addresses.get(pid)
-        if address is None:
-            continue  # no calendar address: nothing iCalendar could carry
+        # a CALENDAR-ADDRESS of a PARTICIPANT alone goes back there, not to an ATTENDEE
+        if address is None or converted_entry(participant, "calendarAddress") is not None:
+            _participant_component(pid, participant, address, False, ctx)
+            continue
         roles = expect(participant.get("roles") or {"attendee": True}, dict, "roles")
         params = _participant_params(participant, address, pid)
+        if (converted_entry(participant, "name") or {}).get("name") == "summary":
+            params["CN"] = None  # the name was the PARTICIPANT's SUMMARY
         if roles.get("owner"):
             has_owner = True
             organizer = ctx.component.add("ORGANIZER", address, **params)
@@ -240,8 +260,196 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
                 ),
             }
             restore_params(participant, ctx.component.add("ATTENDEE", address, **params))
+        _participant_component(pid, participant, address, True, ctx)
     if not has_owner:
         _reply_to_ical(ctx.obj.get("replyTo"), ctx, force=True)
+
+
+# --- PARTICIPANT <-> Participant ---------------------------------------------------------
+
+_PARTICIPANT = "participant"
+#: Participant properties an ATTENDEE / ORGANIZER carries (or that have no iCalendar home).
+_ATTENDEE_KEYS = frozenset(
+    {
+        "@type",
+        "name",
+        "email",
+        "sendTo",
+        "calendarAddress",
+        "sentBy",
+        "language",
+        "scheduleAgent",
+        "scheduleForceSend",
+        "scheduleStatus",
+        "scheduleSequence",
+        "scheduleUpdated",
+        "roles",
+        "participationStatus",
+        "progress",
+        "kind",
+        "expectReply",
+        "delegatedTo",
+        "delegatedFrom",
+    }
+)
+#: ATTENDEE-carried properties that a PARTICIPANT alone cannot carry but JSPROP can, with
+#: the values that need nothing (the defaults).
+_ATTENDEE_DEFAULTS: dict[str, Any] = {
+    "roles": {"attendee": True},
+    "participationStatus": "needs-action",
+    "expectReply": False,
+    "kind": "individual",
+    "scheduleAgent": "server",
+    "scheduleForceSend": False,
+    "sentBy": None,
+    "language": None,
+    "progress": None,
+    "delegatedTo": None,
+    "delegatedFrom": None,
+    "scheduleStatus": None,
+}
+#: Participant properties only a PARTICIPANT component carries.
+_COMPONENT_KEYS = ("description", "links", "percentComplete")
+
+
+def _by_address(obj: dict[str, Any], address: str) -> str | None:
+    for pid, participant in (obj.get("participants") or {}).items():
+        send_to = participant.get("sendTo") or {}
+        if any(isinstance(a, str) and _same(a, address) for a in send_to.values()):
+            return pid
+    return None
+
+
+def _percent_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+    if prop.value.strip().isdigit() and not prop.params:
+        ctx.obj["percentComplete"] = int(prop.value.strip())
+    else:
+        ctx.unconverted.append(prop)
+
+
+def _participant_mappers(
+    merged: dict[str, Any] | None, address: ICalProperty | None
+) -> dict[str, PropMapper]:
+    """The PARTICIPANT property mappers, for a component merging into the participant
+    ``merged`` (from an ATTENDEE / ORGANIZER) or standing alone."""
+
+    def summary(prop: ICalProperty, ctx: ToJSCal) -> None:
+        if merged is not None and merged.get("name") is not None:
+            ctx.unconverted.append(prop)  # the CN holds the name
+            return
+        ctx.obj["name"] = unescape_text(prop.value)
+        if merged is not None or prop.params:
+            mark_converted(ctx.obj, "name", prop)  # SUMMARY rather than CN
+
+    def calendar_address(prop: ICalProperty, ctx: ToJSCal) -> None:
+        if prop is not address or (merged is not None and prop.params):
+            ctx.unconverted.append(prop)  # a second one, or parameters the ATTENDEE lacks
+        elif merged is None:
+            value = normalize_address(prop.value)
+            ctx.obj["sendTo"] = {_method(value): value}
+            mark_converted(ctx.obj, "calendarAddress", prop)
+
+    return {
+        "SUMMARY": summary,
+        "CALENDAR-ADDRESS": calendar_address,
+        "DESCRIPTION": text("DESCRIPTION", "description")[0],
+        "PERCENT-COMPLETE": _percent_to_js,
+        "URL": links.TO_JSCAL["URL"],
+        "ATTACH": links.TO_JSCAL["ATTACH"],
+    }
+
+
+def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
+    participants = ctx.obj.setdefault("participants", {})
+    address = next((p for p in comp.all("CALENDAR-ADDRESS") if p.value.strip()), None)
+    merged_id = _by_address(ctx.obj, address.value) if address is not None else None
+    if merged_id is not None and component_name(participants[merged_id]) == _PARTICIPANT:
+        merged_id = None  # that attendee has its PARTICIPANT already: this one stands alone
+    merged = participants[merged_id] if merged_id is not None else None
+    key, id_prop = component_key(comp, uuid5_id(address.value) if address is not None else None)
+    keep_id = merged_id is not None and key != merged_id
+    ignored = frozenset({id_prop}) if id_prop and not keep_id else frozenset()
+    mappers = _participant_mappers(merged, address)
+    found = component_to_js(comp, ctx, "Participant", mappers, ignored)
+    if merged is None:
+        found.setdefault("roles", {"attendee": True})  # RFC 8984 requires roles
+        participants[unique_key(key, participants)] = found
+        return
+    vendor = found.pop(VENDOR_KEY)
+    for name, item in found.items():
+        merged.setdefault(name, item)
+    merged.setdefault(VENDOR_KEY, {}).update(vendor)
+
+
+def _summary_to_ical(value: Any, ctx: ToICal) -> None:
+    prop = ctx.component.add("SUMMARY", escape_text(expect(value, str, "participants/name")))
+    _restore_marked(ctx.obj, "name", prop)
+
+
+def _restore_marked(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+    params = (converted_entry(obj, key) or {}).get("parameters") or {}
+    for name, values in expect(params, dict, f"participants/{key}").items():
+        prop.params.setdefault(str(name).upper(), values if isinstance(values, list) else [values])
+
+
+def _percent_to_ical(value: Any, ctx: ToICal) -> None:
+    ctx.component.add("PERCENT-COMPLETE", str(expect(value, int, "percentComplete")))
+
+
+_PARTICIPANT_TO_ICAL: dict[str, JsMapper] = {
+    "name": _summary_to_ical,
+    "description": text("DESCRIPTION", "description")[1],
+    "percentComplete": _percent_to_ical,
+    "links": links.TO_ICAL["links"],
+}
+
+
+def _component_part(participant: dict[str, Any], summary: bool, alone: bool) -> dict[str, Any]:
+    """What of a Participant goes into its PARTICIPANT component: the component's own
+    properties, the name as SUMMARY, other properties (as JSPROP); with no ATTENDEE
+    written (``alone``) also what the ATTENDEE would have carried, unless a default."""
+    part = {}
+    for key, value in participant.items():
+        if key == "name":
+            if summary:
+                part[key] = value
+        elif key not in _ATTENDEE_KEYS:
+            part[key] = value
+        elif alone and key in _ATTENDEE_DEFAULTS and value != _ATTENDEE_DEFAULTS[key]:
+            part[key] = value
+    return part
+
+
+def _participant_component(
+    pid: str, participant: dict[str, Any], address: str | None, wrote: bool, ctx: ToICal
+) -> None:
+    """The PARTICIPANT component of a Participant, when it needs one: it came from one, has
+    PARTICIPANT-only properties, or is a name without calendar address (``wrote``: an
+    ATTENDEE / ORGANIZER carries the address)."""
+    named = isinstance(participant.get("name"), str)
+    summary = named and (
+        not wrote or (converted_entry(participant, "name") or {}).get("name") == "summary"
+    )
+    if not (
+        component_name(participant) == _PARTICIPANT
+        or any(participant.get(k) is not None for k in _COMPONENT_KEYS)
+        or (summary and address is None)
+    ):
+        return
+    part = _component_part(participant, summary, alone=not wrote)
+    comp = component_to_ical(part, "PARTICIPANT", "Participant", _PARTICIPANT_TO_ICAL, ctx)
+    if address is not None and comp.first("CALENDAR-ADDRESS") is None:
+        prop = ICalProperty("CALENDAR-ADDRESS", {}, address)
+        _restore_marked(participant, "calendarAddress", prop)
+        comp.properties.insert(0, prop)
+    uid = comp.first("UID")
+    if uid is None:
+        uid = ICalProperty("UID", {}, pid)  # RFC 9073 requires one; the key serves
+        comp.properties.insert(0, uid)
+    derived = uuid5_id(address) if address is not None else uid.value.strip()
+    if not wrote and pid != derived and comp.first("JSID") is None:
+        comp.add("JSID", pid)
+    ctx.component.components.append(comp)
 
 
 def _reply_to_ical(value: Any, ctx: ToICal, force: bool = False) -> None:
@@ -270,4 +478,6 @@ def resolve_delegates(obj: dict[str, Any]) -> None:
 
 
 TO_JSCAL: dict[str, PropMapper] = {"ATTENDEE": _attendee_to_js, "ORGANIZER": _organizer_to_js}
+#: Subcomponent mappers of VEVENT / VTODO.
+COMPONENTS = {"PARTICIPANT": _participant_to_js}
 TO_ICAL: dict[str, JsMapper] = {"participants": _participants_to_ical, "replyTo": _reply_to_ical}
