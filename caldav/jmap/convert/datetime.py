@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from types import MappingProxyType
 
 from caldav.jmap.convert.model import ICalProperty
 from caldav.jmap.error import JMAPConversionError
@@ -22,6 +26,7 @@ __all__ = [
     "Duration",
     "ICalTime",
     "add_duration",
+    "custom_zones",
     "duration_between",
     "format_ical_time",
     "format_local",
@@ -33,6 +38,7 @@ __all__ = [
     "parse_utc",
     "prop_times",
     "to_zone",
+    "zone_info",
 ]
 
 #: JSCalendar time zone names that mean UTC (written with a "Z" in iCalendar).
@@ -96,15 +102,43 @@ def prop_times(prop: ICalProperty) -> list[ICalTime]:
     return [parse_ical_time(part.split("/", 1)[0], tzid) for part in prop.value.split(",") if part]
 
 
+#: The custom (non-IANA) zones of the conversion under way, by TZID: a VTIMEZONE of the
+#: source or a ``timeZones`` entry, so that UNTIL, EXDATE, DUE, ... convert in them too.
+_CUSTOM_ZONES: ContextVar[Mapping[str, dt.tzinfo]] = ContextVar(
+    "custom_zones", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def custom_zones(zones: Mapping[str, dt.tzinfo]) -> Iterator[None]:
+    """Make ``zones`` (TZID -> tzinfo) known to :func:`to_zone` for the enclosed conversion."""
+    token = _CUSTOM_ZONES.set(zones)
+    try:
+        yield
+    finally:
+        _CUSTOM_ZONES.reset(token)
+
+
+def zone_info(name: str | None) -> dt.tzinfo | None:
+    """The tzinfo of a zone name: a custom zone of the conversion, an IANA zone, or None."""
+    if not name:
+        return None
+    custom = _CUSTOM_ZONES.get().get(name)
+    if custom is not None:
+        return custom
+    return zoneinfo.ZoneInfo(name) if is_iana(name) else None
+
+
 def to_zone(time: ICalTime, zone: str | None) -> dt.datetime:
     """The wall time of ``time`` in ``zone``; unchanged when either zone is not convertible."""
     source = time.zone
     if time.is_date or source == zone or zone is None or source is None:
         return time.local
-    if not (is_iana(source) and is_iana(zone)):
+    source_info, target_info = zone_info(source), zone_info(zone)
+    if source_info is None or target_info is None:
         return time.local
-    aware = time.local.replace(tzinfo=zoneinfo.ZoneInfo(source))
-    return aware.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+    aware = time.local.replace(tzinfo=source_info)
+    return aware.astimezone(target_info).replace(tzinfo=None)
 
 
 def format_local(value: dt.datetime) -> str:
@@ -114,7 +148,7 @@ def format_local(value: dt.datetime) -> str:
 
 def format_utc(time: ICalTime) -> str:
     """A DATE-TIME as a UTCDateTime string (floating values are taken as UTC)."""
-    if time.tzid and is_iana(time.tzid):
+    if time.tzid and zone_info(time.tzid) is not None:
         return format_local(to_zone(time, "Etc/UTC")) + "Z"
     return format_local(time.local) + "Z"
 

@@ -8,14 +8,20 @@ from typing import Any
 
 from caldav.jmap.convert import alerts, links, locations, participants, recurrence, simple, times
 from caldav.jmap.convert.context import PropMapper, ToJSCal
-from caldav.jmap.convert.datetime import format_local, is_iana, parse_ical_time, to_zone
+from caldav.jmap.convert.datetime import (
+    custom_zones,
+    format_local,
+    is_iana,
+    parse_ical_time,
+    to_zone,
+)
 from caldav.jmap.convert.dialect import DIALECTS, JSCALENDAR_2, RFC8984, to_jscalendar_2
 from caldav.jmap.convert.dispatch import ComponentMapper, run_to_jscal
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.patch import make_patch
 from caldav.jmap.convert.preserve import store_calendar_properties
-from caldav.jmap.convert.timezones import timezone_from_ical
+from caldav.jmap.convert.timezones import timezone_from_ical, tzinfos_of_timezones
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["PROPERTY_MAPPERS", "COMPONENT_MAPPERS", "ical_to_jscal", "ical_to_jscal_all"]
@@ -156,7 +162,8 @@ def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[d
         raise JMAPConversionError(f"unknown JSCalendar dialect {dialect!r}")
     root = parse_ical(ical_str)
     vtimezones = _vtimezones(root)
-    objects = [_convert_group(root, g, vtimezones, calendar_id) for g in _groups(root)]
+    with custom_zones(tzinfos_of_timezones(vtimezones)):
+        objects = [_convert_group(root, g, vtimezones, calendar_id) for g in _groups(root)]
     if dialect == JSCALENDAR_2:
         objects = [to_jscalendar_2(obj) for obj in objects]
     return objects

@@ -17,13 +17,13 @@ from caldav.jmap.convert import (
     times,
 )
 from caldav.jmap.convert.context import JsMapper, ToICal, expect
-from caldav.jmap.convert.datetime import parse_local
+from caldav.jmap.convert.datetime import custom_zones, parse_local
 from caldav.jmap.convert.dialect import from_jscalendar_2
 from caldav.jmap.convert.dispatch import run_to_ical
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, serialize
 from caldav.jmap.convert.patch import apply_patch
-from caldav.jmap.convert.timezones import vtimezones
+from caldav.jmap.convert.timezones import timezone_to_ical, tzinfos_of_timezones, vtimezones
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["PROPERTY_MAPPERS", "PRODID", "jscal_to_ical"]
@@ -109,8 +109,22 @@ def _entries(jscal: Any) -> list[dict[str, Any]]:
     return objects
 
 
+def _custom_tzinfos(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """tzinfos of the objects' ``timeZones`` (custom zones), by TZID."""
+    comps = {}
+    for obj in objects:
+        for tzid, zone in expect(obj.get("timeZones") or {}, dict, "timeZones").items():
+            comps[tzid] = timezone_to_ical(tzid, zone)
+    return tzinfos_of_timezones(comps)
+
+
 def _convert(jscal: Any) -> str:
     objects = [from_jscalendar_2(obj) for obj in _entries(jscal)]
+    with custom_zones(_custom_tzinfos(objects)):
+        return _write(objects)
+
+
+def _write(objects: list[dict[str, Any]]) -> str:
     tzids: set[str] = set()
     components: list[ICalComponent] = []
     custom_zones: dict[str, Any] = {}

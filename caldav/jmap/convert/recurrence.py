@@ -13,12 +13,12 @@ from caldav.jmap.convert.datetime import (
     ICalTime,
     duration_between,
     format_local,
-    is_iana,
     parse_duration,
     parse_ical_time,
     parse_local,
     prop_times,
     to_zone,
+    zone_info,
 )
 from caldav.jmap.convert.model import ICalProperty
 from caldav.jmap.error import JMAPConversionError
@@ -117,7 +117,7 @@ def _until_to_ical(value: Any, ctx: ToICal) -> str:
     zone = ctx.zone
     if zone is None:
         return f"{until:%Y%m%dT%H%M%S}"
-    if is_iana(zone) and zone not in UTC_ZONES:
+    if zone_info(zone) is not None and zone not in UTC_ZONES:
         until = to_zone(ICalTime(until, tzid=zone), "Etc/UTC")
     return f"{until:%Y%m%dT%H%M%SZ}"
 

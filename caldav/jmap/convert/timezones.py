@@ -11,11 +11,17 @@ import icalendar
 
 from caldav.jmap.convert.context import ToICal, expect
 from caldav.jmap.convert.datetime import is_iana, parse_ical_time, parse_local
-from caldav.jmap.convert.model import ICalComponent, parse_ical
+from caldav.jmap.convert.model import ICalComponent, parse_ical, serialize
 from caldav.jmap.convert.recurrence import rule_from_ical, rule_to_ical
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["iana_vtimezone", "timezone_from_ical", "timezone_to_ical"]
+__all__ = [
+    "iana_vtimezone",
+    "timezone_from_ical",
+    "timezone_to_ical",
+    "tzinfo_of",
+    "tzinfos_of_timezones",
+]
 
 _OBSERVANCES = {"STANDARD": "standard", "DAYLIGHT": "daylight"}
 
@@ -105,3 +111,23 @@ def vtimezones(tzids: set[str], obj: dict[str, Any], first_year: int) -> list[IC
         if comp is not None:
             result.append(comp)
     return result
+
+
+def tzinfo_of(comp: ICalComponent) -> dt.tzinfo | None:
+    """A tzinfo following a VTIMEZONE's rules, or None when they cannot be read."""
+    try:
+        zone = icalendar.Timezone.from_ical(serialize(comp))
+        return zone.to_tz() if isinstance(zone, icalendar.Timezone) else None
+    except Exception:  # noqa: BLE001 - broken rules only mean the zone is not convertible
+        return None
+
+
+def tzinfos_of_timezones(comps: dict[str, ICalComponent]) -> dict[str, dt.tzinfo]:
+    """The tzinfos of the non-IANA VTIMEZONEs among ``comps`` (TZID -> VTIMEZONE)."""
+    found = {}
+    for tzid, comp in comps.items():
+        if not is_iana(tzid):
+            zone = tzinfo_of(comp)
+            if zone is not None:
+                found[tzid] = zone
+    return found

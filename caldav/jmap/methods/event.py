@@ -26,6 +26,7 @@ from caldav.jmap.error import (
     JMAPNotFoundError,
 )
 from caldav.jmap.methods.description import is_description_refusal, plain_description
+from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_refusal
 from caldav.jmap.methods.vendor import for_server, is_vendor_property
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, set_many
@@ -539,7 +540,9 @@ def _refused_properties(error: JMAPError) -> list[str] | None:
     if not (isinstance(error, JMAPMethodError) and error.error_type == "invalidProperties"):
         return None
     names = [str(p) for p in error.properties]
-    adaptable = all(is_vendor_property(p) or is_description_refusal([p]) for p in names)
+    adaptable = all(
+        is_vendor_property(p) or is_description_refusal([p]) or is_zone_refusal([p]) for p in names
+    )
     return names if names and adaptable else None
 
 
@@ -549,12 +552,16 @@ def _learn_refusal(conn: Connection, error: JMAPError) -> bool:
     if names is None:
         return False
     dialect = conn.dialect
-    before = (dialect.vendor_properties, dialect.plain_descriptions)
+    before = (dialect.vendor_properties, dialect.plain_descriptions, dialect.iana_zones_only)
     if any(is_vendor_property(p) for p in names):
         dialect.vendor_properties = False
     if is_description_refusal(names):
         dialect.plain_descriptions = True
-    return (dialect.vendor_properties, dialect.plain_descriptions) != before
+    if is_zone_refusal(names):
+        dialect.iana_zones_only = True
+    return (dialect.vendor_properties, dialect.plain_descriptions, dialect.iana_zones_only) != (
+        before
+    )
 
 
 def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -569,6 +576,8 @@ def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, A
         obj = {k: v for k, v in obj.items() if k != "method"}
         if plain:
             obj = plain_description(obj, f"event {key}")
+        if conn.dialect.iana_zones_only:
+            obj = for_iana_server(obj, f"event {key}")
         result[key] = for_server(vendor, obj, f"event {key}")
     return result
 

@@ -51,6 +51,10 @@ class Dialect:
     #: Whether the server stores text/plain descriptions only (Cyrus 3.10 refuses any other
     #: ``descriptionContentType``): styled descriptions then go as plain text.
     plain_descriptions: bool | None = None
+    #: Whether the server knows canonical IANA time zones only (Cyrus 3.10 refuses custom
+    #: ``timeZones``, Windows names and legacy links): such zones then go as the IANA zone
+    #: with the same rules.
+    iana_zones_only: bool | None = None
     #: Whether the server has CalendarEvent/participantReply (Cyrus 3.10 does not).
     participant_reply: bool | None = None
     #: CalendarEvent/query filter properties the server rejected (invalidArguments or
@@ -68,6 +72,7 @@ class Dialect:
             in_calendars=cyrus,
             vendor_properties=False if cyrus else None,
             plain_descriptions=True if cyrus else None,
+            iana_zones_only=True if cyrus else None,
         )
 
 

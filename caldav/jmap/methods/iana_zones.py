@@ -1,0 +1,260 @@
+"""Time zones for servers that know IANA zones only.
+
+The converter keeps a source's time zones as they are: a non-IANA TZID (Outlook's
+"W. Europe Standard Time", Mozilla's "/mozilla.org/.../Europe/Berlin", a custom
+"MyTimezone") with its VTIMEZONE as a ``timeZones`` entry, a legacy IANA link (US/Eastern)
+by its name. Cyrus 3.10 refuses all of these. For such a server the zone is replaced by
+the IANA zone with the same rules over the event's years, tried by name first (the link's
+target, the CLDR Windows name, the IANA name inside a prefixed id), then over every
+canonical zone. Local times stay as they are, so nothing moves. A single event in a zone
+no IANA zone matches goes in UTC (the instant is exact); a recurring one is left as it is
+and the server's refusal stands. Every replacement is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import zoneinfo
+from importlib import resources
+from typing import Any
+
+import icalendar
+
+from caldav.jmap.convert.datetime import UTC_ZONES, is_iana, parse_local
+from caldav.jmap.convert.model import serialize
+from caldav.jmap.convert.timezones import timezone_to_ical
+from caldav.jmap.error import JMAPConversionError
+
+__all__ = ["for_iana_server", "iana_equivalent", "is_zone_refusal"]
+
+log = logging.getLogger("caldav.jmap")
+
+#: Properties naming a time zone; an invalidProperties naming them is a zone refusal.
+ZONE_PROPERTIES = frozenset({"timeZone", "timeZones", "recurrenceIdTimeZone", "endTimeZone"})
+
+
+def _tzdata_text(name: str) -> str:
+    try:
+        return resources.files("tzdata").joinpath(f"zoneinfo/{name}").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return ""
+
+
+@functools.cache
+def _canonical() -> tuple[str, ...]:
+    """The zones every server knows: those of zone.tab / zone1970.tab, in file order."""
+    names: dict[str, None] = {}
+    for table in ("zone1970.tab", "zone.tab"):
+        for line in _tzdata_text(table).splitlines():
+            fields = line.split("\t")
+            if not line.startswith("#") and len(fields) >= 3 and is_iana(fields[2]):
+                names[fields[2]] = None
+    return tuple(names)
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """Link name -> target zone, from tzdata's tzdata.zi ("L target link")."""
+    links = {}
+    for line in _tzdata_text("tzdata.zi").splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0] == "L":
+            links[fields[2]] = fields[1]
+    return links
+
+
+@functools.cache
+def _windows() -> dict[str, str]:
+    try:
+        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+    except ImportError:  # an icalendar without the CLDR table: name matching goes without it
+        return {}
+    return dict(WINDOWS_TO_OLSON)
+
+
+def _known(tzid: str) -> bool:
+    return tzid in UTC_ZONES or tzid in _canonical() or tzid.startswith("Etc/")
+
+
+def _name_candidates(tzid: str) -> list[str]:
+    """IANA zones the id names, most likely first."""
+    found = []
+    parts = tzid.replace(" ", "_").strip("/").split("/")
+    for name in (tzid, _windows().get(tzid, ""), *("/".join(parts[i:]) for i in range(len(parts)))):
+        if name and not _known(name):
+            name = _links().get(name, name)
+        if name and _known(name) and name not in found:
+            found.append(name)
+    # a zone named inside the id ("custom_America/New_York"), longest name first
+    inside = sorted((c for c in _canonical() if "/" in c and c in tzid), key=len, reverse=True)
+    return found + [c for c in inside if c not in found]
+
+
+def _tzinfo(tzid: str, definition: dict[str, Any] | None) -> dt.tzinfo | None:
+    if definition is not None:
+        try:
+            text = serialize(timezone_to_ical(tzid, definition))
+            zone = icalendar.Timezone.from_ical(text)
+            return zone.to_tz() if isinstance(zone, icalendar.Timezone) else None
+        except (JMAPConversionError, ValueError, TypeError, KeyError):
+            return None
+    return zoneinfo.ZoneInfo(tzid) if is_iana(tzid) else None
+
+
+def _offsets(zone: dt.tzinfo, instants: list[dt.datetime]) -> list[dt.timedelta | None]:
+    return [instant.astimezone(zone).utcoffset() for instant in instants]
+
+
+def _same_rules(zone: dt.tzinfo, candidate: str, first: int, last: int) -> bool:
+    """Whether ``candidate`` has ``zone``'s UTC offset every day of the years, and every
+    hour of the days around a change."""
+    other = zoneinfo.ZoneInfo(candidate)
+    start = dt.datetime(first, 1, 1, tzinfo=dt.timezone.utc)
+    days = [start + dt.timedelta(days=n) for n in range((last - first + 1) * 366)]
+    mine = _offsets(zone, days)
+    if mine != _offsets(other, days):
+        return False
+    for index in range(1, len(days)):
+        if mine[index] != mine[index - 1]:
+            hours = [days[index - 1] + dt.timedelta(hours=h) for h in range(25)]
+            if _offsets(zone, hours) != _offsets(other, hours):
+                return False
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _equivalent(tzid: str, definition_json: str, first: int, last: int) -> str | None:
+    definition = json.loads(definition_json)
+    zone = _tzinfo(tzid, definition)
+    by_name = _name_candidates(tzid)
+    if zone is None:
+        # no rules to check against: only a name that says which zone it is
+        return by_name[0] if by_name else None
+    probes = [dt.datetime(first, m, 15, tzinfo=dt.timezone.utc) for m in (1, 4, 7, 10)]
+    wanted = _offsets(zone, probes)
+    words = {w.lower() for w in tzid.replace("/", " ").replace("_", " ").split()}
+    typical = set(_windows().values())
+    rest = sorted(
+        (c for c in _canonical() if c not in by_name),
+        # "... Europe" tries Europe/ first, and the zone CLDR names for a rule set (Berlin
+        # rather than Andorra) before the others that share it
+        key=lambda c: (c.split("/")[0].lower() not in words, c not in typical),
+    )
+    for candidate in [*by_name, *rest]:
+        other = zoneinfo.ZoneInfo(candidate)
+        if _offsets(other, probes) == wanted and _same_rules(zone, candidate, first, last):
+            return candidate
+    return None
+
+
+def iana_equivalent(
+    tzid: str, definition: dict[str, Any] | None = None, years: tuple[int, int] = (1970, 2037)
+) -> str | None:
+    """The canonical IANA zone for ``tzid`` with the same rules over ``years`` (checked
+    against ``definition``, an RFC 8984 TimeZone object, or the zone of that name); None
+    when there is none.
+
+    >>> iana_equivalent("US/Eastern", years=(2026, 2026))
+    'America/New_York'
+    """
+    if _known(tzid):
+        return tzid
+    return _equivalent(tzid, json.dumps(definition, sort_keys=True), *years)
+
+
+def _years(obj: dict[str, Any]) -> tuple[int, int]:
+    try:
+        year = parse_local(obj.get("start") or obj.get("due"), "start").year
+    except JMAPConversionError:
+        year = dt.date.today().year
+    recurring = obj.get("recurrenceRules") or obj.get("recurrenceRule")
+    # a recurring event repeats its wall times for years: the rules must agree that long
+    return (year, year + 10 if recurring else year)
+
+
+def _to_utc(obj: dict[str, Any], zone: dt.tzinfo) -> dict[str, Any]:
+    out = dict(obj)
+    for key in ("start", "due"):
+        if isinstance(obj.get(key), str):
+            local = parse_local(obj[key], key).replace(tzinfo=zone)
+            out[key] = local.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    out["timeZone"] = "Etc/UTC"
+    return out
+
+
+def _rename(value: Any, names: dict[str, str]) -> Any:
+    """``value`` with every zone-naming property renamed (locations included)."""
+    if isinstance(value, list):
+        return [_rename(v, names) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        last = key.rsplit("/", 1)[-1]
+        if last in ZONE_PROPERTIES - {"timeZones"} and isinstance(item, str):
+            out[key] = names.get(item, item)
+        else:
+            out[key] = _rename(item, names)
+    return out
+
+
+def _zones_used(value: Any) -> set[str]:
+    if isinstance(value, list):
+        return set().union(*(_zones_used(v) for v in value)) if value else set()
+    if not isinstance(value, dict):
+        return set()
+    found = set()
+    for key, item in value.items():
+        if key.rsplit("/", 1)[-1] in ZONE_PROPERTIES - {"timeZones"} and isinstance(item, str):
+            found.add(item)
+        elif key != "timeZones":
+            found |= _zones_used(item)
+    return found
+
+
+def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
+    """``obj`` (an event or a patch) with its zones as canonical IANA zones where one has
+    the same rules; ``timeZones`` left out once every custom zone is replaced."""
+    custom = obj.get("timeZones") if isinstance(obj.get("timeZones"), dict) else {}
+    years = _years(obj)
+    names: dict[str, str] = {}
+    unmatched = []
+    for tzid in sorted(_zones_used(obj)):
+        if _known(tzid):
+            continue
+        definition = custom.get(tzid) if isinstance(custom.get(tzid), dict) else None
+        found = iana_equivalent(tzid, definition, years)
+        if found is None:
+            unmatched.append(tzid)
+            continue
+        names[tzid] = found
+        log.warning(
+            "%s: the server knows IANA time zones only; %r sent as %s (the same rules)",
+            what,
+            tzid,
+            found,
+        )
+    out = _rename(obj, names) if names else dict(obj)
+    single = not (obj.get("recurrenceRules") or obj.get("recurrenceRule"))
+    single = single and not obj.get("recurrenceOverrides")
+    zone = obj.get("timeZone")
+    if single and zone in unmatched:
+        definition = custom.get(zone) if isinstance(custom.get(zone), dict) else None
+        tzinfo = _tzinfo(zone, definition)
+        if tzinfo is not None:
+            out = _to_utc(out, tzinfo)
+            unmatched.remove(zone)
+            log.warning(
+                "%s: no IANA time zone has the rules of %r; its time was sent in UTC", what, zone
+            )
+    if "timeZones" in out and not unmatched:
+        del out["timeZones"]
+    return out
+
+
+def is_zone_refusal(properties: list[str]) -> bool:
+    """Whether invalidProperties names a time zone property (at any depth)."""
+    return any(str(p).rsplit("/", 1)[-1].split("[")[0] in ZONE_PROPERTIES for p in properties)
