@@ -21,9 +21,10 @@ import logging
 import os
 import re
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import icalendar
@@ -147,13 +148,19 @@ def _unknown_zone(tzid: str) -> bool:
 def _start_instant(text: str) -> datetime | None:
     """The first VEVENT's DTSTART as an aware instant (icalendar reads custom VTIMEZONEs)."""
     try:
-        event = next(iter(icalendar.Calendar.from_ical(text).walk("VEVENT")))
-        start = event.DTSTART
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # icalendar's notes on the odd TZIDs of the corpus
+            event = next(iter(icalendar.Calendar.from_ical(text).walk("VEVENT")))
+            start = event.DTSTART
     except (StopIteration, ValueError, KeyError, AttributeError, TypeError):
         return None
     if not isinstance(start, datetime) or start.tzinfo is None:
         return None
     return start
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
 
 
 def _server_change(fact: Fact) -> str | None:
@@ -274,7 +281,9 @@ def test_corpus_through_cyrus(cyrus_url: str, caplog: pytest.LogCaptureFixture) 
                 source = parse_ical(events[position])
                 back_text = client.get_event(event_id)
                 before, after = _start_instant(events[position]), _start_instant(back_text)
-                if before is not None and after is not None and before != after:
+                # compared in UTC: an ambiguous wall time (a DST fold) never compares equal
+                # to an instant of another zone (PEP 495), even when it is the same
+                if before is not None and after is not None and _utc(before) != _utc(after):
                     moved.append(f"{name}#{position}: {before} -> {after}")
                 uids = {p.value for c in [source, *source.components] for p in c.all("UID")}
                 back = facts(parse_ical(back_text), uids)
@@ -292,6 +301,7 @@ def test_corpus_through_cyrus(cyrus_url: str, caplog: pytest.LogCaptureFixture) 
                 client.delete_events(list(created.values()))
     finally:
         client.delete_calendar(calendar_id, remove_events=True)
+        client.close()
 
     facts_total, facts_kept = sum(total.values()), sum(kept.values())
     percentage = 100.0 * facts_kept / facts_total

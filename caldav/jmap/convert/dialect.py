@@ -16,6 +16,8 @@ subobject's kept parameters    parent's ``iCalendar/convertedProperties/<map>~1<
 ``sendTo: {method: addr}``     ``calendarAddress: addr`` (when it is the only address)
 ``replyTo: {method: addr}``    ``organizerCalendarAddress: addr``
 ``roles: {attendee: true}``    left out (the 2.0 default)
+Location ``{relativeTo: end,   ``endTimeZone: zone`` (a Location saying nothing else; on
+timeZone: zone}``              reading both are understood, see times.py)
 =============================  ===========================================================
 
 Reading accepts either form (and mixtures), so ``jscal_to_ical`` takes both.
@@ -27,6 +29,7 @@ import copy
 from typing import Any
 
 from caldav.jmap.convert.preserve import VENDOR_KEY
+from caldav.jmap.convert.times import END_TIME_ZONE, is_end_zone_only
 
 __all__ = [
     "DIALECTS",
@@ -148,6 +151,51 @@ def _lower_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> dict[st
     return kept
 
 
+def _lift_end_zone(obj: dict[str, Any]) -> str | None:
+    """The 2.0 ``endTimeZone`` for an RFC 8984 Location that only gives the end's zone;
+    returns that Location's key."""
+    locations = obj.get("locations")
+    if not isinstance(locations, dict) or END_TIME_ZONE in obj:
+        return None
+    key = next((k for k, v in locations.items() if is_end_zone_only(v)), None)
+    if key is None:
+        return None
+    obj[END_TIME_ZONE] = locations.pop(key)["timeZone"]
+    if not locations:
+        del obj["locations"]
+    return key
+
+
+def _lift_end_zone_patch(
+    patch: dict[str, Any], main: dict[str, Any], main_key: str | None
+) -> dict[str, Any]:
+    """An override's PatchObject with the end-zone Locations it sets or removes as
+    ``endTimeZone`` (``main``: the 2.0 object, whose end-zone Location had key
+    ``main_key``); null is the start's zone."""
+    result: dict[str, Any] = {}
+    for path, value in patch.items():
+        key, _, rest = str(path).partition("/")
+        if key != "locations" or "/" in rest:
+            result[path] = value
+        elif rest and is_end_zone_only(value):
+            result[END_TIME_ZONE] = value["timeZone"]
+        elif rest and value is None and main_key is not None and _unescape(rest) == main_key:
+            result.setdefault(END_TIME_ZONE, None)
+        elif not rest and (value is None or isinstance(value, dict)):
+            # the whole map replaced: its end-zone Location (or none) is the instance's
+            places = dict(value or {})
+            zone = next((k for k, v in places.items() if is_end_zone_only(v)), None)
+            if zone is not None:
+                result[END_TIME_ZONE] = places.pop(zone)["timeZone"]
+            elif main_key is not None:
+                result.setdefault(END_TIME_ZONE, None)
+            if places or "locations" in main:
+                result[path] = places or None
+        else:
+            result[path] = value
+    return result
+
+
 def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     """An RFC 8984 Event or Task (as the mappers make it) in the JSCalendar 2.0 dialect."""
     result = copy.deepcopy(obj)
@@ -160,6 +208,7 @@ def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     ical.update(result.pop(VENDOR_KEY, None) or {})
     converted = ical.setdefault("convertedProperties", {})
     _lift_subobjects(result, converted)
+    end_zone_key = _lift_end_zone(result)
     for entry in (result.get("participants") or {}).values():
         if not isinstance(entry, dict):
             continue
@@ -181,7 +230,9 @@ def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     overrides = result.get("recurrenceOverrides")
     if isinstance(overrides, dict):
         result["recurrenceOverrides"] = {
-            k: _rename_paths(v, VENDOR_KEY, ICAL_KEY) if isinstance(v, dict) else v
+            k: _lift_end_zone_patch(_rename_paths(v, VENDOR_KEY, ICAL_KEY), result, end_zone_key)
+            if isinstance(v, dict)
+            else v
             for k, v in overrides.items()
         }
     if not converted:

@@ -6,6 +6,9 @@ from one, or has locationTypes, a description, links, kept VLOCATION data or oth
 properties. ``mainLocationId`` follows the draft: with several locations and a VLOCATION,
 the first LOCATION names the main one (a derived LOCATION by the NAME of a VLOCATION);
 the writer leaves it out when the reader derives it back, else it travels as JSPROP.
+
+A Location saying only the zone of the end (``relativeTo: "end"``, ``timeZone``) is the
+DTEND's TZID (times.py): it is written nowhere else, and counts for no mainLocationId.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from caldav.jmap.convert.subcomponents import (
     mark_converted,
     unique_key,
 )
+from caldav.jmap.convert.times import dtend_carries, is_end_zone, is_end_zone_only
 
 __all__ = ["COMPONENTS", "TO_ICAL", "TO_JSCAL"]
 
@@ -146,9 +150,14 @@ _VLOCATION_TO_JSCAL: dict[str, PropMapper] = {
 def _vlocation_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
     key, id_prop = component_key(comp, None)
     taken = ctx.obj.setdefault("locations", {})
-    key = unique_key(key, taken)
     ignored = frozenset({id_prop}) if id_prop else frozenset()
-    taken[key] = component_to_js(comp, ctx, "Location", _VLOCATION_TO_JSCAL, ignored)
+    location = component_to_js(comp, ctx, "Location", _VLOCATION_TO_JSCAL, ignored)
+    if is_end_zone(location):
+        # it says the end's zone itself: the one the DTEND gave is a repetition
+        for other in [k for k, v in taken.items() if is_end_zone_only(v)]:
+            if taken[other]["timeZone"] == location["timeZone"]:
+                del taken[other]
+    taken[unique_key(key, taken)] = location
     _set_main_location(ctx)
 
 
@@ -179,17 +188,23 @@ def _set_main_location(ctx: ToJSCal) -> None:
         return  # stated explicitly: not derived
     main = _main_location(
         ctx.component.all("LOCATION"),
-        ctx.obj.get("locations") or {},
+        _places(ctx.obj.get("locations") or {}),
         lambda loc: component_name(loc) == _VLOCATION,
     )
     if main is not None:
         ctx.obj["mainLocationId"] = main
 
 
+def _places(locations: dict[str, Any]) -> dict[str, Any]:
+    """The Locations that are places, not just the zone of the end."""
+    return {k: v for k, v in locations.items() if not is_end_zone_only(v)}
+
+
 def _main_location_to_ical(value: Any, ctx: ToICal) -> None:
     """Nothing when the reader derives ``value`` from what the writer produces, else JSPROP."""
     locations = ctx.obj.get("locations")
     if isinstance(locations, dict):
+        locations = _places(locations)
         vendor = ctx.obj.get(VENDOR_KEY)
         kept = vendor.get("properties", []) if isinstance(vendor, dict) else []
         props = [ICalProperty("LOCATION", {"JSID": [k]}) for k in _plain_named(locations)]
@@ -285,7 +300,11 @@ def _vlocation_to_ical(key: str, location: dict[str, Any], ctx: ToICal) -> None:
 
 
 def _locations_to_ical(value: Any, ctx: ToICal) -> None:
-    locations = expect(value, dict, "locations")
+    locations = {
+        key: location
+        for key, location in expect(value, dict, "locations").items()
+        if not (is_end_zone_only(location) and dtend_carries(ctx, key))
+    }
     plan = _plan(locations)
     for key, location in locations.items():
         if plan[key]:

@@ -79,6 +79,14 @@ _DEFAULT_PARAMS = {
 }
 #: Parameters only an ATTENDEE has (RFC 5545 section 3.8.4.1 vs 3.8.4.3).
 _ATTENDEE_ONLY = frozenset({"PARTSTAT", "RSVP", "CUTYPE", "ROLE", "DELEGATED-TO", "DELEGATED-FROM"})
+#: ATTENDEE parameters listing calendar addresses that become sets of participant ids.
+#: MEMBER is not in _KNOWN_PARAMS: its raw values stay with the kept parameters, since the
+#: group is rarely a participant itself and the writer needs its address back.
+_ID_SET_PARAMS = (
+    ("DELEGATED-TO", "delegatedTo"),
+    ("DELEGATED-FROM", "delegatedFrom"),
+    ("MEMBER", "memberOf"),
+)
 
 
 def normalize_address(value: str) -> str:
@@ -158,7 +166,7 @@ def _attendee_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     rsvp = (prop.param("RSVP") or "").upper()
     if rsvp in ("TRUE", "FALSE"):
         participant["expectReply"] = rsvp == "TRUE"
-    for param, key in (("DELEGATED-TO", "delegatedTo"), ("DELEGATED-FROM", "delegatedFrom")):
+    for param, key in _ID_SET_PARAMS:
         if prop.params.get(param):
             participant[key] = {uuid5_id(normalize_address(v)): True for v in prop.params[param]}
 
@@ -217,6 +225,31 @@ def _delegates(ids: Any, addresses: dict[str, str], key: str) -> list[str] | Non
     return [a for a in found if ":" in a] or None
 
 
+# the MEMBER parameter skipped on the ORGANIZER, by whether it may keep its own
+_MEMBER_SKIP = {True: frozenset(), False: frozenset({"MEMBER"})}
+
+
+def _kept_members(participant: dict[str, Any]) -> dict[str, str]:
+    """The MEMBER addresses kept with the participant, by the UUIDv5 id ``memberOf`` has for
+    them: the groups that are no participant of their own."""
+    vendor = participant.get(VENDOR_KEY)
+    params = vendor.get("parameters") if isinstance(vendor, dict) else None
+    values = params.get("member") if isinstance(params, dict) else None
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        return {}
+    return {uuid5_id(normalize_address(v)): v for v in values if isinstance(v, str)}
+
+
+def _members(participant: dict[str, Any], addresses: dict[str, str]) -> list[str] | None:
+    """MEMBER: the groups of ``memberOf`` (participants), then the kept groups that are no
+    participant (RFC 8984 ids only participants, so those have no place in memberOf)."""
+    members = _delegates(participant.get("memberOf"), addresses, "memberOf") or []
+    outside = [v for key, v in _kept_members(participant).items() if key not in addresses]
+    return members + [v for v in outside if v not in members] or None
+
+
 def _participants_to_ical(value: Any, ctx: ToICal) -> None:
     participants = expect(value, dict, "participants")
     addresses: dict[str, str] = {}
@@ -236,11 +269,15 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
         params = _participant_params(participant, address, pid)
         if (converted_entry(participant, "name") or {}).get("name") == "summary":
             params["CN"] = None  # the name was the PARTICIPANT's SUMMARY
+        attends = bool(set(roles) - {"owner"})
         if roles.get("owner"):
             has_owner = True
             organizer = ctx.component.add("ORGANIZER", address, **params)
-            restore_params(participant, organizer, _ATTENDEE_ONLY)
-        if set(roles) - {"owner"}:
+            # MEMBER belongs to the ATTENDEE (RFC 5545 has none on ORGANIZER): the organizer
+            # keeps only one it had itself
+            own_member = not attends and "memberOf" not in participant
+            restore_params(participant, organizer, _ATTENDEE_ONLY | _MEMBER_SKIP[own_member])
+        if attends:
             status = participant.get("participationStatus")
             progress = participant.get("progress")
             if ctx.kind == "Task" and progress in _TASK_PARTSTAT.values():
@@ -258,8 +295,11 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
                 "DELEGATED-FROM": _delegates(
                     participant.get("delegatedFrom"), addresses, "delegatedFrom"
                 ),
+                "MEMBER": _members(participant, addresses),
             }
-            restore_params(participant, ctx.component.add("ATTENDEE", address, **params))
+            # MEMBER is written from memberOf and the kept groups that are no participant
+            attendee = ctx.component.add("ATTENDEE", address, **params)
+            restore_params(participant, attendee, frozenset({"MEMBER"}))
         _participant_component(pid, participant, address, True, ctx)
     if not has_owner:
         _reply_to_ical(ctx.obj.get("replyTo"), ctx, force=True)
@@ -290,6 +330,7 @@ _ATTENDEE_KEYS = frozenset(
         "expectReply",
         "delegatedTo",
         "delegatedFrom",
+        "memberOf",
     }
 )
 #: ATTENDEE-carried properties that a PARTICIPANT alone cannot carry but JSPROP can, with
@@ -306,6 +347,7 @@ _ATTENDEE_DEFAULTS: dict[str, Any] = {
     "progress": None,
     "delegatedTo": None,
     "delegatedFrom": None,
+    "memberOf": None,
     "scheduleStatus": None,
 }
 #: Participant properties only a PARTICIPANT component carries.
@@ -463,8 +505,9 @@ def _reply_to_ical(value: Any, ctx: ToICal, force: bool = False) -> None:
 
 
 def resolve_delegates(obj: dict[str, Any]) -> None:
-    """Point delegatedTo / delegatedFrom at participant keys: while converting, a delegate
-    is known only by the UUIDv5 of its address, its key may be an explicit id."""
+    """Point delegatedTo / delegatedFrom / memberOf at participant keys: while converting,
+    a delegate (or group) is known only by the UUIDv5 of its address, its key may be an
+    explicit id."""
     found = obj.get("participants") or {}
     alias = {
         uuid5_id(address): pid
@@ -472,9 +515,17 @@ def resolve_delegates(obj: dict[str, Any]) -> None:
         for address in participant.get("sendTo", {}).values()
     }
     for participant in found.values():
-        for key in ("delegatedTo", "delegatedFrom"):
+        for _, key in _ID_SET_PARAMS:
             if key in participant:
                 participant[key] = {alias.get(i, i): on for i, on in participant[key].items()}
+        if "memberOf" in participant:
+            # RFC 8984: memberOf holds participant ids (servers refuse others); a group that
+            # is no participant stays in the kept MEMBER parameter only
+            groups = {i: on for i, on in participant["memberOf"].items() if i in found}
+            if groups:
+                participant["memberOf"] = groups
+            else:
+                del participant["memberOf"]
 
 
 TO_JSCAL: dict[str, PropMapper] = {"ATTENDEE": _attendee_to_js, "ORGANIZER": _organizer_to_js}
