@@ -209,10 +209,6 @@ REFUSED: dict[str, tuple[str, Callable[[ICalComponent], bool]]] = {
         "(recurrenceId) with recurrenceOverrides, which Cyrus refuses",
         lambda root: _root_event(root).first("RECURRENCE-ID") is not None,
     ),
-    "participants/delegatedTo": (
-        "DELEGATED-TO names an address that is no ATTENDEE of the event",
-        lambda root: any(p.param("DELEGATED-TO") for p in _root_event(root).all("ATTENDEE")),
-    ),
 }
 _NO = type("NoProp", (), {"value": ""})()
 

@@ -141,3 +141,26 @@ def test_organizer_attendee_keeps_member_on_the_attendee() -> None:
     assert _attendees(jscal_to_ical(ical_to_jscal(text)))["mailto:org@example.com"].params[
         "MEMBER"
     ] == [TEAM]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_delegation_to_someone_who_is_no_attendee(dialect: str) -> None:
+    # the same rule for DELEGATED-TO / -FROM: participant ids in the set, others kept
+    text = _calendar(
+        'ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO="mailto:bob@example.com","mailto:'
+        'eve@example.com":mailto:ann@example.com',
+        'ATTENDEE;DELEGATED-FROM="mailto:ann@example.com":mailto:bob@example.com',
+    )
+    event = ical_to_jscal(text, dialect=dialect)
+    ann_id, ann = _participant(event, "mailto:ann@example.com")
+    bob_id, bob = _participant(event, "mailto:bob@example.com")
+    assert ann["delegatedTo"] == {bob_id: True}  # eve is no participant
+    assert bob["delegatedFrom"] == {ann_id: True}
+    attendees = _attendees(jscal_to_ical(event))
+    assert attendees["mailto:ann@example.com"].params["DELEGATED-TO"] == [
+        "mailto:bob@example.com",
+        "mailto:eve@example.com",
+    ]
+    assert attendees["mailto:bob@example.com"].params["DELEGATED-FROM"] == [
+        "mailto:ann@example.com"
+    ]

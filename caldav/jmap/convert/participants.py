@@ -56,8 +56,6 @@ _KNOWN_PARAMS = frozenset(
         "RSVP",
         "CUTYPE",
         "ROLE",
-        "DELEGATED-TO",
-        "DELEGATED-FROM",
         "SENT-BY",
         "LANGUAGE",
         "SCHEDULE-AGENT",
@@ -80,8 +78,9 @@ _DEFAULT_PARAMS = {
 #: Parameters only an ATTENDEE has (RFC 5545 section 3.8.4.1 vs 3.8.4.3).
 _ATTENDEE_ONLY = frozenset({"PARTSTAT", "RSVP", "CUTYPE", "ROLE", "DELEGATED-TO", "DELEGATED-FROM"})
 #: ATTENDEE parameters listing calendar addresses that become sets of participant ids.
-#: MEMBER is not in _KNOWN_PARAMS: its raw values stay with the kept parameters, since the
-#: group is rarely a participant itself and the writer needs its address back.
+#: None of them is in _KNOWN_PARAMS: their raw values stay with the kept parameters. RFC 8984
+#: makes the sets hold participant ids only (servers refuse others), and a group or a
+#: delegate is often no participant: the writer needs those addresses back.
 _ID_SET_PARAMS = (
     ("DELEGATED-TO", "delegatedTo"),
     ("DELEGATED-FROM", "delegatedFrom"),
@@ -229,12 +228,12 @@ def _delegates(ids: Any, addresses: dict[str, str], key: str) -> list[str] | Non
 _MEMBER_SKIP = {True: frozenset(), False: frozenset({"MEMBER"})}
 
 
-def _kept_members(participant: dict[str, Any]) -> dict[str, str]:
-    """The MEMBER addresses kept with the participant, by the UUIDv5 id ``memberOf`` has for
-    them: the groups that are no participant of their own."""
+def _kept_addresses(participant: dict[str, Any], param: str) -> dict[str, str]:
+    """The addresses of ``param`` (MEMBER, DELEGATED-TO, ...) kept with the participant, by
+    the UUIDv5 id they would have as participants."""
     vendor = participant.get(VENDOR_KEY)
     params = vendor.get("parameters") if isinstance(vendor, dict) else None
-    values = params.get("member") if isinstance(params, dict) else None
+    values = params.get(param.lower()) if isinstance(params, dict) else None
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list):
@@ -242,12 +241,15 @@ def _kept_members(participant: dict[str, Any]) -> dict[str, str]:
     return {uuid5_id(normalize_address(v)): v for v in values if isinstance(v, str)}
 
 
-def _members(participant: dict[str, Any], addresses: dict[str, str]) -> list[str] | None:
-    """MEMBER: the groups of ``memberOf`` (participants), then the kept groups that are no
-    participant (RFC 8984 ids only participants, so those have no place in memberOf)."""
-    members = _delegates(participant.get("memberOf"), addresses, "memberOf") or []
-    outside = [v for key, v in _kept_members(participant).items() if key not in addresses]
-    return members + [v for v in outside if v not in members] or None
+def _address_set(
+    participant: dict[str, Any], addresses: dict[str, str], param: str, key: str
+) -> list[str] | None:
+    """MEMBER / DELEGATED-TO / DELEGATED-FROM: the participants of the id set ``key``, then
+    the kept addresses that are no participant (they have no place in the id set)."""
+    listed = _delegates(participant.get(key), addresses, key) or []
+    kept = _kept_addresses(participant, param)
+    outside = [v for pid, v in kept.items() if pid not in addresses]
+    return listed + [v for v in outside if v not in listed] or None
 
 
 def _participants_to_ical(value: Any, ctx: ToICal) -> None:
@@ -289,17 +291,14 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
                 "CUTYPE": _KIND_TO_ICAL.get(kind) if kind != "individual" else None,
                 "PARTSTAT": str(status).upper() if status and status != "needs-action" else None,
                 "RSVP": "TRUE" if participant.get("expectReply") is True else None,
-                "DELEGATED-TO": _delegates(
-                    participant.get("delegatedTo"), addresses, "delegatedTo"
-                ),
-                "DELEGATED-FROM": _delegates(
-                    participant.get("delegatedFrom"), addresses, "delegatedFrom"
-                ),
-                "MEMBER": _members(participant, addresses),
+                **{
+                    param: _address_set(participant, addresses, param, key)
+                    for param, key in _ID_SET_PARAMS
+                },
             }
-            # MEMBER is written from memberOf and the kept groups that are no participant
             attendee = ctx.component.add("ATTENDEE", address, **params)
-            restore_params(participant, attendee, frozenset({"MEMBER"}))
+            # written above from the id sets and the kept addresses outside them
+            restore_params(participant, attendee, frozenset(p for p, _ in _ID_SET_PARAMS))
         _participant_component(pid, participant, address, True, ctx)
     if not has_owner:
         _reply_to_ical(ctx.obj.get("replyTo"), ctx, force=True)
@@ -517,15 +516,14 @@ def resolve_delegates(obj: dict[str, Any]) -> None:
     for participant in found.values():
         for _, key in _ID_SET_PARAMS:
             if key in participant:
-                participant[key] = {alias.get(i, i): on for i, on in participant[key].items()}
-        if "memberOf" in participant:
-            # RFC 8984: memberOf holds participant ids (servers refuse others); a group that
-            # is no participant stays in the kept MEMBER parameter only
-            groups = {i: on for i, on in participant["memberOf"].items() if i in found}
-            if groups:
-                participant["memberOf"] = groups
-            else:
-                del participant["memberOf"]
+                # RFC 8984: the sets hold participant ids (servers refuse others); an address
+                # that is no participant stays in the kept parameter only
+                resolved = ((alias.get(i, i), on) for i, on in participant[key].items())
+                ids = {i: on for i, on in resolved if i in found}
+                if ids:
+                    participant[key] = ids
+                else:
+                    del participant[key]
 
 
 TO_JSCAL: dict[str, PropMapper] = {"ATTENDEE": _attendee_to_js, "ORGANIZER": _organizer_to_js}
