@@ -14,22 +14,13 @@ from caldav.jmap.convert.ids import uuid5_id
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.error import JMAPConversionError
 
+from .ical_text import vcalendar, vevent
+
 DIALECTS = [RFC8984, JSCALENDAR_2]
 
 
 def _calendar(*lines: str) -> str:
-    body = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//test//EN",
-        "BEGIN:VEVENT",
-        "UID:event-1",
-        "DTSTAMP:20240101T000000Z",
-        *lines,
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(body) + "\r\n"
+    return vcalendar(*lines)
 
 
 SOURCE = _calendar(
@@ -40,7 +31,7 @@ SOURCE = _calendar(
 
 
 def _vevent(text: str) -> ICalComponent:
-    return next(c for c in parse_ical(text).components if c.name == "VEVENT")
+    return vevent(text)
 
 
 def _instant(value: str, tzid: str) -> dt.datetime:
@@ -146,16 +137,22 @@ def test_end_zone_without_duration() -> None:
     assert dtend.value == "20240331T030000"
 
 
+# a daily series ending in Bangkok, and the head of its second instance's component
+_SERIES_AND_INSTANCE = (
+    "DTSTART;TZID=Europe/Berlin:20241017T130000",
+    "DTEND;TZID=Asia/Bangkok:20241018T040000",
+    "RRULE:FREQ=DAILY;COUNT=3",
+    "END:VEVENT",
+    "BEGIN:VEVENT",
+    "UID:event-1",
+    "DTSTAMP:20240101T000000Z",
+    "RECURRENCE-ID;TZID=Europe/Berlin:20241018T130000",
+)
+
+
 def test_recurrence_instance_keeps_the_end_zone() -> None:
     text = _calendar(
-        "DTSTART;TZID=Europe/Berlin:20241017T130000",
-        "DTEND;TZID=Asia/Bangkok:20241018T040000",
-        "RRULE:FREQ=DAILY;COUNT=3",
-        "END:VEVENT",
-        "BEGIN:VEVENT",
-        "UID:event-1",
-        "DTSTAMP:20240101T000000Z",
-        "RECURRENCE-ID;TZID=Europe/Berlin:20241018T130000",
+        *_SERIES_AND_INSTANCE,
         "DTSTART;TZID=Europe/Berlin:20241018T140000",
         "DTEND;TZID=Asia/Bangkok:20241019T050000",
     )
@@ -230,14 +227,7 @@ def test_unknown_end_zone_passes_through_or_raises_conversion_error(
 )
 def test_recurrence_instance_with_another_end_zone(zone: str, value: str) -> None:
     text = _calendar(
-        "DTSTART;TZID=Europe/Berlin:20241017T130000",
-        "DTEND;TZID=Asia/Bangkok:20241018T040000",
-        "RRULE:FREQ=DAILY;COUNT=3",
-        "END:VEVENT",
-        "BEGIN:VEVENT",
-        "UID:event-1",
-        "DTSTAMP:20240101T000000Z",
-        "RECURRENCE-ID;TZID=Europe/Berlin:20241018T130000",
+        *_SERIES_AND_INSTANCE,
         "DTSTART;TZID=Europe/Berlin:20241018T130000",
         f"DTEND;TZID={zone}:{value}",
     )

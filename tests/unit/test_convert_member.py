@@ -7,31 +7,19 @@ import pytest
 from caldav.jmap.convert import JSCALENDAR_2, RFC8984, ical_to_jscal, jscal_to_ical
 from caldav.jmap.convert.model import ICalProperty, parse_ical
 
+from .ical_text import vcalendar, vevent
+
 DIALECTS = [RFC8984, JSCALENDAR_2]
 TEAM = "mailto:team@example.com"
 ALL = "mailto:all@example.com"
 
 
 def _calendar(*lines: str) -> str:
-    body = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//test//EN",
-        "BEGIN:VEVENT",
-        "UID:event-1",
-        "DTSTAMP:20240101T000000Z",
-        "DTSTART:20240102T100000Z",
-        "ORGANIZER:mailto:org@example.com",
-        *lines,
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(body) + "\r\n"
+    return vcalendar("DTSTART:20240102T100000Z", "ORGANIZER:mailto:org@example.com", *lines)
 
 
 def _attendees(text: str) -> dict[str, ICalProperty]:
-    event = next(c for c in parse_ical(text).components if c.name == "VEVENT")
-    return {p.value: p for p in event.all("ATTENDEE")}
+    return {p.value: p for p in vevent(text).all("ATTENDEE")}
 
 
 def _participant(event: dict, address: str) -> tuple[str, dict]:

@@ -7,31 +7,20 @@ from typing import Any
 import pytest
 
 from caldav.jmap.convert import JSCALENDAR_2, RFC8984, ical_to_jscal, jscal_to_ical
-from caldav.jmap.convert.model import ICalComponent, ICalProperty, parse_ical
+from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
+
+from .ical_text import vcalendar, vevent
 
 DIALECTS = [RFC8984, JSCALENDAR_2]
 
 
 def _calendar(*lines: str) -> str:
-    body = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//test//EN",
-        "BEGIN:VEVENT",
-        "UID:event-1",
-        "DTSTAMP:20240101T000000Z",
-        "DTSTART:20240102T100000Z",
-        *lines,
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(body) + "\r\n"
+    return vcalendar("DTSTART:20240102T100000Z", *lines)
 
 
 def _event(text: str) -> ICalComponent:
-    root = parse_ical(text)
-    return next(c for c in root.components if c.name == "VEVENT")
+    return vevent(text)
 
 
 def _line(prop: ICalProperty) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str]:
