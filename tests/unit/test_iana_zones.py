@@ -153,3 +153,45 @@ def test_zone_refusal_is_learned() -> None:
     assert client.create_event("C1", text) == "e1"
     assert store.stored[0]["timeZone"] == "Europe/Berlin"
     assert client._conn.dialect.iana_zones_only is True
+
+
+# EU offsets, but the autumn change at 02:00 local instead of 03:00 (Lotus Notes'
+# "Western/Central Europe"): no IANA zone has these rules
+LOTUS = OUTLOOK_BERLIN.replace(
+    "DTSTART:16010101T030000\nTZOFFSETFROM:+0200", "DTSTART:16010101T020000\nTZOFFSETFROM:+0200"
+)
+
+
+def test_recurring_event_in_a_zone_equal_at_its_times() -> None:
+    obj = event("Lotus", LOTUS, "RRULE:FREQ=WEEKLY")
+    definition = obj["timeZones"]["Lotus"]
+    assert iana_equivalent("Lotus", definition, (2026, 2036)) is None  # not the same rules
+    out = for_iana_server(obj, "event a")
+    # ... but at 09:00 local every day the offsets are Berlin's
+    assert out["timeZone"] == "Europe/Berlin" and "timeZones" not in out
+    # an occurrence moved into the hour the rules disagree on: no zone fits
+    night = dict(obj, recurrenceOverrides={"2026-10-25T09:00:00": {"start": "2026-10-25T02:30:00"}})
+    kept = for_iana_server(night, "event b")
+    assert kept["timeZone"] == "Lotus" and "timeZones" in kept
+
+
+def test_orphan_instance_with_recurrences_is_stored_as_a_series() -> None:
+    from .fake_jmap import FakeJMAP, sync_client
+
+    stored: list[dict] = []
+
+    def set_(args: dict) -> dict:
+        stored.extend((args.get("create") or {}).values())
+        return {"newState": "s2", "created": {"new": {"id": "e1"}}}
+
+    client = sync_client(FakeJMAP({"CalendarEvent/set": set_}))
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\nUID:lotus@example.com\r\n"
+        "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T150000Z\r\nDURATION:PT1H\r\n"
+        "RECURRENCE-ID;RANGE=THISANDFUTURE:20260105T150000Z\r\n"
+        "RDATE:20260112T150000Z,20260119T150000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert client.create_event("C1", text) == "e1"
+    [sent] = stored
+    assert "recurrenceId" not in sent and "recurrenceIdTimeZone" not in sent
+    assert set(sent["recurrenceOverrides"]) == {"2026-01-12T15:00:00", "2026-01-19T15:00:00"}

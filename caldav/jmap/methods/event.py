@@ -7,6 +7,7 @@ Each function is a sans-IO operation (a generator over a
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable
@@ -63,6 +64,8 @@ from caldav.jmap.query import (
     plan_query,
     render,
 )
+
+log = logging.getLogger("caldav.jmap")
 
 __all__ = [
     "EVENT",
@@ -564,6 +567,22 @@ def _learn_refusal(conn: Connection, error: JMAPError) -> bool:
     )
 
 
+def _series_not_instance(obj: dict[str, Any], what: str) -> dict[str, Any]:
+    """An orphan recurrence instance that recurs itself (Lotus Notes: a RECURRENCE-ID with
+    RANGE=THISANDFUTURE and RDATEs) as a series of its own: RFC 8984 forbids recurrenceId
+    beside recurrence rules or overrides, and servers (Cyrus) refuse it."""
+    if "recurrenceId" not in obj or not (
+        obj.get("recurrenceOverrides") or obj.get("recurrenceRules") or obj.get("recurrenceRule")
+    ):
+        return obj
+    log.warning(
+        "%s: an instance (recurrence id %s) with recurrences of its own is stored as a series",
+        what,
+        obj["recurrenceId"],
+    )
+    return {k: v for k, v in obj.items() if k not in ("recurrenceId", "recurrenceIdTimeZone")}
+
+
 def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, Any] | None:
     if objects is None:
         return None
@@ -574,6 +593,7 @@ def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, A
         # The iTIP method belongs to a scheduling message, not to a stored event: a METHOD
         # of an imported file would make servers (Cyrus) refuse the event
         obj = {k: v for k, v in obj.items() if k != "method"}
+        obj = _series_not_instance(obj, f"event {key}")
         if plain:
             obj = plain_description(obj, f"event {key}")
         if conn.dialect.iana_zones_only:

@@ -108,33 +108,66 @@ def _offsets(zone: dt.tzinfo, instants: list[dt.datetime]) -> list[dt.timedelta 
     return [instant.astimezone(zone).utcoffset() for instant in instants]
 
 
-def _same_rules(zone: dt.tzinfo, candidate: str, first: int, last: int) -> bool:
-    """Whether ``candidate`` has ``zone``'s UTC offset every day of the years, and every
-    hour of the days around a change."""
-    other = zoneinfo.ZoneInfo(candidate)
-    start = dt.datetime(first, 1, 1, tzinfo=dt.timezone.utc)
-    days = [start + dt.timedelta(days=n) for n in range((last - first + 1) * 366)]
-    mine = _offsets(zone, days)
-    if mine != _offsets(other, days):
-        return False
-    for index in range(1, len(days)):
-        if mine[index] != mine[index - 1]:
-            hours = [days[index - 1] + dt.timedelta(hours=h) for h in range(25)]
-            if _offsets(zone, hours) != _offsets(other, hours):
-                return False
-    return True
+class _Rules:
+    """A zone's UTC offsets over the years, computed once and compared with candidates
+    (the custom zone's tzinfo is slow, zoneinfo's fast)."""
+
+    def __init__(self, zone: dt.tzinfo, first: int, last: int) -> None:
+        start = dt.datetime(first, 1, 1, tzinfo=dt.timezone.utc)
+        self.zone = zone
+        self.days = [start + dt.timedelta(days=n) for n in range((last - first + 1) * 366)]
+        self.daily = _offsets(zone, self.days)
+        # the hours around each change of offset, where rules can differ by their hour
+        self.hours = [
+            self.days[i - 1] + dt.timedelta(hours=h)
+            for i in range(1, len(self.days))
+            if self.daily[i] != self.daily[i - 1]
+            for h in range(25)
+        ]
+        self.hourly = _offsets(zone, self.hours)
+        self._walls: dict[tuple[dt.time, ...], list[dt.timedelta | None]] = {}
+
+    def same_rules(self, candidate: str) -> bool:
+        """Whether ``candidate`` has the zone's offset every day, and every hour around a
+        change."""
+        other = zoneinfo.ZoneInfo(candidate)
+        return _offsets(other, self.days) == self.daily and (
+            _offsets(other, self.hours) == self.hourly
+        )
+
+    def _locals(self, wall_times: tuple[dt.time, ...]) -> list[dt.datetime]:
+        return [dt.datetime.combine(d.date(), w) for d in self.days for w in wall_times]
+
+    def same_at(self, candidate: str, wall_times: tuple[dt.time, ...]) -> bool:
+        """Whether ``candidate`` gives the wall times of every day the zone's UTC offset:
+        then an event at those times is at the same instants in both, whatever their rules
+        do at other hours."""
+        if wall_times not in self._walls:
+            self._walls[wall_times] = [
+                t.replace(tzinfo=self.zone).utcoffset() for t in self._locals(wall_times)
+            ]
+        other = zoneinfo.ZoneInfo(candidate)
+        theirs = [t.replace(tzinfo=other).utcoffset() for t in self._locals(wall_times)]
+        return theirs == self._walls[wall_times]
+
+
+@functools.lru_cache(maxsize=64)
+def _rules(tzid: str, definition_json: str, first: int, last: int) -> _Rules | None:
+    zone = _tzinfo(tzid, json.loads(definition_json))
+    return _Rules(zone, first, last) if zone is not None else None
 
 
 @functools.lru_cache(maxsize=256)
-def _equivalent(tzid: str, definition_json: str, first: int, last: int) -> str | None:
-    definition = json.loads(definition_json)
-    zone = _tzinfo(tzid, definition)
+def _equivalent(
+    tzid: str, definition_json: str, first: int, last: int, wall_times: tuple[dt.time, ...] = ()
+) -> str | None:
+    rules = _rules(tzid, definition_json, first, last)
     by_name = _name_candidates(tzid)
-    if zone is None:
+    if rules is None:
         # no rules to check against: only a name that says which zone it is
         return by_name[0] if by_name else None
     probes = [dt.datetime(first, m, 15, tzinfo=dt.timezone.utc) for m in (1, 4, 7, 10)]
-    wanted = _offsets(zone, probes)
+    wanted = _offsets(rules.zone, probes)
     words = {w.lower() for w in tzid.replace("/", " ").replace("_", " ").split()}
     typical = set(_windows().values())
     rest = sorted(
@@ -144,8 +177,9 @@ def _equivalent(tzid: str, definition_json: str, first: int, last: int) -> str |
         key=lambda c: (c.split("/")[0].lower() not in words, c not in typical),
     )
     for candidate in [*by_name, *rest]:
-        other = zoneinfo.ZoneInfo(candidate)
-        if _offsets(other, probes) == wanted and _same_rules(zone, candidate, first, last):
+        if _offsets(zoneinfo.ZoneInfo(candidate), probes) != wanted:
+            continue
+        if rules.same_at(candidate, wall_times) if wall_times else rules.same_rules(candidate):
             return candidate
     return None
 
@@ -173,6 +207,22 @@ def _years(obj: dict[str, Any]) -> tuple[int, int]:
     recurring = obj.get("recurrenceRules") or obj.get("recurrenceRule")
     # a recurring event repeats its wall times for years: the rules must agree that long
     return (year, year + 10 if recurring else year)
+
+
+def _wall_times(obj: dict[str, Any]) -> tuple[dt.time, ...]:
+    """The times of day the event's occurrences start at: its start's, and those of its
+    overridden instances (their recurrence ids and moved starts)."""
+    found = set()
+    overrides = obj.get("recurrenceOverrides")
+    patches = overrides.items() if isinstance(overrides, dict) else []
+    for value in [obj.get("start"), *(k for k, _ in patches)] + [
+        p.get("start") for _, p in patches if isinstance(p, dict)
+    ]:
+        try:
+            found.add(parse_local(value, "start").time())
+        except JMAPConversionError:
+            continue
+    return tuple(sorted(found))
 
 
 def _to_utc(obj: dict[str, Any], zone: dt.tzinfo) -> dict[str, Any]:
@@ -226,16 +276,21 @@ def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
         if _known(tzid):
             continue
         definition = custom.get(tzid) if isinstance(custom.get(tzid), dict) else None
-        found = iana_equivalent(tzid, definition, years)
+        found, how = iana_equivalent(tzid, definition, years), "the same rules"
+        if found is None and definition is not None and tzid == obj.get("timeZone"):
+            times = _wall_times(obj)
+            found = _equivalent(tzid, json.dumps(definition, sort_keys=True), *years, times)
+            how = "the same offsets at the event's times"
         if found is None:
             unmatched.append(tzid)
             continue
         names[tzid] = found
         log.warning(
-            "%s: the server knows IANA time zones only; %r sent as %s (the same rules)",
+            "%s: the server knows IANA time zones only; %r sent as %s (%s)",
             what,
             tzid,
             found,
+            how,
         )
     out = _rename(obj, names) if names else dict(obj)
     single = not (obj.get("recurrenceRules") or obj.get("recurrenceRule"))
