@@ -166,3 +166,26 @@ def test_language_styled_description_and_show_without_time(jmap, uid, caplog):
     _, other, _ = components(jmap(jmap.client.get_event(other_id)))
     assert str(other["DESCRIPTION"]) == "hello, world"
     jmap(jmap.client.delete_events([event_id, other_id]))
+
+
+def test_event_without_dtstart_is_refused_before_sending(jmap, uid):
+    """RFC 5545 allows a VEVENT without DTSTART in iTIP messages only; the client refuses
+    it with a typed error naming the property instead of sending it."""
+    import pytest
+
+    from caldav.jmap.error import JMAPBulkError, JMAPConversionError
+
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:no start\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(JMAPConversionError) as error:
+        jmap(jmap.client.create_event("Default", ics))
+    assert error.value.property == "start"
+    good = ics.replace("SUMMARY:no start", "DTSTART:20270101T100000Z\r\nSUMMARY:with start")
+    with pytest.raises(JMAPBulkError) as bulk:
+        jmap(jmap.client.create_events("Default", [good.replace(uid, "2" + uid), ics]))
+    result = bulk.value.result
+    assert set(result.failed) == {"1"} and isinstance(result.failed["1"], JMAPConversionError)
+    jmap(jmap.client.delete_events(list(result.created.values())))

@@ -195,3 +195,11 @@ def test_orphan_instance_with_recurrences_is_stored_as_a_series() -> None:
     [sent] = stored
     assert "recurrenceId" not in sent and "recurrenceIdTimeZone" not in sent
     assert set(sent["recurrenceOverrides"]) == {"2026-01-12T15:00:00", "2026-01-19T15:00:00"}
+
+
+def test_a_zone_without_any_definition_goes_floating(caplog) -> None:
+    obj = {"start": "2021-11-01T16:00:00", "timeZone": "Western/Central Europe", "title": "x"}
+    with caplog.at_level("WARNING", logger="caldav.jmap"):
+        out = for_iana_server(obj, "event a")
+    assert out["timeZone"] is None and out["start"] == obj["start"]
+    assert "no definition and names no IANA zone" in caplog.text

@@ -74,6 +74,9 @@ def _until_to_js(value: str, zone: str | None, all_day: bool = False) -> str:
     return format_local(local)
 
 
+_FREQUENCIES = frozenset({"yearly", "monthly", "weekly", "daily", "hourly", "minutely", "secondly"})
+
+
 def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> dict[str, Any]:
     """An RRULE / EXRULE value as a RecurrenceRule object."""
     rule: dict[str, Any] = {"@type": "RecurrenceRule"}
@@ -94,6 +97,8 @@ def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> dict[
             rule["byDay"] = [_nday(v) for v in text.split(",") if v]
     if "frequency" not in rule:
         raise JMAPConversionError("recurrence rule without FREQ", "RRULE")
+    if rule["frequency"] not in _FREQUENCIES:
+        raise JMAPConversionError(f"unknown FREQ {rule['frequency'].upper()!r}", "RRULE")
     # stated defaults are dropped as the writer drops them, so that a round trip is stable
     return {k: v for k, v in rule.items() if RULE_DEFAULTS.get(k) != v}
 

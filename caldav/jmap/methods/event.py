@@ -567,6 +567,18 @@ def _learn_refusal(conn: Connection, error: JMAPError) -> bool:
     )
 
 
+def _unstorable(jscal: dict[str, Any]) -> JMAPConversionError | None:
+    """Why an event cannot be stored, found before it is sent: a VEVENT without DTSTART
+    (RFC 5545 allows it in iTIP messages only) is an Event without its mandatory start."""
+    if jscal.get("@type", "Event") == "Event" and not jscal.get("start"):
+        return JMAPConversionError(
+            f"event {jscal.get('uid', '')!r} has no DTSTART: a calendar server stores events "
+            "with a start only (RFC 5545 allows none in iTIP messages alone)",
+            property="start",
+        )
+    return None
+
+
 def _series_not_instance(obj: dict[str, Any], what: str) -> dict[str, Any]:
     """An orphan recurrence instance that recurs itself (Lotus Notes: a RECURRENCE-ID with
     RANGE=THISANDFUTURE and RDATEs) as a series of its own: RFC 8984 forbids recurrenceId
@@ -670,6 +682,9 @@ def _set_events(
 def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any) -> Steps[str]:
     """Create an event from iCalendar in ``calendar_id``; returns its id."""
     jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
+    error = _unstorable(jscal)
+    if error is not None:
+        raise error
     account_id = yield from conn.account_for()
     return (yield from _set_event(conn, account_id, create=jscal, **extra)).id
 
@@ -901,6 +916,8 @@ def _create_all(
     uids: dict[str, str] = {}
     for index, jscal in enumerate(objects):
         key = _creation_key(index)
+        if isinstance(jscal, dict):
+            jscal = _unstorable(jscal) or jscal
         if isinstance(jscal, JMAPError):
             failed[key] = jscal
             continue

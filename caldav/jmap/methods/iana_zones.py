@@ -6,9 +6,11 @@ The converter keeps a source's time zones as they are: a non-IANA TZID (Outlook'
 by its name. Cyrus 3.10 refuses all of these. For such a server the zone is replaced by
 the IANA zone with the same rules over the event's years, tried by name first (the link's
 target, the CLDR Windows name, the IANA name inside a prefixed id), then over every
-canonical zone. Local times stay as they are, so nothing moves. A single event in a zone
-no IANA zone matches goes in UTC (the instant is exact); a recurring one is left as it is
-and the server's refusal stands. Every replacement is logged.
+canonical zone; failing that, one with the same offsets at the times of day the event
+occurs at. Local times stay as they are, so nothing moves. A single event in a zone no
+IANA zone matches goes in UTC (the instant is exact); a recurring one is left as it is
+and the server's refusal stands. A TZID without any definition that names no zone has no
+instant to keep: its times go floating, as written. Every replacement is logged.
 """
 
 from __future__ import annotations
@@ -235,7 +237,7 @@ def _to_utc(obj: dict[str, Any], zone: dt.tzinfo) -> dict[str, Any]:
     return out
 
 
-def _rename(value: Any, names: dict[str, str]) -> Any:
+def _rename(value: Any, names: dict[str, str | None]) -> Any:
     """``value`` with every zone-naming property renamed (locations included)."""
     if isinstance(value, list):
         return [_rename(v, names) for v in value]
@@ -245,7 +247,7 @@ def _rename(value: Any, names: dict[str, str]) -> Any:
     for key, item in value.items():
         last = key.rsplit("/", 1)[-1]
         if last in ZONE_PROPERTIES - {"timeZones"} and isinstance(item, str):
-            out[key] = names.get(item, item)
+            out[key] = names.get(item, item)  # None: floating
         else:
             out[key] = _rename(item, names)
     return out
@@ -271,7 +273,8 @@ def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
     custom = obj.get("timeZones") if isinstance(obj.get("timeZones"), dict) else {}
     years = _years(obj)
     names: dict[str, str] = {}
-    unmatched = []
+    unmatched: list[str] = []
+    floating: list[str] = []
     for tzid in sorted(_zones_used(obj)):
         if _known(tzid):
             continue
@@ -281,6 +284,18 @@ def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
             times = _wall_times(obj)
             found = _equivalent(tzid, json.dumps(definition, sort_keys=True), *years, times)
             how = "the same offsets at the event's times"
+        if found is None and definition is None:
+            # a TZID without VTIMEZONE that names no zone (Lotus Notes' "Western/Central
+            # Europe"): its times have no defined instant, the wall time as written is all
+            # there is; floating keeps it without inventing rules
+            floating.append(tzid)
+            log.warning(
+                "%s: the time zone %r has no definition and names no IANA zone; its times "
+                "were sent as floating (the wall time as written)",
+                what,
+                tzid,
+            )
+            continue
         if found is None:
             unmatched.append(tzid)
             continue
@@ -292,7 +307,7 @@ def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
             found,
             how,
         )
-    out = _rename(obj, names) if names else dict(obj)
+    out = _rename(obj, {**names, **dict.fromkeys(floating)}) if names or floating else dict(obj)
     single = not (obj.get("recurrenceRules") or obj.get("recurrenceRule"))
     single = single and not obj.get("recurrenceOverrides")
     zone = obj.get("timeZone")
