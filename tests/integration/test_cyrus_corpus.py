@@ -74,11 +74,6 @@ SERVER_CHANGES: list[tuple[str, str, Callable[[Fact], bool]]] = [
         lambda f: "/VALARM" in f[0] and f[1] == "DESCRIPTION",
     ),
     (
-        "VALARM RELATED-TO (RFC 9074 snooze)",
-        "no JSCalendar property; " + VENDOR,
-        lambda f: "/VALARM" in f[0] and f[1] == "RELATED-TO",
-    ),
-    (
         "VCALENDAR properties (CALSCALE, NAME, DESCRIPTION, REFRESH-INTERVAL, UID, X-WR-*)",
         "no place in a JSCalendar Event; " + VENDOR,
         lambda f: f[0] == "VCALENDAR",

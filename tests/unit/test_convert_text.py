@@ -142,3 +142,24 @@ def test_show_without_time_ignored_where_the_draft_says() -> None:
     assert dated["showWithoutTime"] is True
     back = event_lines(jscal_to_ical(dated))
     assert back.count("SHOW-WITHOUT-TIME:TRUE") == 1 and "DTSTART;VALUE=DATE:20260105" in back
+
+
+def test_snoozed_alarm_and_alert_properties_without_ical_home() -> None:
+    # RFC 9074: the snooze alarm names the alarm it snoozes with RELATED-TO
+    text = cal(
+        "BEGIN:VALARM",
+        "UID:snooze-1",
+        "ACTION:DISPLAY",
+        "TRIGGER;VALUE=DATE-TIME:20260105T091500Z",
+        "RELATED-TO;RELTYPE=SNOOZE:alarm-1",
+        'JSPROP;JSPTR="example.com:foo":"bar"',
+        "END:VALARM",
+    )
+    alert = ical_to_jscal(text)["alerts"]["snooze-1"]
+    assert alert["relatedTo"] == {"alarm-1": {"@type": "Relation", "relation": {"snooze": True}}}
+    assert alert["example.com:foo"] == "bar"
+    back = jscal_to_ical(ical_to_jscal(text))
+    valarm = next(c for c in parse_ical(back).components[-1].components if c.name == "VALARM")
+    lines = [format_line(p) for p in valarm.properties]
+    assert "RELATED-TO;RELTYPE=SNOOZE:alarm-1" in lines
+    assert 'JSPROP;JSPTR="example.com:foo":"bar"' in lines

@@ -252,7 +252,6 @@ _GROUP = (
     "a calendar-level property converts to the Group object, which the converter does not "
     "produce (it converts Events and Tasks)"
 )
-_JSPROP = "a JSPROP inside a VALARM is not applied to the Alert; it is kept unconverted"
 _XPARAMS = (
     "unknown parameters of CATEGORIES / RELATED-TO are kept as the property's raw copy "
     "rather than in convertedProperties"
@@ -290,7 +289,6 @@ IETF_KNOWN_DIFFERENT = {
     "test-ical-prop-rdate-period": _MARKER,
     "test-ical-prop-related-to-valarm": _ALERTUID,
     "test-ical-prop-source": _GROUP,
-    "test-ical-prop-jsprop-alert": _JSPROP,
 }
 
 
@@ -344,8 +342,8 @@ CALCARD_KNOWN_DIFFERENT: dict[str, str] = {
     "003_alert#2": _ALERTUID,
     "003_alert#3": _ALERTUID,
     "003_alert#5": _ALERTUID,
+    "003_alert#7": _ALERTUID,
     "003_alert#6": _ALERTUID,
-    "003_alert#7": _JSPROP,
     "003_alert#8": _ALERTUID,
     "004_link#1": _MARKER,
     "004_link#2": _ATTACH,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap.convert import links
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
 from caldav.jmap.convert.datetime import format_utc, parse_duration, parse_ical_time, parse_utc
 from caldav.jmap.convert.dispatch import run_to_ical, run_to_jscal
 from caldav.jmap.convert.ids import ID_PARAMS, uuid5_id
+from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_ical, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, serialize
 from caldav.jmap.convert.preserve import TO_ICAL as PRESERVE_TO_ICAL
 from caldav.jmap.convert.preserve import VENDOR_KEY
@@ -66,6 +68,7 @@ def _valarm_to_js(comp: ICalComponent, parent: ToJSCal) -> None:
         key = uuid5_id(f"{key}#{len(alerts)}")
     ctx = ToJSCal(comp, alert, "Alert", parent.vtimezones)
     run_to_jscal(ctx, _TO_JSCAL, {}, ignored=frozenset(ID_PARAMS))
+    alert = apply_jsprops(alert)
     # what _complete_valarm would write back is not worth keeping
     default_text = parent.obj.get("title") or "Reminder"
     _drop_generated(alert, default_text)
@@ -132,7 +135,7 @@ def _alerts_to_ical(value: Any, ctx: ToICal) -> None:
     for key, alert in expect(value, dict, "alerts").items():
         comp = ICalComponent("VALARM")
         sub = ToICal(expect(alert, dict, f"alerts/{key}"), comp, "Alert", ctx.tzids)
-        run_to_ical(sub, _TO_ICAL)
+        run_to_ical(sub, _TO_ICAL, jsprop_to_ical)
         uid = comp.first("UID")
         if uid is not None and uid.value != key:
             comp.add("JSID", key)  # the id differs from the UID: keep it explicitly
@@ -145,11 +148,15 @@ _TO_JSCAL: dict[str, PropMapper] = {
     "ACTION": _action_to_js,
     "ACKNOWLEDGED": utc("ACKNOWLEDGED", "acknowledged")[0],
     "UID": _uid_to_js,
+    # RFC 9074: a snoozed alarm names the alarm it snoozes
+    "RELATED-TO": links.TO_JSCAL["RELATED-TO"],
+    "JSPROP": jsprop_to_js,
 }
 _TO_ICAL: dict[str, JsMapper] = {
     "trigger": _trigger_to_ical,
     "action": _action_to_ical,
     "acknowledged": utc("ACKNOWLEDGED", "acknowledged")[1],
+    "relatedTo": links.TO_ICAL["relatedTo"],
     **PRESERVE_TO_ICAL,
 }
 
