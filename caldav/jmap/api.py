@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
 
+from caldav.jmap.convert.dialect import DIALECTS
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods import calendar as calendar_ops
@@ -69,6 +70,11 @@ class JMAPClientAPI:
     token, and ``auth`` takes any requests-style auth object.  The credentials go only to
     the origin of ``url``: a session whose URLs point elsewhere is refused unless
     ``allow_other_origins`` is true.
+
+    Events are written in RFC 8984 JSCalendar, what JMAP servers such as Cyrus 3.10 speak;
+    ``jscalendar_dialect=caldav.jmap.convert.JSCALENDAR_2`` writes the JSCalendar 2.0
+    draft's form (``recurrenceRule``, the ``iCalendar`` property) for servers that follow
+    it. Events are read in either.
     """
 
     _transport_class: Any = None
@@ -85,10 +91,18 @@ class JMAPClientAPI:
         headers: dict[str, str] | None = None,
         *,
         allow_other_origins: bool = False,
+        jscalendar_dialect: str | None = None,
     ) -> None:
         self.url = url
         self.username = username
         self._conn = Connection(url, allow_other_origins=allow_other_origins)
+        if jscalendar_dialect is not None:
+            if jscalendar_dialect not in DIALECTS:
+                raise ValueError(
+                    f"jscalendar_dialect must be one of {sorted(DIALECTS)}, not "
+                    f"{jscalendar_dialect!r}"
+                )
+            self._conn.jscalendar = jscalendar_dialect
         self._transport = self._transport_class(
             build_auth(username, password, auth, auth_type),
             timeout=timeout,

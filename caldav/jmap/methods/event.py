@@ -17,7 +17,7 @@ from typing import Any
 
 from caldav.jmap.addresses import identity_addresses
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
-from caldav.jmap.convert import ical_to_jscal, ical_to_jscal_all, jscal_to_ical
+from caldav.jmap.convert import RFC8984, ical_to_jscal, ical_to_jscal_all, jscal_to_ical
 from caldav.jmap.error import (
     JMAPBulkError,
     JMAPCannotCalculateChangesError,
@@ -681,7 +681,7 @@ def _set_events(
 
 def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any) -> Steps[str]:
     """Create an event from iCalendar in ``calendar_id``; returns its id."""
-    jscal = ical_to_jscal(ical_str, calendar_id=calendar_id)
+    jscal = ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar)
     error = _unstorable(jscal)
     if error is not None:
         raise error
@@ -695,7 +695,7 @@ def get_event_object(conn: Connection, event_id: str, client: Any = None) -> Ste
     result = yield from get_by_ids(conn, EVENT, account_id, [event_id])
     for obj in result.objects:
         if obj["id"] == event_id:
-            return JMAPEvent.from_jmap(obj, result.state, client)
+            return JMAPEvent.from_jmap(obj, result.state, client, conn.jscalendar)
     raise JMAPNotFoundError(
         f"CalendarEvent/get: no event {event_id}", "notFound", method="CalendarEvent/get"
     )
@@ -706,7 +706,9 @@ def get_event(conn: Connection, event_id: str) -> Steps[str]:
     return (yield from get_event_object(conn, event_id)).data
 
 
-def event_patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def event_patch(
+    current: dict[str, Any], new: dict[str, Any], dialect: str = RFC8984
+) -> dict[str, Any]:
     """The PatchObject that turns the stored event ``current`` into ``new``.
 
     Only what changed is sent.  A property is reset only when iCalendar could have carried
@@ -718,7 +720,7 @@ def event_patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         for key, value in new.items()
         if key not in SERVER_PROPERTIES and current.get(key) != value
     }
-    expressible = ical_to_jscal(jscal_to_ical(current))
+    expressible = ical_to_jscal(jscal_to_ical(current), dialect=dialect)
     for key in expressible:
         if key in SERVER_PROPERTIES or key in new or key not in current:
             continue
@@ -760,7 +762,7 @@ def save_event(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
     """Send what changed in ``event`` since it was read, if the server's state is still the
     one it was read in; the event then holds the new state."""
     _check_uid(event.id, event._read, event.jscal)
-    patch = event_patch(event._read, event.jscal)
+    patch = event_patch(event._read, event.jscal, conn.jscalendar)
     if patch:
         patch = {**managed_link_release(conn, event._read, patch), **patch}
         account_id = yield from conn.account_for()
@@ -810,7 +812,9 @@ def search_event_objects(
     ``anchor_offset``, ``limit``, ``expand_recurrences`` and ``time_zone``.
     """
     outcome = yield from _run_query(conn, build_query(**filters))
-    found = Found(JMAPEvent.from_jmap(obj, outcome.state, client) for obj in outcome.objects)
+    found = Found(
+        JMAPEvent.from_jmap(obj, outcome.state, client, conn.jscalendar) for obj in outcome.objects
+    )
     found.state, found.query_state = outcome.state, outcome.query_state
     return found
 
@@ -850,7 +854,9 @@ def get_object_changes(
     delta = yield from changes_with_objects(conn, EVENT, account_id, token)
 
     def events(objects: list[dict[str, Any]]) -> list[JMAPEvent]:
-        return [JMAPEvent.from_jmap(obj, delta.new_state, client) for obj in objects]
+        return [
+            JMAPEvent.from_jmap(obj, delta.new_state, client, conn.jscalendar) for obj in objects
+        ]
 
     return events(delta.created), events(delta.updated), delta.destroyed, delta.new_state
 
@@ -951,7 +957,9 @@ def create_events(
     objects: list[dict[str, Any] | JMAPError] = []
     for ical_str in ical_strs:
         try:
-            objects.append(ical_to_jscal(ical_str, calendar_id=calendar_id))
+            objects.append(
+                ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar)
+            )
         except JMAPConversionError as error:
             objects.append(error)
     return (yield from _create_all(conn, objects, **extra))
@@ -969,7 +977,7 @@ def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) ->
             text = handle.read()
     else:
         text = source
-    objects = ical_to_jscal_all(text, calendar_id=calendar_id)
+    objects = ical_to_jscal_all(text, calendar_id=calendar_id, dialect=conn.jscalendar)
     return (yield from _create_all(conn, list(objects), **extra))
 
 
@@ -986,12 +994,12 @@ def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> St
             failed[event_id] = JMAPNotFoundError(f"no event {event_id}", "notFound")
             continue
         try:
-            new = ical_to_jscal(ical_str)
+            new = ical_to_jscal(ical_str, dialect=conn.jscalendar)
             _check_uid(event_id, by_id[event_id], new)
         except JMAPError as error:
             failed[event_id] = error
             continue
-        patch = event_patch(by_id[event_id], new)
+        patch = event_patch(by_id[event_id], new, conn.jscalendar)
         if patch:
             patches[event_id] = patch
     result = yield from _set_events(conn, account_id, update=patches, **extra)

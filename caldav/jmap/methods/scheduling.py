@@ -130,7 +130,9 @@ def save_with_invites(
             for name, email in map(_attendee, attendees)
         ]
     jscal = invite_participants(
-        ical_to_jscal(ical_str, calendar_id=calendar_id), _default_identity(identities), attendees
+        ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar),
+        _default_identity(identities),
+        attendees,
     )
     outcome = yield from _set_event(conn, account_id, create=jscal, sendSchedulingMessages=True)
     return outcome.id

@@ -35,6 +35,9 @@ class JMAPEvent:
     jscal: dict[str, Any]
     state: str | None = None
     client: Any = field(default=None, repr=False, compare=False)
+    #: The JSCalendar dialect of the server (``caldav.jmap.convert.RFC8984`` or
+    #: ``JSCALENDAR_2``): what ``data = ...`` converts new iCalendar to.
+    jscalendar: str = field(default="rfc8984", repr=False, compare=False)
     _read: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -42,11 +45,17 @@ class JMAPEvent:
             self._read = copy.deepcopy(self.jscal)
 
     @classmethod
-    def from_jmap(cls, data: dict[str, Any], state: str | None = None, client: Any = None):
+    def from_jmap(
+        cls,
+        data: dict[str, Any],
+        state: str | None = None,
+        client: Any = None,
+        jscalendar: str = "rfc8984",
+    ):
         """An event from a CalendarEvent object as the server sent it."""
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             raise JMAPError(reason="a CalendarEvent from the server has no id")
-        return cls(id=data["id"], jscal=data, state=state, client=client)
+        return cls(id=data["id"], jscal=data, state=state, client=client, jscalendar=jscalendar)
 
     def to_jmap(self) -> dict[str, Any]:
         """The CalendarEvent object (JSCalendar plus the JMAP properties)."""
@@ -75,7 +84,7 @@ class JMAPEvent:
     def data(self, ical_str: str) -> None:
         from caldav.jmap.convert import ical_to_jscal
 
-        new = ical_to_jscal(ical_str)
+        new = ical_to_jscal(ical_str, dialect=self.jscalendar)
         # What iCalendar does not carry (id, calendars, server properties) stays
         for key in ("id", "calendarIds"):
             if key in self.jscal:

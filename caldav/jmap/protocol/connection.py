@@ -87,6 +87,10 @@ class Connection:
     dialect: Dialect = field(default_factory=Dialect)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     allow_other_origins: bool = False
+    #: The JSCalendar dialect events are written in (``caldav.jmap.convert.RFC8984``, what
+    #: Cyrus 3.10 speaks, or ``JSCALENDAR_2``): sessions do not announce it, the caller
+    #: chooses (``jscalendar_dialect=`` of the clients).
+    jscalendar: str = "rfc8984"
     _stale: bool = False
 
     def _check_origins(self, session: Session) -> None:
