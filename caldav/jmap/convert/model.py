@@ -158,6 +158,11 @@ def _quote_param(value: str) -> str:
 
 def _fold(line: str) -> str:
     # fold at 75 octets without splitting a UTF-8 sequence
+    if line.isascii():  # one octet a character: plain slices (most lines)
+        if len(line) <= 75:
+            return line
+        parts = [line[:75]] + [" " + line[i : i + 74] for i in range(75, len(line), 74)]
+        return "\r\n".join(parts)
     out: list[str] = []
     chunk, size = "", 0
     for ch in line:

@@ -115,8 +115,14 @@ def vtimezones(tzids: set[str], obj: dict[str, Any], first_year: int) -> list[IC
 
 def tzinfo_of(comp: ICalComponent) -> dt.tzinfo | None:
     """A tzinfo following a VTIMEZONE's rules, or None when they cannot be read."""
+    return _tzinfo_of_text(serialize(comp))
+
+
+@functools.lru_cache(maxsize=256)
+def _tzinfo_of_text(text: str) -> dt.tzinfo | None:
+    # building the rules costs more than converting an event; a calendar repeats its zones
     try:
-        zone = icalendar.Timezone.from_ical(serialize(comp))
+        zone = icalendar.Timezone.from_ical(text)
         return zone.to_tz() if isinstance(zone, icalendar.Timezone) else None
     except Exception:  # noqa: BLE001 - broken rules only mean the zone is not convertible
         return None
