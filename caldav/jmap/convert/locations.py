@@ -30,8 +30,10 @@ from caldav.jmap.convert.model import (
 )
 from caldav.jmap.convert.preserve import (
     VENDOR_KEY,
+    converted_entry,
     keep_params,
     keep_property_params,
+    mark_converted,
     property_from_jcal,
     restore_params,
     restore_property_params,
@@ -42,8 +44,6 @@ from caldav.jmap.convert.subcomponents import (
     component_name,
     component_to_ical,
     component_to_js,
-    converted_entry,
-    mark_converted,
     unique_key,
 )
 from caldav.jmap.convert.times import dtend_carries, is_end_zone, is_end_zone_only

@@ -17,15 +17,19 @@ from caldav.jmap.convert import links
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect, put
 from caldav.jmap.convert.ids import ID_PARAMS, id_param, uuid5_id
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, unescape_text
-from caldav.jmap.convert.preserve import VENDOR_KEY, keep_params, restore_params
+from caldav.jmap.convert.preserve import (
+    VENDOR_KEY,
+    converted_entry,
+    keep_params,
+    mark_converted,
+    restore_params,
+)
 from caldav.jmap.convert.simple import text
 from caldav.jmap.convert.subcomponents import (
     component_key,
     component_name,
     component_to_ical,
     component_to_js,
-    converted_entry,
-    mark_converted,
     unique_key,
 )
 

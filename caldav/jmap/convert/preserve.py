@@ -21,10 +21,11 @@ __all__ = [
     "TO_ICAL",
     "VENDOR_KEY",
     "calendar_properties",
-    "converted_name",
+    "converted_entry",
     "keep_params",
     "store_calendar_properties",
     "keep_property_params",
+    "mark_converted",
     "restore_property_params",
     "restore_params",
     "store_unconverted",
@@ -160,16 +161,29 @@ def restore_params(
     return prop
 
 
+def mark_converted(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+    """Record that ``obj[key]`` came from ``prop`` (the draft's ``convertedProperties``
+    entry), with its parameters, so that the writer picks that property again."""
+    converted = obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
+    entry: dict[str, Any] = {"@type": "ICalProperty", "name": prop.name.lower()}
+    if prop.params:
+        entry["parameters"] = _params_to_jcal(prop.params)
+    converted[key] = entry
+
+
+def converted_entry(obj: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The ``convertedProperties`` entry of ``key`` (see :func:`mark_converted`)."""
+    vendor = obj.get(VENDOR_KEY)
+    converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
+    entry = converted.get(key) if isinstance(converted, dict) else None
+    return entry if isinstance(entry, dict) else None
+
+
 def keep_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
     """Record the parameters of ``prop``, which converted to the property ``key`` of ``obj``,
     as the draft's ``convertedProperties`` entry (``SUMMARY;LANGUAGE=de`` keeps LANGUAGE)."""
     if prop.params:
-        converted = obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
-        converted[key] = {
-            "@type": "ICalProperty",
-            "name": prop.name.lower(),
-            "parameters": _params_to_jcal(prop.params),
-        }
+        mark_converted(obj, key, prop)
 
 
 def restore_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
@@ -180,15 +194,6 @@ def restore_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -
     if isinstance(entry, dict) and entry.get("parameters"):
         for name, values in _params_from_jcal(entry["parameters"]).items():
             prop.params.setdefault(name, values)
-
-
-def converted_name(obj: dict[str, Any], key: str) -> str | None:
-    """The (lower-case) iCalendar name recorded by :func:`keep_property_params` for ``key``."""
-    vendor = obj.get(VENDOR_KEY)
-    converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
-    entry = converted.get(key) if isinstance(converted, dict) else None
-    name = entry.get("name") if isinstance(entry, dict) else None
-    return name if isinstance(name, str) else None
 
 
 def _vendor_to_ical(value: Any, ctx: ToICal) -> None:

@@ -11,9 +11,9 @@ from caldav.jmap.convert.datetime import format_utc, parse_ical_time, parse_utc
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalProperty, escape_text, split_text_list, unescape_text
 from caldav.jmap.convert.preserve import (
-    VENDOR_KEY,
-    converted_name,
+    converted_entry,
     keep_property_params,
+    mark_converted,
     restore_property_params,
 )
 from caldav.jmap.error import JMAPConversionError
@@ -222,9 +222,7 @@ def _styled_description_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     ctx.obj["description"] = unescape_text(prop.value)
     ctx.obj["descriptionContentType"] = prop.param("FMTTYPE") or "text/plain"
     # the entry also records that the description came from STYLED-DESCRIPTION
-    keep_property_params(ctx.obj, "description", _without(prop, "FMTTYPE"))
-    converted = ctx.obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
-    converted.setdefault("description", {"@type": "ICalProperty"})["name"] = "styled-description"
+    mark_converted(ctx.obj, "description", _without(prop, "FMTTYPE"))
 
 
 def _description_to_ical(value: Any, ctx: ToICal) -> None:
@@ -247,7 +245,7 @@ def _styled(obj: dict[str, Any]) -> bool:
     expect(content_type, str, "descriptionContentType")
     return bool(obj.get("description")) and (
         content_type.lower() != "text/plain"
-        or converted_name(obj, "description") == "styled-description"
+        or (converted_entry(obj, "description") or {}).get("name") == "styled-description"
     )
 
 

@@ -19,7 +19,7 @@ from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, e
 from caldav.jmap.convert.dispatch import run_to_ical, run_to_jscal
 from caldav.jmap.convert.ids import ID_PARAMS, uuid5_id
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_ical, jsprop_to_js
-from caldav.jmap.convert.model import ICalComponent, ICalProperty, serialize
+from caldav.jmap.convert.model import ICalComponent, serialize
 from caldav.jmap.convert.preserve import VENDOR_KEY, component_from_jcal, property_from_jcal
 
 __all__ = [
@@ -28,8 +28,6 @@ __all__ = [
     "component_name",
     "component_to_ical",
     "component_to_js",
-    "converted_entry",
-    "mark_converted",
     "unique_key",
 ]
 
@@ -71,26 +69,6 @@ def unique_key(key: str, taken: Mapping[str, Any]) -> str:
         count += 1
         key = uuid5_id(f"{key}#{count}")
     return key
-
-
-def mark_converted(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
-    """Record that ``obj[key]`` came from ``prop`` (the draft's ``convertedProperties``
-    entry), with its parameters, so that the writer picks that property again."""
-    converted = obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
-    entry: dict[str, Any] = {"@type": "ICalProperty", "name": prop.name.lower()}
-    if prop.params:
-        entry["parameters"] = {
-            k.lower(): v[0] if len(v) == 1 else list(v) for k, v in prop.params.items()
-        }
-    converted[key] = entry
-
-
-def converted_entry(obj: dict[str, Any], key: str) -> dict[str, Any] | None:
-    """The ``convertedProperties`` entry of ``key`` (see :func:`mark_converted`)."""
-    vendor = obj.get(VENDOR_KEY)
-    converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
-    entry = converted.get(key) if isinstance(converted, dict) else None
-    return entry if isinstance(entry, dict) else None
 
 
 def _types_from_value_params(vendor: dict[str, Any]) -> None:
