@@ -20,9 +20,11 @@ from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, 
 from caldav.jmap.convert.preserve import (
     VENDOR_KEY,
     converted_entry,
+    converted_from,
     keep_params,
     mark_converted,
     restore_params,
+    restore_property_params,
 )
 from caldav.jmap.convert.simple import text
 from caldav.jmap.convert.subcomponents import (
@@ -273,7 +275,7 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
             continue
         roles = expect(participant.get("roles") or {"attendee": True}, dict, "roles")
         params = _participant_params(participant, address, pid)
-        if (converted_entry(participant, "name") or {}).get("name") == "summary":
+        if converted_from(participant, "name") == "summary":
             params["CN"] = None  # the name was the PARTICIPANT's SUMMARY
         attends = bool(set(roles) - {"owner"})
         if roles.get("owner"):
@@ -428,13 +430,7 @@ def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
 
 def _summary_to_ical(value: Any, ctx: ToICal) -> None:
     prop = ctx.component.add("SUMMARY", escape_text(expect(value, str, "participants/name")))
-    _restore_marked(ctx.obj, "name", prop)
-
-
-def _restore_marked(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
-    params = (converted_entry(obj, key) or {}).get("parameters") or {}
-    for name, values in expect(params, dict, f"participants/{key}").items():
-        prop.params.setdefault(str(name).upper(), values if isinstance(values, list) else [values])
+    restore_property_params(ctx.obj, "name", prop)
 
 
 def _percent_to_ical(value: Any, ctx: ToICal) -> None:
@@ -472,9 +468,7 @@ def _participant_component(
     PARTICIPANT-only properties, or is a name without calendar address (``wrote``: an
     ATTENDEE / ORGANIZER carries the address)."""
     named = isinstance(participant.get("name"), str)
-    summary = named and (
-        not wrote or (converted_entry(participant, "name") or {}).get("name") == "summary"
-    )
+    summary = named and (not wrote or converted_from(participant, "name") == "summary")
     if not (
         component_name(participant) == _PARTICIPANT
         or any(participant.get(k) is not None for k in _COMPONENT_KEYS)
@@ -485,7 +479,7 @@ def _participant_component(
     comp = component_to_ical(part, "PARTICIPANT", "Participant", _PARTICIPANT_TO_ICAL, ctx)
     if address is not None and comp.first("CALENDAR-ADDRESS") is None:
         prop = ICalProperty("CALENDAR-ADDRESS", {}, address)
-        _restore_marked(participant, "calendarAddress", prop)
+        restore_property_params(participant, "calendarAddress", prop)
         comp.properties.insert(0, prop)
     uid = comp.first("UID")
     if uid is None:

@@ -22,6 +22,7 @@ __all__ = [
     "VENDOR_KEY",
     "calendar_properties",
     "converted_entry",
+    "converted_from",
     "keep_params",
     "store_calendar_properties",
     "keep_property_params",
@@ -177,6 +178,12 @@ def converted_entry(obj: dict[str, Any], key: str) -> dict[str, Any] | None:
     converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
     entry = converted.get(key) if isinstance(converted, dict) else None
     return entry if isinstance(entry, dict) else None
+
+
+def converted_from(obj: dict[str, Any], key: str) -> str | None:
+    """The (lower-case) iCalendar property ``obj[key]`` was marked as converted from."""
+    name = (converted_entry(obj, key) or {}).get("name")
+    return name if isinstance(name, str) else None
 
 
 def keep_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:

@@ -11,7 +11,7 @@ from caldav.jmap.convert.datetime import format_utc, parse_ical_time, parse_utc
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalProperty, escape_text, split_text_list, unescape_text
 from caldav.jmap.convert.preserve import (
-    converted_entry,
+    converted_from,
     keep_property_params,
     mark_converted,
     restore_property_params,
@@ -245,7 +245,7 @@ def _styled(obj: dict[str, Any]) -> bool:
     expect(content_type, str, "descriptionContentType")
     return bool(obj.get("description")) and (
         content_type.lower() != "text/plain"
-        or (converted_entry(obj, "description") or {}).get("name") == "styled-description"
+        or converted_from(obj, "description") == "styled-description"
     )
 
 
