@@ -31,6 +31,7 @@ from caldav.jmap.convert.model import (
 from caldav.jmap.convert.preserve import (
     VENDOR_KEY,
     converted_entry,
+    converted_from,
     keep_params,
     keep_property_params,
     mark_converted,
@@ -269,14 +270,12 @@ def _location_types_to_ical(value: Any, ctx: ToICal) -> None:
 
 def _coordinates_to_ical(value: Any, ctx: ToICal) -> None:
     uri = expect(value, str, "coordinates")
-    entry = converted_entry(ctx.obj, "coordinates") or {}
     match = _GEO_URI.match(uri)
-    if entry.get("name") == "geo" and match:
+    if converted_from(ctx.obj, "coordinates") == "geo" and match:
         prop = ctx.component.add("GEO", f"{match.group(1)};{match.group(2)}")
     else:
         prop = ctx.component.add("COORDINATES", uri)
-    for name, values in (entry.get("parameters") or {}).items():
-        prop.params.setdefault(str(name).upper(), values if isinstance(values, list) else [values])
+    restore_property_params(ctx.obj, "coordinates", prop)
 
 
 _VLOCATION_TO_ICAL: dict[str, JsMapper] = {
