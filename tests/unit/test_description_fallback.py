@@ -9,7 +9,7 @@ import logging
 from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.methods.description import (
     html_to_text,
-    is_description_refusal,
+    is_description_type,
     plain_description,
 )
 
@@ -64,11 +64,9 @@ def test_overrides_and_other_types() -> None:
 
 
 def test_refusal_recognised_at_any_depth() -> None:
-    assert is_description_refusal(["descriptionContentType"])
-    assert is_description_refusal(
-        ["recurrenceOverrides/2026-01-05T10:00:00/descriptionContentType"]
-    )
-    assert not is_description_refusal(["description", "title"])
+    assert is_description_type("descriptionContentType")
+    assert is_description_type("recurrenceOverrides/2026-01-05T10:00:00/descriptionContentType")
+    assert not is_description_type("description") and not is_description_type("title")
 
 
 class PlainOnlyServer:

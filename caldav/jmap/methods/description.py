@@ -16,7 +16,7 @@ from typing import Any
 from caldav.jmap.convert.model import unescape_text
 from caldav.jmap.convert.preserve import VENDOR_KEY
 
-__all__ = ["html_to_text", "is_description_refusal", "plain_description"]
+__all__ = ["html_to_text", "is_description_type", "plain_description"]
 
 log = logging.getLogger("caldav.jmap")
 
@@ -111,6 +111,7 @@ def plain_description(obj: dict[str, Any], what: str) -> dict[str, Any]:
     return out
 
 
-def is_description_refusal(properties: list[str]) -> bool:
-    """Whether invalidProperties names the description's content type (at any depth)."""
-    return any(str(p).rsplit("/", 1)[-1] == "descriptionContentType" for p in properties)
+def is_description_type(name: str) -> bool:
+    """Whether a property (or patch path) an invalidProperties names is the description's
+    content type."""
+    return name.rsplit("/", 1)[-1] == "descriptionContentType"

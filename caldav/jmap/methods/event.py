@@ -26,8 +26,8 @@ from caldav.jmap.error import (
     JMAPMethodError,
     JMAPNotFoundError,
 )
-from caldav.jmap.methods.description import is_description_refusal, plain_description
-from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_refusal
+from caldav.jmap.methods.description import is_description_type, plain_description
+from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_property
 from caldav.jmap.methods.vendor import for_server, is_vendor_property
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, set_many
@@ -537,34 +537,34 @@ def copy_event(
     return new_id
 
 
+#: What a server may refuse and the client adapts to: which refused property it is, and
+#: the Dialect setting that makes the client send the adapted form from then on.
+_ADAPTATIONS: tuple[tuple[Callable[[str], bool], str, bool], ...] = (
+    (is_vendor_property, "vendor_properties", False),
+    (is_description_type, "plain_descriptions", True),
+    (is_zone_property, "iana_zones_only", True),
+)
+
+
 def _refused_properties(error: JMAPError) -> list[str] | None:
     """The properties of an invalidProperties refusal, when the client can adapt to every
-    one of them (vendor-specific properties, a styled description's content type)."""
+    one of them (see _ADAPTATIONS)."""
     if not (isinstance(error, JMAPMethodError) and error.error_type == "invalidProperties"):
         return None
     names = [str(p) for p in error.properties]
-    adaptable = all(
-        is_vendor_property(p) or is_description_refusal([p]) or is_zone_refusal([p]) for p in names
-    )
+    adaptable = all(any(refused(p) for refused, _, _ in _ADAPTATIONS) for p in names)
     return names if names and adaptable else None
 
 
 def _learn_refusal(conn: Connection, error: JMAPError) -> bool:
     """Remember what the server refused; whether the next attempt will send anything else."""
-    names = _refused_properties(error)
-    if names is None:
-        return False
-    dialect = conn.dialect
-    before = (dialect.vendor_properties, dialect.plain_descriptions, dialect.iana_zones_only)
-    if any(is_vendor_property(p) for p in names):
-        dialect.vendor_properties = False
-    if is_description_refusal(names):
-        dialect.plain_descriptions = True
-    if is_zone_refusal(names):
-        dialect.iana_zones_only = True
-    return (dialect.vendor_properties, dialect.plain_descriptions, dialect.iana_zones_only) != (
-        before
-    )
+    names = _refused_properties(error) or []
+    learned = False
+    for refused, setting, value in _ADAPTATIONS:
+        if any(refused(p) for p in names) and getattr(conn.dialect, setting) != value:
+            setattr(conn.dialect, setting, value)
+            learned = True
+    return learned
 
 
 def _unstorable(jscal: dict[str, Any]) -> JMAPConversionError | None:
@@ -598,19 +598,18 @@ def _series_not_instance(obj: dict[str, Any], what: str) -> dict[str, Any]:
 def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, Any] | None:
     if objects is None:
         return None
-    vendor = conn.dialect.vendor_properties
-    plain = conn.dialect.plain_descriptions
+    dialect = conn.dialect
     result = {}
     for key, obj in objects.items():
         # The iTIP method belongs to a scheduling message, not to a stored event: a METHOD
         # of an imported file would make servers (Cyrus) refuse the event
         obj = {k: v for k, v in obj.items() if k != "method"}
         obj = _series_not_instance(obj, f"event {key}")
-        if plain:
+        if dialect.plain_descriptions:
             obj = plain_description(obj, f"event {key}")
-        if conn.dialect.iana_zones_only:
+        if dialect.iana_zones_only:
             obj = for_iana_server(obj, f"event {key}")
-        result[key] = for_server(vendor, obj, f"event {key}")
+        result[key] = for_server(dialect.vendor_properties, obj, f"event {key}")
     return result
 
 

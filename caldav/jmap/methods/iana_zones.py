@@ -23,14 +23,11 @@ import zoneinfo
 from importlib import resources
 from typing import Any
 
-import icalendar
-
 from caldav.jmap.convert.datetime import UTC_ZONES, is_iana, parse_local
-from caldav.jmap.convert.model import serialize
-from caldav.jmap.convert.timezones import timezone_to_ical
+from caldav.jmap.convert.timezones import timezone_to_ical, tzinfo_of
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["for_iana_server", "iana_equivalent", "is_zone_refusal"]
+__all__ = ["for_iana_server", "iana_equivalent", "is_zone_property"]
 
 log = logging.getLogger("caldav.jmap")
 
@@ -98,10 +95,8 @@ def _name_candidates(tzid: str) -> list[str]:
 def _tzinfo(tzid: str, definition: dict[str, Any] | None) -> dt.tzinfo | None:
     if definition is not None:
         try:
-            text = serialize(timezone_to_ical(tzid, definition))
-            zone = icalendar.Timezone.from_ical(text)
-            return zone.to_tz() if isinstance(zone, icalendar.Timezone) else None
-        except (JMAPConversionError, ValueError, TypeError, KeyError):
+            return tzinfo_of(timezone_to_ical(tzid, definition))
+        except JMAPConversionError:
             return None
     return zoneinfo.ZoneInfo(tzid) if is_iana(tzid) else None
 
@@ -325,6 +320,6 @@ def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
     return out
 
 
-def is_zone_refusal(properties: list[str]) -> bool:
-    """Whether invalidProperties names a time zone property (at any depth)."""
-    return any(str(p).rsplit("/", 1)[-1].split("[")[0] in ZONE_PROPERTIES for p in properties)
+def is_zone_property(name: str) -> bool:
+    """Whether a property (or patch path) an invalidProperties names is a time zone."""
+    return name.rsplit("/", 1)[-1].split("[")[0] in ZONE_PROPERTIES
