@@ -5,7 +5,7 @@
 1. explicit keyword arguments with a ``url`` are used as they are;
 2. otherwise ``JMAP_URL`` / ``CALDAV_URL`` (with ``JMAP_USERNAME``, ``CALDAV_PASSWORD``, ...)
    in the environment, else a section of the config file, found and read by
-   `calendaring-config <https://pypi.org/project/calendaring-config/>`_
+   the calendaring-config package
    (``CALDAV_CONFIG_FILE``, ``CALDAV_CONFIG_SECTION``, ``~/.config/caldav/calendar.conf``,
    ``inherits``, ``password_command``, ...);
 3. explicit keyword arguments without a ``url`` override the keys found in step 2.

@@ -23,12 +23,27 @@ IMAP_PORT=${CYRUS_IMAP_PORT:-18143}
 PASSWORD=${CYRUS_PASSWORD:-password}
 ADMIN_PASSWORD=${CYRUS_ADMIN_PASSWORD:-adminpassword}
 USERS=${CYRUS_USERS:-"user1 user2 user3"}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror: DEBIAN_MIRROR, else the one this machine's own apt sources name (never a
+# host written here: the machine's configuration says where its packages come from).
+MIRROR=${DEBIAN_MIRROR:-}
 # Bump when the package set changes, so a cached chroot from an older script is rebuilt.
 CHROOT_VERSION=1
 PIDFILE=/run/cyrus-master.pid
 
 log() { printf 'cyrus.sh: %s\n' "$*" >&2; }
+
+apt_mirror() {
+    # The first "deb" URI of the machine's apt sources (deb822 .sources or one-line .list)
+    # whose path ends in /debian: the main archive, not the security one.
+    local f
+    for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        awk '
+            /^[[:space:]]*URIs:/ { for (i = 2; i <= NF; i++) print $i }
+            /^[[:space:]]*deb[[:space:]]/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }
+        ' "$f"
+    done | grep -E '/debian/?$' | head -n 1
+}
 
 need_root() {
     if [ "$(id -u)" != 0 ]; then
@@ -45,6 +60,13 @@ build_chroot() {
     if ! command -v debootstrap >/dev/null; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    fi
+    if [ -z "$MIRROR" ]; then
+        MIRROR=$(apt_mirror)
+    fi
+    if [ -z "$MIRROR" ]; then
+        log "no Debian mirror: set DEBIAN_MIRROR or add one to the apt sources"
+        exit 1
     fi
     umount_proc
     rm -rf "$ROOT"
