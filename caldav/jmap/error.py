@@ -28,6 +28,7 @@ __all__ = [
     "JMAPError",
     "JMAPMethodError",
     "JMAPNotFoundError",
+    "JMAPProtocolError",
     "JMAPRateLimitError",
     "JMAPCannotCalculateChangesError",
     "JMAPLimitError",
@@ -71,6 +72,12 @@ class JMAPAuthError(JMAPError, AuthorizationError):
 
 class JMAPConnectionError(JMAPError):
     """The server could not be reached, or the connection broke or timed out."""
+
+
+class JMAPProtocolError(JMAPError):
+    """The server's answers break the protocol's promises in a way the client cannot work
+    around: paging that never ends, a state that comes back, an answer that leaves out
+    what it must contain.  Nothing was changed by the client because of it."""
 
 
 class JMAPCapabilityError(JMAPError):

@@ -35,12 +35,15 @@ from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
     Found,
     SetOutcome,
+    by_id,
     changes_with_objects,
     current_state,
     get_by_ids,
     query_objects,
+    refetch,
     set_one,
 )
+from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.request import RequestBuilder
 from caldav.jmap.protocol.standard import (
     DataType,
@@ -267,6 +270,7 @@ class _Outcome:
     state: str
     query_state: str
     total: int | None
+    missing: list[str]
 
 
 def _window(query: EventQuery, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -294,19 +298,20 @@ def _probe_rest(
 ) -> Steps[None]:
     """The rest of a probe's ids, when its first page did not hold them all."""
     method = "CalendarEvent/query"
-    while True:
+    pager = Pager(method, conn.limits, position=len(found))
+    pager.take_known(found)
+    while not pager.done:
         call = EVENT.query(
             account_id,
             filter=jmap_filter,
-            position=len(found),
+            position=pager.position,
             calculate_total=True,
             **query.extra(),
         )
         responses = yield from conn.call(call)
         page = parse_query(responses.get("c0", method), method)
-        found.extend(page.ids)
-        if not page.ids or page.total is None or len(found) >= page.total:
-            return None
+        found.extend(pager.take(page, None))
+    return None
 
 
 def _attempt(
@@ -321,25 +326,23 @@ def _attempt(
     anchor = None if local else query.anchor
     limit = None if local else query.limit
     fetch = local or not ids_only
-    ids: list[str] = []
-    objects: list[dict[str, Any]] = []
+    objects: dict[str, dict[str, Any]] = {}
     state = query_state = ""
     total: int | None = None
     context = Evaluation()
     probes: dict[Leaf, Any] = {}
     identities = None
     first = True
-    while True:
-        size = session.max_objects_in_get
-        if limit is not None:
-            size = min(size, limit - len(ids))
+    pager = Pager(query_method, conn.limits, position=position, limit=limit)
+    while not pager.done:
+        size = pager.size(session.max_objects_in_get)
         builder = RequestBuilder()
         query_call = builder.add(
             EVENT.query(
                 account_id,
                 filter=plan.server,
                 sort=query.sort,
-                position=position if anchor is None else None,
+                position=pager.position if anchor is None else None,
                 anchor=anchor,
                 anchor_offset=query.anchor_offset if anchor is not None else None,
                 limit=size,
@@ -367,38 +370,31 @@ def _attempt(
                 context.my_addresses = identity_addresses(got.objects)
             for leaf, call in probes.items():
                 probe = parse_query(responses.get(call.call_id, query_method), query_method)
-                found = list(probe.ids)
+                found = list(dict.fromkeys(probe.ids))
                 if probe.total is not None and len(found) < probe.total:
                     yield from _probe_rest(conn, account_id, query, plan.probes[leaf], found)
                 context.probe_ids[leaf] = set(found)
         if get_call is not None:
             got = parse_get(responses.get(get_call.call_id, get_method), get_method)
             state = got.state
-            by_id = {obj["id"]: obj for obj in got.objects}
-            # /get answers in any order; keep the query's
-            objects.extend(by_id[i] for i in page.ids if i in by_id)
-        if set(page.ids) & set(ids):
-            raise JMAPError(reason=f"{query_method} returned ids already seen on an earlier page")
-        ids.extend(page.ids)
+            objects.update(by_id(got.objects))
         # Cyrus 3.10 reports position 0 whatever position was asked for: trust only an
         # anchor's reported position
-        position = (page.position if anchor is not None else position) + len(page.ids)
+        pager.take(page, size, trust_position=anchor is not None)
         anchor = None
         first = False
-        done = (
-            not page.ids
-            or (limit is not None and len(ids) >= limit)
-            or (page.total is not None and position >= page.total)
-            or (page.total is None and len(page.ids) < size)
-        )
-        if done:
-            break
+    ids = pager.ids
+    missing: list[str] = []
+    if fetch:
+        missing = yield from refetch(conn, EVENT, account_id, objects, ids)
+    # /get answers in any order; keep the query's
+    found_objects = [objects[i] for i in ids if i in objects]
     if not local:
-        return _Outcome(ids, objects, state, query_state, total)
-    matching = [o for o in objects if all(evaluate(n, o, context) for n in plan.local)]
+        return _Outcome(ids, found_objects, state, query_state, total, missing)
+    matching = [o for o in found_objects if all(evaluate(n, o, context) for n in plan.local)]
     window = _window(query, matching)
     # The server's queryState describes its part of the filter only: none to offer
-    return _Outcome([o["id"] for o in window], window, state, "", len(matching))
+    return _Outcome([o["id"] for o in window], window, state, "", len(matching), missing)
 
 
 def _run_query(

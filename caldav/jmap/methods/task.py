@@ -38,6 +38,7 @@ from caldav.jmap.protocol.operations import (
     query_objects,
     set_one,
 )
+from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.standard import (
     DataType,
     parse_query,
@@ -163,16 +164,16 @@ def query_ids(
     queryState), it starts again."""
     method = f"{datatype.name}/query"
     for _ in range(MAX_QUERY_RESTARTS):
-        ids: list[str] = []
+        pager = Pager(method, conn.limits)
         state: str | None = None
         total: int | None = None
-        while True:
+        while not pager.done:
             responses = yield from conn.call(
                 datatype.query(
                     account_id,
                     filter=filter,
                     sort=sort,
-                    position=len(ids),
+                    position=pager.position,
                     calculate_total=True,
                 )
             )
@@ -180,11 +181,9 @@ def query_ids(
             if state is not None and page.query_state != state:
                 break  # the results changed under us: start again
             state, total = page.query_state, page.total
-            if set(page.ids) & set(ids):
-                raise JMAPError(reason=f"{method} returned ids already seen on an earlier page")
-            ids.extend(page.ids)
-            if not page.ids or (total is not None and len(ids) >= total):
-                return ids, state, total
+            pager.take(page, None)
+        else:
+            return pager.ids, state or "", total
     raise JMAPError(reason=f"{method}: the results kept changing while they were read")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
 from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status, same_origin
+from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.response import Responses, parse_response
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
@@ -87,6 +88,11 @@ class Connection:
     dialect: Dialect = field(default_factory=Dialect)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     allow_other_origins: bool = False
+    #: The bounds of every paging loop (see :mod:`caldav.jmap.protocol.paging`).
+    limits: PagingLimits = field(default_factory=PagingLimits)
+    #: The sync token that continues where the last event sync left off (see
+    #: :attr:`caldav.jmap.JMAPClient.last_sync_token`).
+    last_sync_token: str | None = None
     #: The JSCalendar dialect events are written in (``caldav.jmap.convert.RFC8984``, what
     #: Cyrus 3.10 speaks, or ``JSCALENDAR_2``): sessions do not announce it, the caller
     #: chooses (``jscalendar_dialect=`` of the clients).

@@ -8,12 +8,14 @@ the per-type modules in :mod:`caldav.jmap.methods` turn them into what the API r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from caldav.jmap.error import JMAPError
 from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.protocol.paging import ChangesPager, Pager
 from caldav.jmap.protocol.request import RequestBuilder
 from caldav.jmap.protocol.standard import (
     DataType,
@@ -29,15 +31,19 @@ from caldav.jmap.protocol.steps import Steps
 __all__ = [
     "Delta",
     "Found",
+    "by_id",
     "changes_with_objects",
     "changes_as",
     "constant",
     "current_state",
     "get_by_ids",
     "query_objects",
+    "refetch",
     "SetOutcome",
     "set_one",
 ]
+
+log = logging.getLogger("caldav.jmap")
 
 T = TypeVar("T")
 
@@ -74,10 +80,43 @@ def get_by_ids(
 
 class Found(list):  # type: ignore[type-arg]
     """The objects a query found, with ``state``: the data type's state they were read in,
-    and ``query_state``: the /query's queryState (for /queryChanges; "" when unknown)."""
+    ``query_state``: the /query's queryState (for /queryChanges; "" when unknown),
+    ``missing``: ids the query found but /get did not return even when asked again, and
+    ``broken``: {id: JMAPConversionError} of objects that could not be converted (see
+    :func:`caldav.jmap.methods.event.search_events`)."""
 
-    state: str = ""
-    query_state: str = ""
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self.state = ""
+        self.query_state = ""
+        self.missing: list[str] = []
+        self.broken: dict[str, JMAPError] = {}
+
+
+def by_id(objects: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Objects by their id (objects without a string id are left out)."""
+    return {obj["id"]: obj for obj in objects if isinstance(obj.get("id"), str)}
+
+
+def refetch(
+    conn: Connection,
+    datatype: DataType,
+    account_id: str,
+    objects: dict[str, dict[str, Any]],
+    wanted: Iterable[str],
+    properties: list[str] | None = None,
+) -> Steps[list[str]]:
+    """Ask once more for the ``wanted`` ids not in ``objects`` (a /get that left them out),
+    adding what comes back; returns the ids still missing, each logged."""
+    missing = [i for i in wanted if i not in objects]
+    if not missing:
+        return []
+    got = yield from get_by_ids(conn, datatype, account_id, missing, properties)
+    objects.update(by_id(got.objects))
+    still = [i for i in missing if i not in objects]
+    for object_id in still:
+        log.warning("%s/get does not return %s, which the server listed", datatype.name, object_id)
+    return still
 
 
 def query_objects(
@@ -93,23 +132,23 @@ def query_objects(
 ) -> Steps[Found]:
     """Every object matching ``filter``: each page is a /query with a result reference into
     /get, one round trip per page; pages are no larger than maxObjectsInGet, and paging goes
-    on until ``total`` (or a short page) says the results are complete.
+    on (bounded by the connection's :class:`PagingLimits`) until the results are complete.
+    Ids /get leaves out are asked for again, then listed in ``missing``.
     """
     session = yield from conn.ensure_session()
-    page_size = session.max_objects_in_get
     found = Found()
-    seen: set[str] = set()
-    position = 0
+    objects: dict[str, dict[str, Any]] = {}
     query_method, get_method = f"{datatype.name}/query", f"{datatype.name}/get"
-    while True:
-        size = page_size if limit is None else min(page_size, limit - len(found))
+    pager = Pager(query_method, conn.limits, limit=limit)
+    while not pager.done:
+        size = pager.size(session.max_objects_in_get)
         builder = RequestBuilder()
         query = builder.add(
             datatype.query(
                 account_id,
                 filter=filter,
                 sort=sort,
-                position=position,
+                position=pager.position,
                 limit=size,
                 calculate_total=True,
                 **extra,
@@ -119,35 +158,31 @@ def query_objects(
         responses = yield from conn.call(builder)
         page = parse_query(responses.get(query.call_id, query_method), query_method)
         got = parse_get(responses.get(get.call_id, get_method), get_method)
-        objects, found.state = got.objects, got.state
+        found.state = got.state
         if not found.query_state:
             found.query_state = page.query_state
-        new_ids = [i for i in page.ids if i not in seen]
-        if len(new_ids) < len(page.ids):
-            raise JMAPError(reason=f"{query_method} returned ids already seen on an earlier page")
-        seen.update(new_ids)
-        by_id = {obj["id"]: obj for obj in objects}
-        # /get answers in any order; keep the query's order
-        found.extend(by_id[i] for i in page.ids if i in by_id)
-        position = page.position + len(page.ids)
-        done = (
-            not page.ids
-            or (limit is not None and len(found) >= limit)
-            or (page.total is not None and position >= page.total)
-            or (page.total is None and len(page.ids) < size)
-        )
-        if done:
-            return found
+        pager.take(page, size)
+        objects.update(by_id(got.objects))
+    found.missing = yield from refetch(conn, datatype, account_id, objects, pager.ids, properties)
+    # /get answers in any order; keep the query's order
+    found.extend(objects[i] for i in pager.ids if i in objects)
+    return found
 
 
 @dataclass(frozen=True)
 class Delta:
-    """Everything that changed since a state: objects created and updated, ids destroyed."""
+    """Everything that changed since a state: objects created and updated, ids destroyed.
+
+    ``new_state`` is the state the delta reaches; when ``missing`` lists ids the server
+    reported changed but would not return, it is the state the delta started from, so that
+    the next delta asks for them again instead of moving past them.
+    """
 
     created: list[dict[str, Any]]
     updated: list[dict[str, Any]]
     destroyed: list[str]
     new_state: str
+    missing: list[str] = field(default_factory=list)
 
 
 def changes_with_objects(
@@ -158,39 +193,38 @@ def changes_with_objects(
     properties: list[str] | None = None,
 ) -> Steps[Delta]:
     """The whole delta since ``since_state``: /changes plus /get of the created and updated
-    ids through result references, one round trip per batch, looping while the server has
-    more changes.  Never a partial delta: any failure raises.
+    ids through result references, one round trip per batch, looping (bounded) while the
+    server has more changes; the batches merged by :func:`merge_changes`, so the delta is
+    the one an unpaged answer gives.  Never a partial delta: any failure raises.
     """
     session = yield from conn.ensure_session()
     changes_method, get_method = f"{datatype.name}/changes", f"{datatype.name}/get"
-    created: dict[str, dict[str, Any]] = {}
-    updated: dict[str, dict[str, Any]] = {}
-    destroyed: list[str] = []
-    state = since_state
-    while True:
+    pager = ChangesPager(changes_method, conn.limits, since_state)
+    objects: dict[str, dict[str, Any]] = {}
+    while not pager.done:
         builder = RequestBuilder()
         # maxChanges keeps each batch's created and updated ids within one /get
-        changes = builder.add(datatype.changes(account_id, state, session.max_objects_in_get))
+        changes = builder.add(datatype.changes(account_id, pager.state, session.max_objects_in_get))
         got_created = builder.add(datatype.get(account_id, changes.ref("/created"), properties))
         got_updated = builder.add(datatype.get(account_id, changes.ref("/updated"), properties))
         responses = yield from conn.call(builder)
         batch = parse_changes(responses.get(changes.call_id, changes_method), changes_method)
-        for call, into in ((got_created, created), (got_updated, updated)):
-            for obj in parse_get(responses.get(call.call_id, get_method), get_method).objects:
-                if obj["id"] in created:
-                    created[obj["id"]] = obj  # created earlier in this delta: still new
-                else:
-                    into[obj["id"]] = obj
-        for object_id in batch.destroyed:
-            was_new = created.pop(object_id, None) is not None
-            updated.pop(object_id, None)
-            if not was_new:
-                destroyed.append(object_id)
-        if batch.new_state == state and batch.has_more_changes:
-            raise JMAPError(reason=f"{changes_method} reports more changes but no progress")
-        state = batch.new_state
-        if not batch.has_more_changes:
-            return Delta(list(created.values()), list(updated.values()), destroyed, state)
+        for call in (got_created, got_updated):
+            objects.update(
+                by_id(parse_get(responses.get(call.call_id, get_method), get_method).objects)
+            )
+        pager.take(batch)
+    merged = pager.changes
+    missing = yield from refetch(
+        conn, datatype, account_id, objects, [*merged.created, *merged.updated], properties
+    )
+    return Delta(
+        [objects[i] for i in merged.created if i in objects],
+        [objects[i] for i in merged.updated if i in objects],
+        list(merged.destroyed),
+        since_state if missing else pager.state,
+        missing,
+    )
 
 
 @dataclass(frozen=True)
