@@ -31,6 +31,7 @@ from caldav.jmap.error import (
     JMAPLimitError,
     JMAPMethodError,
     JMAPNotFoundError,
+    JMAPProtocolError,
     JMAPRateLimitError,
     JMAPRequestTooLargeError,
     JMAPServerUnavailableError,
@@ -43,8 +44,10 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
+from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.eventsource import StateChange
+from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.push import ReconnectPolicy
 from caldav.jmap.query import AND, NOT, OR, EventSearcher, Filter, Operator
 
@@ -54,6 +57,9 @@ __all__ = [
     "OR",
     "AsyncJMAPClient",
     "EventSearcher",
+    "EventTexts",
+    "PagingLimits",
+    "SyncResult",
     "Filter",
     "JMAPAddressBook",
     "JMAPContactCard",
@@ -77,6 +83,7 @@ __all__ = [
     "JMAPLimitError",
     "JMAPMethodError",
     "JMAPNotFoundError",
+    "JMAPProtocolError",
     "JMAPParticipantIdentity",
     "JMAPPrincipal",
     "JMAPRateLimitError",

@@ -30,9 +30,11 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
+from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import constant
+from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
 from caldav.jmap.query import EventSearcher
@@ -74,7 +76,9 @@ class JMAPClientAPI:
     Events are written in RFC 8984 JSCalendar, what JMAP servers such as Cyrus 3.10 speak;
     ``jscalendar_dialect=caldav.jmap.convert.JSCALENDAR_2`` writes the JSCalendar 2.0
     draft's form (``recurrenceRule``, the ``iCalendar`` property) for servers that follow
-    it. Events are read in either.
+    it. Events are read in either.  ``paging_limits`` (a
+    :class:`~caldav.jmap.protocol.paging.PagingLimits`) bounds how far one call follows a
+    server's paging (pages per loop, ids collected).
     """
 
     _transport_class: Any = None
@@ -92,10 +96,17 @@ class JMAPClientAPI:
         *,
         allow_other_origins: bool = False,
         jscalendar_dialect: str | None = None,
+        paging_limits: PagingLimits | None = None,
     ) -> None:
         self.url = url
         self.username = username
         self._conn = Connection(url, allow_other_origins=allow_other_origins)
+        if paging_limits is not None:
+            if not isinstance(paging_limits, PagingLimits):
+                raise TypeError(
+                    f"paging_limits must be a PagingLimits, not {type(paging_limits).__name__}"
+                )
+            self._conn.limits = paging_limits
         if jscalendar_dialect is not None:
             if jscalendar_dialect not in DIALECTS:
                 raise ValueError(
@@ -281,9 +292,11 @@ class JMAPClientAPI:
         end: Any = None,
         text: str | None = None,
         **filters: Any,
-    ) -> list[str]:
+    ) -> EventTexts:
         """Events (of one calendar, or all) matching every condition given, as iCalendar
-        strings; each page of results in one round trip.
+        strings; each page of results in one round trip.  An event the converter cannot
+        read is left out and named in the list's ``broken`` ({event id:
+        JMAPConversionError}, also logged), so it never hides the others.
 
         Conditions (keywords of :class:`caldav.jmap.query.Filter`): ``calendar_id``,
         ``in_calendars`` (ids), ``start``/``after`` and ``end``/``before`` (the event ends
@@ -318,11 +331,25 @@ class JMAPClientAPI:
         return self._run(event_ops.get_event_by_uid(self._conn, uid, calendar_id, self))
 
     def get_sync_token(self) -> str:
-        """A token for :meth:`get_objects_by_sync_token`; no event data is transferred."""
+        """The baseline of an event sync: the current state, taken once before the first
+        :meth:`get_objects_by_sync_token` (no event data is transferred).  Later tokens
+        come from each sync's result (``result.sync_token``, or :attr:`last_sync_token`):
+        a token taken with this method after a sync would skip what changed in between."""
         return self._run(event_ops.get_sync_token(self._conn))
 
-    def get_objects_by_sync_token(self, token: str) -> tuple[list[str], list[str], list[str]]:
-        """``(added, modified, deleted)`` since ``token``: iCalendar strings and deleted ids.
+    @property
+    def last_sync_token(self) -> str | None:
+        """The token that continues where the last event sync (or :meth:`get_sync_token`)
+        of this client left off: the state its delta was computed to.  None before any."""
+        return self._conn.last_sync_token
+
+    def get_objects_by_sync_token(self, token: str) -> SyncResult:
+        """``(added, modified, deleted)`` since ``token``: iCalendar strings and deleted ids,
+        as a :class:`~caldav.jmap.objects.results.SyncResult` that unpacks as those three
+        and whose ``sync_token`` is the token for the next call (the state this delta
+        reaches, also :attr:`last_sync_token`).  Events the converter cannot read are in
+        ``broken``; ids the server would not return in ``missing`` (the token then stays
+        where it was, so the next sync asks again).
 
         The whole delta or an error, never part of it; a token the server can no longer
         calculate changes from raises JMAPCannotCalculateChangesError (a JMAPMethodError).

@@ -158,3 +158,113 @@ def async_client(server: FakeJMAP, **kwargs: Any) -> Any:
 
     client._transport.send = send
     return client
+
+
+def jscal_event(n: int | str, **props: Any) -> dict[str, Any]:
+    """A CalendarEvent ``e<n>`` the converter reads."""
+    return {
+        "@type": "Event",
+        "id": f"e{n}",
+        "uid": f"uid-{n}@example.com",
+        "title": f"Event {n}",
+        "start": "2026-03-01T10:00:00",
+        "timeZone": "Etc/UTC",
+        "duration": "PT1H",
+        "calendarIds": {"cal1": True},
+        **props,
+    }
+
+
+class EventStore:
+    """CalendarEvent data with a change log, answering /changes, /get and /query as a
+    server does: /changes in pages of ``maxChanges`` log entries, each page compressed as
+    RFC 8620 §5.2 allows (created then destroyed within the page: left out), /get of
+    destroyed ids as notFound.  ``hidden`` ids /get pretends not to find."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, dict[str, Any]] = {}
+        self.log: list[tuple[str, str]] = []
+        self.hidden: set[str] = set()
+
+    @property
+    def state(self) -> str:
+        return str(len(self.log))
+
+    def create(self, n: int | str, **props: Any) -> str:
+        event = jscal_event(n, **props)
+        self.events[event["id"]] = event
+        self.log.append(("created", event["id"]))
+        return event["id"]
+
+    def update(self, event_id: str, **props: Any) -> None:
+        self.events[event_id].update(props)
+        self.log.append(("updated", event_id))
+
+    def destroy(self, event_id: str) -> None:
+        del self.events[event_id]
+        self.log.append(("destroyed", event_id))
+
+    def changes(self, args: dict[str, Any]) -> dict[str, Any]:
+        since = int(args["sinceState"])
+        entries = self.log[since : since + (args.get("maxChanges") or len(self.log))]
+        first: dict[str, str] = {}
+        last: dict[str, str] = {}
+        for kind, event_id in entries:
+            first.setdefault(event_id, kind)
+            last[event_id] = kind
+        out: dict[str, list[str]] = {"created": [], "updated": [], "destroyed": []}
+        for event_id in first:
+            if first[event_id] == "created" and last[event_id] == "destroyed":
+                continue
+            kind = "created" if first[event_id] == "created" else last[event_id]
+            out[kind].append(event_id)
+        new_state = since + len(entries)
+        return {
+            "oldState": str(since),
+            "newState": str(new_state),
+            "hasMoreChanges": new_state < len(self.log),
+            **out,
+        }
+
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        ids = args.get("ids")
+        ids = list(self.events) if ids is None else ids
+        found = [i for i in ids if i in self.events and i not in self.hidden]
+        return {
+            "state": self.state,
+            "list": [deepcopy(self.events[i]) for i in found],
+            "notFound": [i for i in ids if i not in found],
+        }
+
+    def query(self, args: dict[str, Any]) -> dict[str, Any]:
+        ids = sorted(self.events)
+        position = args.get("position") or 0
+        limit = args.get("limit") or len(ids)
+        return {
+            "ids": ids[position : position + limit],
+            "position": position,
+            "total": len(ids),
+            "queryState": self.state,
+        }
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            "CalendarEvent/changes": self.changes,
+            "CalendarEvent/get": self.get,
+            "CalendarEvent/query": self.query,
+        }
+
+
+class Bounded:
+    """Wraps a handler so that a client looping without end fails the test instead of
+    hanging it: past ``calls`` calls it raises."""
+
+    def __init__(self, handler: Handler, calls: int = 300) -> None:
+        self.handler = handler
+        self.left = calls
+
+    def __call__(self, args: dict[str, Any]) -> Any:
+        self.left -= 1
+        if self.left < 0:
+            raise RuntimeError("the client kept calling: an unbounded loop")
+        return self.handler(args)

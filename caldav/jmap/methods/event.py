@@ -30,6 +30,7 @@ from caldav.jmap.methods.description import is_description_type, plain_descripti
 from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_property
 from caldav.jmap.methods.vendor import for_server, is_vendor_property
 from caldav.jmap.objects.event import JMAPEvent
+from caldav.jmap.objects.results import EventTexts, SyncResult, event_texts
 from caldav.jmap.protocol.bulk import BulkResult, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
@@ -811,12 +812,18 @@ def search_event_objects(
         JMAPEvent.from_jmap(obj, outcome.state, client, conn.jscalendar) for obj in outcome.objects
     )
     found.state, found.query_state = outcome.state, outcome.query_state
+    found.missing = outcome.missing
     return found
 
 
-def search_events(conn: Connection, **filters: Any) -> Steps[list[str]]:
-    """Events matching ``filters`` (see :func:`search_event_objects`) as iCalendar."""
-    return [event.data for event in (yield from search_event_objects(conn, **filters))]
+def search_events(conn: Connection, **filters: Any) -> Steps[EventTexts]:
+    """Events matching ``filters`` (see :func:`search_event_objects`) as iCalendar: an
+    :class:`~caldav.jmap.objects.results.EventTexts` list whose ``broken`` names the
+    events the converter could not read (left out, not failing the others)."""
+    found = yield from search_event_objects(conn, **filters)
+    texts = event_texts(found, log)
+    texts.missing = found.missing
+    return texts
 
 
 def get_event_by_uid(
@@ -837,8 +844,11 @@ def get_object_by_uid(conn: Connection, uid: str, calendar_id: str | None = None
 
 
 def get_sync_token(conn: Connection) -> Steps[str]:
-    """The current CalendarEvent state: a /get of no ids, so no event data moves."""
-    return (yield from current_state(conn, EVENT))
+    """The current CalendarEvent state (a /get of no ids, so no event data moves): the
+    baseline of a sync, taken once; later tokens come from each sync's result."""
+    token = yield from current_state(conn, EVENT)
+    conn.last_sync_token = token
+    return token
 
 
 def get_object_changes(
@@ -853,15 +863,27 @@ def get_object_changes(
             JMAPEvent.from_jmap(obj, delta.new_state, client, conn.jscalendar) for obj in objects
         ]
 
+    conn.last_sync_token = delta.new_state
     return events(delta.created), events(delta.updated), delta.destroyed, delta.new_state
 
 
-def get_objects_by_sync_token(
-    conn: Connection, token: str
-) -> Steps[tuple[list[str], list[str], list[str]]]:
-    """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids."""
-    added, modified, deleted, _ = yield from get_object_changes(conn, token)
-    return [e.data for e in added], [e.data for e in modified], deleted
+def get_objects_by_sync_token(conn: Connection, token: str) -> Steps[SyncResult]:
+    """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids, as a
+    :class:`~caldav.jmap.objects.results.SyncResult` whose ``sync_token`` is the token
+    for the next call (the state this delta reaches; also ``conn.last_sync_token``)."""
+    account_id = yield from conn.account_for()
+    delta = yield from changes_with_objects(conn, EVENT, account_id, token)
+    conn.last_sync_token = delta.new_state
+
+    def texts(objects: list[dict[str, Any]]) -> EventTexts:
+        return event_texts(
+            (JMAPEvent.from_jmap(obj, delta.new_state, None, conn.jscalendar) for obj in objects),
+            log,
+        )
+
+    return SyncResult(
+        texts(delta.created), texts(delta.updated), delta.destroyed, delta.new_state, delta.missing
+    )
 
 
 def _creation_key(index: int) -> str:

@@ -43,9 +43,11 @@ class _Bounded:
         self.limits = limits
         self.pages = 0
 
-    def _count_page(self, objects: int) -> None:
+    def _count_page(self, objects: int, done: bool) -> None:
+        """Count a page received; past a bound (another page needed after max_pages, or
+        more than max_objects ids), raise."""
         self.pages += 1
-        if self.pages > self.limits.max_pages:
+        if not done and self.pages >= self.limits.max_pages:
             raise JMAPProtocolError(
                 reason=f"{self.method}: more than {self.limits.max_pages} pages; the server "
                 "keeps asking for more (PagingLimits.max_pages)"
@@ -96,7 +98,6 @@ class Pager(_Bounded):
         new = [i for i in dict.fromkeys(page.ids) if i not in self._seen]
         self._seen.update(new)
         self.ids.extend(new)
-        self._count_page(len(self.ids))
         self.position = (page.position if trust_position else self.position) + len(page.ids)
         self.done = (
             not page.ids
@@ -105,6 +106,7 @@ class Pager(_Bounded):
             # without a total or a page size asked for, only an empty page ends it
             or (page.total is None and size is not None and len(page.ids) < size)
         )
+        self._count_page(len(self.ids), self.done)
         if not new and not self.done:
             raise JMAPProtocolError(
                 reason=f"{self.method}: a page of ids already seen while the server says "
@@ -154,7 +156,7 @@ class ChangesPager(_Bounded):
         """Merge ``batch``; :attr:`state` becomes its newState, :attr:`done` its end."""
         merge_changes(self.changes, batch)
         counted = len(self.changes.created) + len(self.changes.updated)
-        self._count_page(counted + len(self.changes.destroyed))
+        self._count_page(counted + len(self.changes.destroyed), not batch.has_more_changes)
         if batch.has_more_changes and batch.new_state in self._states:
             raise JMAPProtocolError(
                 reason=f"{self.method} reports more changes but its newState "
