@@ -52,7 +52,9 @@ def run_sync(url: str, username: str, password: str) -> None:
         print("by uid:", summary_of(cal.get_object_by_uid(uid)))
 
         client.update_event(event_id, make_ics(uid, "Quick start meeting (moved to 10:00)"))
-        added, modified, deleted = client.get_objects_by_sync_token(token)
+        changes = client.get_objects_by_sync_token(token)
+        added, modified, deleted = changes
+        token = changes.sync_token  # the next sync continues where this delta ended
         print(
             "sync since token:",
             len(added),
@@ -64,8 +66,9 @@ def run_sync(url: str, username: str, password: str) -> None:
         )
 
         client.delete_event(event_id)
-        _, _, deleted = client.get_objects_by_sync_token(token)
-        print("deleted:", event_id, "- in the sync delta:", event_id in deleted)
+        changes = client.get_objects_by_sync_token(token)
+        token = changes.sync_token
+        print("deleted:", event_id, "- in the sync delta:", event_id in changes.deleted)
 
 
 async def run_async(url: str, username: str, password: str) -> None:
