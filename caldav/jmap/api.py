@@ -100,7 +100,7 @@ class JMAPClientAPI:
     ) -> None:
         self.url = url
         self.username = username
-        self._conn = Connection(url, allow_other_origins=allow_other_origins)
+        self._conn = Connection(url, allow_other_origins=allow_other_origins, timeout=timeout)
         if paging_limits is not None:
             if not isinstance(paging_limits, PagingLimits):
                 raise TypeError(
@@ -256,9 +256,11 @@ class JMAPClientAPI:
     def import_ics(
         self, calendar_id: str, ics: Any, *, send_scheduling_messages: bool = False
     ) -> list[str]:
-        """Create every event of an .ics file (its text, bytes or a path) in the calendar,
-        one per UID with its recurrence instances, in as few requests as the limits allow;
-        returns the ids (failures together in a JMAPBulkError)."""
+        """Create every event of an .ics file in the calendar, one per UID with its
+        recurrence instances, in as few requests as the limits allow; returns the ids
+        (failures together in a JMAPBulkError).  ``ics`` is iCalendar text (a ``str`` is
+        always text, never a file name), UTF-8 ``bytes``, a ``pathlib.Path`` or a file
+        object; text that is not iCalendar raises JMAPConversionError."""
         return self._run(
             event_ops.import_ics(
                 self._conn, calendar_id, ics, **_scheduling(send_scheduling_messages)

@@ -76,6 +76,7 @@ __all__ = [
     "copy_event",
     "create_event",
     "create_events",
+    "ics_text",
     "import_ics",
     "delete_events",
     "update_events",
@@ -564,9 +565,43 @@ def _learn_refusal(conn: Connection, error: JMAPError) -> bool:
     return learned
 
 
+#: Control characters iCalendar text cannot carry (RFC 5545 §3.1 CONTROL, TAB, LF and CR
+#: excepted): one of them in one event makes Cyrus refuse the whole /set request.
+_CONTROL_TABLE = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _control_character(value: Any, path: str) -> str | None:
+    """The path of the first string (key or value) in ``value`` with a control character."""
+    if isinstance(value, str):
+        return path if value.translate(_CONTROL_TABLE) != value else None
+    items: Iterable[tuple[Any, Any]] = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        where = f"{path}/{key}" if path else str(key)
+        if isinstance(key, str) and _control_character(key, where):
+            return where
+        found = _control_character(item, where)
+        if found:
+            return found
+    return None
+
+
 def _unstorable(jscal: dict[str, Any]) -> JMAPConversionError | None:
     """Why an event cannot be stored, found before it is sent: a VEVENT without DTSTART
-    (RFC 5545 allows it in iTIP messages only) is an Event without its mandatory start."""
+    (RFC 5545 allows it in iTIP messages only) is an Event without its mandatory start;
+    a control character (other than TAB, LF, CR) in any text is refused for this event
+    alone, rather than stripped (that would change the text) or sent (Cyrus would refuse
+    the whole request, sinking the other events)."""
+    bad = _control_character(jscal, "")
+    if bad is not None:
+        return JMAPConversionError(
+            f"event {jscal.get('uid', '')!r} has a control character in its text (only TAB, "
+            "LF and CR are allowed in iCalendar text); not sent",
+            property=bad,
+        )
     if jscal.get("@type", "Event") == "Event" and not jscal.get("start"):
         return JMAPConversionError(
             f"event {jscal.get('uid', '')!r} has no DTSTART: a calendar server stores events "
@@ -896,6 +931,7 @@ def _by_index(result: BulkResult, count: int) -> BulkResult:
     back = {_creation_key(i): str(i) for i in range(count)}
     result.created = {back.get(k, k): v for k, v in result.created.items()}
     result.failed = {back.get(k, k): v for k, v in result.failed.items()}
+    result.in_doubt = [back.get(k, k) for k in result.in_doubt]
     return result
 
 
@@ -922,9 +958,14 @@ def _find_by_uid(
 def _raise_if_failed(result: BulkResult, what: str) -> None:
     if result.failed:
         first = next(iter(result.failed.values()))
+        doubt = (
+            f", {len(result.in_doubt)} of them perhaps (the answer was lost: see result.in_doubt)"
+            if result.in_doubt
+            else ""
+        )
         raise JMAPBulkError(
-            f"{len(result.failed)} of the events could not be {what} (first: {first.reason}); "
-            "the others were",
+            f"{len(result.failed)} of the events could not be {what}{doubt} (first: "
+            f"{first.reason}); the others were",
             result=result,
         )
 
@@ -982,18 +1023,42 @@ def create_events(
     return (yield from _create_all(conn, objects, **extra))
 
 
+def ics_text(source: Any) -> str:
+    """The iCalendar text of an import: a ``str`` is the text itself, always (never a file
+    name); ``bytes`` are UTF-8 text; a ``pathlib.Path`` (``os.PathLike``) or a file object
+    is read.  Text without a VCALENDAR raises JMAPConversionError, which quotes none of it
+    (it may be a file's content)."""
+    if isinstance(source, os.PathLike):
+        with open(source, "rb") as handle:
+            source = handle.read()
+    elif hasattr(source, "read"):
+        source = source.read()
+    elif not isinstance(source, (str, bytes, bytearray, memoryview)):
+        raise TypeError(
+            "ics must be iCalendar text (str or bytes), a pathlib.Path or a file object, "
+            f"not {type(source).__name__}"
+        )
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        try:
+            source = bytes(source).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise JMAPConversionError(f"the iCalendar data is not UTF-8 ({error.reason})") from None
+    if not isinstance(source, str):
+        raise TypeError(f"the file object's read() gave {type(source).__name__}, not text")
+    if "BEGIN:VCALENDAR" not in source.upper():
+        raise JMAPConversionError(
+            f"import_ics: the text ({len(source)} characters) is not iCalendar (no "
+            "BEGIN:VCALENDAR); a str is always taken as iCalendar text; pass a pathlib.Path "
+            "to import a file"
+        )
+    return source
+
+
 def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[list[str]]:
-    """Create every event of an .ics file (text, bytes or a path) in ``calendar_id``: one
-    event per UID, its recurrence instances included; ids in the file's order of UIDs."""
-    if isinstance(source, bytes):
-        text = source.decode("utf-8")
-    elif isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "BEGIN:" not in source[:4096].upper()
-    ):
-        with open(source, encoding="utf-8") as handle:
-            text = handle.read()
-    else:
-        text = source
+    """Create every event of an .ics file in ``calendar_id`` (``source``: see
+    :func:`ics_text`): one event per UID, its recurrence instances included; ids in the
+    file's order of UIDs."""
+    text = ics_text(source)
     objects = ical_to_jscal_all(text, calendar_id=calendar_id, dialect=conn.jscalendar)
     return (yield from _create_all(conn, list(objects), **extra))
 
@@ -1013,6 +1078,11 @@ def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> St
         try:
             new = ical_to_jscal(ical_str, dialect=conn.jscalendar)
             _check_uid(event_id, by_id[event_id], new)
+            bad = _control_character(new, "")
+            if bad is not None:
+                raise JMAPConversionError(
+                    f"event {event_id}: a control character in its text; not sent", property=bad
+                )
         except JMAPError as error:
             failed[event_id] = error
             continue

@@ -88,6 +88,8 @@ class Connection:
     dialect: Dialect = field(default_factory=Dialect)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     allow_other_origins: bool = False
+    #: The transport's timeout in seconds (None: none): what bulk requests are sized by.
+    timeout: float | None = None
     #: The bounds of every paging loop (see :mod:`caldav.jmap.protocol.paging`).
     limits: PagingLimits = field(default_factory=PagingLimits)
     #: The sync token that continues where the last event sync left off (see
