@@ -11,6 +11,9 @@ Each request through it gets the next fault of a fixed, seeded schedule:
 - ``truncate``: forwarded, and the answer is cut short.
 
 Only 127.0.0.1 is involved, both as listener and as upstream.
+
+``proxy.script(marker, *faults)`` scripts faults instead: the next requests whose body
+contains ``marker`` (bytes) get ``faults`` in order; other requests go by the weights.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class FaultProxy:
         self.seen: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.enabled = True
+        self.scripted: list[tuple[bytes, list[str]]] = []
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -67,8 +71,19 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
-    def next_fault(self) -> str:
+    def script(self, marker: bytes, *faults: str) -> None:
+        """The next requests with ``marker`` in their body get ``faults``, in order."""
+        assert all(f in FAULTS for f in faults)
         with self.lock:
+            self.scripted.append((marker, list(faults)))
+
+    def next_fault(self, body: bytes = b"") -> str:
+        with self.lock:
+            for marker, faults in self.scripted:
+                if faults and marker in body:
+                    fault = faults.pop(0)
+                    self.seen[fault] += 1
+                    return fault
             fault = self.rng.choices(self.faults, self.weights)[0] if self.enabled else "ok"
             self.seen[fault] += 1
             return fault
@@ -91,7 +106,7 @@ class FaultProxy:
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        fault = self.next_fault()
+        fault = self.next_fault(body)
         if fault == "drop_before":
             self.cut(handler)
             return

@@ -8,10 +8,13 @@ currency, so the real clients and drivers run against it unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from copy import deepcopy
 from typing import Any
+
+import pytest
 
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 
@@ -268,3 +271,22 @@ class Bounded:
         if self.left < 0:
             raise RuntimeError("the client kept calling: an unbounded loop")
         return self.handler(args)
+
+
+@pytest.fixture(params=["sync", "async"])
+def connect(request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Import into a test module for tests of both clients: ``connect(server, **kwargs)``
+    gives ``(client, run)``, where ``run(call)`` is the call's value either way."""
+    loop = asyncio.new_event_loop() if request.param == "async" else None
+
+    def factory(server: FakeJMAP, **kwargs: Any) -> tuple[Any, Callable[[Any], Any]]:
+        client = (sync_client if loop is None else async_client)(server, **kwargs)
+
+        def run(value: Any) -> Any:
+            return loop.run_until_complete(value) if loop and asyncio.iscoroutine(value) else value
+
+        return client, run
+
+    yield factory
+    if loop is not None:
+        loop.close()

@@ -8,7 +8,6 @@ tests/integration/test_cyrus_sync_reliability.py.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 
 import pytest
@@ -17,26 +16,9 @@ from caldav.jmap import OR, Filter, JMAPProtocolError, PagingLimits, SyncResult
 from caldav.jmap.protocol.paging import ChangeSet, merge_changes
 from caldav.jmap.protocol.standard import ChangesResult
 
-from .fake_jmap import Bounded, EventStore, FakeJMAP, async_client, jscal_event, sync_client
+from .fake_jmap import Bounded, EventStore, FakeJMAP, connect, jscal_event, sync_client
 
-
-@pytest.fixture(params=["sync", "async"])
-def connect(request):
-    """connect(server, **kwargs) -> (client, run): run(call) gives the call's value."""
-    loop = asyncio.new_event_loop() if request.param == "async" else None
-
-    def factory(server, **kwargs):
-        make = sync_client if loop is None else async_client
-        client = make(server, **kwargs)
-
-        def run(value):
-            return loop.run_until_complete(value) if asyncio.iscoroutine(value) else value
-
-        return client, run
-
-    yield factory
-    if loop is not None:
-        loop.close()
+__all__ = ["connect"]  # the both-clients fixture
 
 
 def uids(texts):
