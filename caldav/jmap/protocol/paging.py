@@ -25,7 +25,7 @@ class PagingLimits:
     """How far one operation follows the server: at most ``max_pages`` requests of one
     paging loop (query pages, /changes batches) and ``max_objects`` ids collected."""
 
-    max_pages: int = 10_000
+    max_pages: int = 1_000
     max_objects: int = 1_000_000
 
     def __post_init__(self) -> None:
