@@ -4,12 +4,13 @@ object.  Lost answers are tested against Cyrus in test_cyrus_bulk_reliability.py
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
-from caldav.jmap import JMAPBulkError, JMAPProtocolError
-from caldav.jmap.protocol.bulk import FIRST_CHUNK, ChunkSizer
+from caldav.jmap import JMAPBulkError, JMAPConnectionError, JMAPProtocolError
+from caldav.jmap.protocol.bulk import FIRST_CHUNK, MAX_LOST_ANSWERS, ChunkSizer
 
 from .fake_jmap import EventStore, FakeJMAP, connect, session_json
 
@@ -102,3 +103,44 @@ def test_chunk_sizer_grows_slowly_shrinks_on_loss_and_stays_within_limits():
     sizer.lost()
     assert sizer.size == 125
     assert ChunkSizer(ceiling=5000, timeout=None).size == 5000
+
+
+def dropping(store, handlers, applies):
+    """A peer whose every /set answer is lost: applied first when ``applies``."""
+    server = FakeJMAP(handlers)
+
+    def api(request):
+        if b"CalendarEvent/set" not in request.body:
+            return server.respond(200, server.api(json.loads(request.body)))
+        if applies:
+            server.api(json.loads(request.body))
+        server.lost = getattr(server, "lost", 0) + 1
+        raise JMAPConnectionError(reason="connection closed before the answer")
+
+    server.raw_api = api
+    return server
+
+
+def test_answers_lost_every_time_are_looked_up_each_time(connect):
+    store = EventStore()
+    ids = [store.create(n) for n in range(3)]
+    handlers, _ = store_with_set(store)
+    client, run = connect(dropping(store, handlers, applies=True))
+    run(client.delete_events(ids))  # every answer lost, but every destroy applied
+    assert not store.events
+
+
+def test_a_server_that_never_answers_a_set_is_given_up_on(connect):
+    store = EventStore()
+    ids = [store.create(n) for n in range(6)]
+    handlers, _ = store_with_set(store)
+    server = dropping(store, handlers, applies=False)
+    client, run = connect(server)
+    with pytest.raises(JMAPBulkError) as caught:
+        run(client.delete_events(ids))
+    result = caught.value.result
+    # looked up after each loss: not applied, so failed (not in doubt); at most
+    # MAX_LOST_ANSWERS + 1 attempts
+    assert sorted(result.failed) == sorted(ids) and result.in_doubt == []
+    assert server.lost == MAX_LOST_ANSWERS + 1
+    assert len(store.events) == 6

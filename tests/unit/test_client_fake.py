@@ -24,7 +24,7 @@ from caldav.jmap import (
 from caldav.jmap.constants import TASK_CAPABILITY
 from caldav.jmap.protocol.http import HTTPResponse
 
-from .fake_jmap import FakeJMAP, async_client, session_json, sync_client
+from .fake_jmap import FakeJMAP, async_client, jscal_event, session_json, sync_client
 
 TASK_CAPS = {
     "urn:ietf:params:jmap:core": {"maxObjectsInGet": 500},
@@ -221,19 +221,6 @@ def test_create_task_rejects_unknown_arguments():
 
 
 # -- paging, limits and whole deltas: Cyrus cannot be made to page or split changes at will --
-
-
-def jscal_event(n):
-    return {
-        "@type": "Event",
-        "id": f"e{n}",
-        "uid": f"uid-{n}@example.com",
-        "title": f"Event {n}",
-        "start": "2026-03-01T10:00:00",
-        "timeZone": "Etc/UTC",
-        "duration": "PT1H",
-        "calendarIds": {"cal1": True},
-    }
 
 
 def paging_server(count, max_get, server_limit):

@@ -226,9 +226,9 @@ def set_many(
             # did, and send only what it did not do again
             again = yield from _recover(conn, datatype, account_id, sent, find_existing, result)
             if lost_answers > MAX_LOST_ANSWERS:
-                _in_doubt(result, again, error)
-            else:
-                queue.extendleft(reversed(again))
+                # Give up: what was found not applied, and what was never sent, failed
+                raise _partial(result, again + list(queue), error) from error
+            queue.extendleft(reversed(again))
             continue
         except JMAPError as error:
             raise _partial(result, sent + list(queue), error) from error

@@ -80,17 +80,14 @@ def get_by_ids(
 
 class Found(list):  # type: ignore[type-arg]
     """The objects a query found, with ``state``: the data type's state they were read in,
-    ``query_state``: the /query's queryState (for /queryChanges; "" when unknown),
-    ``missing``: ids the query found but /get did not return even when asked again, and
-    ``broken``: {id: JMAPConversionError} of objects that could not be converted (see
-    :func:`caldav.jmap.methods.event.search_events`)."""
+    ``query_state``: the /query's queryState (for /queryChanges; "" when unknown), and
+    ``missing``: ids the query found but /get did not return even when asked again."""
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
         super().__init__(items)
         self.state = ""
         self.query_state = ""
         self.missing: list[str] = []
-        self.broken: dict[str, JMAPError] = {}
 
 
 def by_id(objects: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
