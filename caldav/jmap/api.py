@@ -321,7 +321,8 @@ class JMAPClientAPI:
 
     def search_event_objects(self, **filters: Any) -> list[JMAPEvent]:
         """:meth:`search_events` returning :class:`JMAPEvent` objects; the list has
-        ``state`` and ``query_state`` (for :meth:`get_query_changes`)."""
+        ``state`` and ``query_state`` (for :meth:`get_query_changes`), and ``missing``:
+        ids the server found but would not return."""
         return self._run(event_ops.search_event_objects(self._conn, self, **filters))
 
     def get_object_by_uid(self, uid: str, calendar_id: str | None = None) -> str:
@@ -362,7 +363,8 @@ class JMAPClientAPI:
         self, token: str
     ) -> tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]:
         """``(added, modified, deleted_ids, new_token)`` since ``token``, as objects: for
-        sync consumers that keep local copies."""
+        sync consumers that keep local copies.  ``new_token`` (also
+        :attr:`last_sync_token`) is the state the delta reached: the next call's token."""
         return self._run(event_ops.get_object_changes(self._conn, token, self))
 
     # -- scheduling (the server sends the iTIP messages) -------------------------------
