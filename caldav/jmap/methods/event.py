@@ -48,6 +48,7 @@ from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.request import RequestBuilder
 from caldav.jmap.protocol.standard import (
     DataType,
+    QueryResult,
     parse_get,
     parse_query,
     parse_query_changes,
@@ -295,13 +296,14 @@ def _window(query: EventQuery, objects: list[dict[str, Any]]) -> list[dict[str, 
     return objects[start:end]
 
 
-def _probe_rest(
-    conn: Connection, account_id: str, query: EventQuery, jmap_filter: Any, found: list[str]
-) -> Steps[None]:
-    """The rest of a probe's ids, when its first page did not hold them all."""
+def _probe_ids(
+    conn: Connection, account_id: str, query: EventQuery, jmap_filter: Any, first: QueryResult
+) -> Steps[list[str]]:
+    """Every id a probe finds: its first page (answered with the query's first page), and
+    the rest when that did not hold them all."""
     method = "CalendarEvent/query"
-    pager = Pager(method, conn.limits, position=len(found))
-    pager.take_known(found)
+    pager = Pager(method, conn.limits)
+    pager.take(first, None)
     while not pager.done:
         call = EVENT.query(
             account_id,
@@ -311,9 +313,8 @@ def _probe_rest(
             **query.extra(),
         )
         responses = yield from conn.call(call)
-        page = parse_query(responses.get("c0", method), method)
-        found.extend(pager.take(page, None))
-    return None
+        pager.take(parse_query(responses.get("c0", method), method), None)
+    return pager.ids
 
 
 def _attempt(
@@ -372,9 +373,7 @@ def _attempt(
                 context.my_addresses = identity_addresses(got.objects)
             for leaf, call in probes.items():
                 probe = parse_query(responses.get(call.call_id, query_method), query_method)
-                found = list(dict.fromkeys(probe.ids))
-                if probe.total is not None and len(found) < probe.total:
-                    yield from _probe_rest(conn, account_id, query, plan.probes[leaf], found)
+                found = yield from _probe_ids(conn, account_id, query, plan.probes[leaf], probe)
                 context.probe_ids[leaf] = set(found)
         if get_call is not None:
             got = parse_get(responses.get(get_call.call_id, get_method), get_method)

@@ -82,12 +82,6 @@ class Pager(_Bounded):
         """How many ids to ask for next."""
         return page_size if self.limit is None else min(page_size, self.limit - len(self.ids))
 
-    def take_known(self, ids: list[str]) -> None:
-        """Ids of a first page read elsewhere (they count, and are not new again)."""
-        new = [i for i in dict.fromkeys(ids) if i not in self._seen]
-        self._seen.update(new)
-        self.ids.extend(new)
-
     def take(self, page: QueryResult, size: int | None, trust_position: bool = False) -> list[str]:
         """The new ids of ``page`` (asked for with ``limit=size``; None: the server's
         page size), in the server's order.
