@@ -8,6 +8,7 @@ sending it again).  One event with a NUL must not sink the others of a bulk crea
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from pathlib import Path
 
@@ -150,3 +151,39 @@ def test_import_ics_takes_text_bytes_paths_and_files_never_a_str_as_path(calenda
     for source in files.values():
         assert len(direct(direct.client.import_ics(cal_id, source))) == 1
     assert summaries(direct, cal_id) == sorted(f"import {k}" for k in files)
+
+
+def test_bulk_requests_are_sized_to_the_timeout(calendar, harness_factory, cyrus_url):
+    """Sized for a 1.2 s timeout (the transport keeps its 30 s, so nothing times out), a
+    request may take 0.4 s: at Cyrus's 2 ms or more per event, no request after the first
+    200 grows past 200 (without a timeout, all 500 would go in one)."""
+    direct, cal_id = calendar
+    client = harness_factory("user2")
+    client.client._conn.timeout = 1.2
+    sizes = []
+    send = client.client._transport.send
+
+    def note(request):
+        body = json.loads(request.body) if request.body else {}
+        for name, args, _ in body.get("methodCalls", []):
+            if name == "CalendarEvent/set":
+                sizes.append(len(args.get("create") or {}))
+
+    if client.kind == "sync":
+
+        def sizing(request):
+            note(request)
+            return send(request)
+
+    else:
+
+        async def sizing(request):
+            note(request)
+            return await send(request)
+
+    client.client._transport.send = sizing
+    texts = [ics(f"{uuid.uuid4()}@sized", f"sized {n:03}") for n in range(500)]
+    ids = client(client.client.create_events(cal_id, texts))
+    assert len(set(ids)) == 500
+    assert summaries(direct, cal_id) == [f"sized {n:03}" for n in range(500)]
+    assert sizes[0] == 200 and max(sizes[1:]) <= 200 and len(sizes) >= 3, sizes
