@@ -263,7 +263,7 @@ def query_contact_ids(conn: Connection, **filters: Any) -> Steps[tuple[list[str]
     :func:`get_contact_query_changes` with the same filters."""
     condition = contact_filter("query_contact_ids", **filters)
     account_id = yield from conn.account_for(CONTACTS_CAPABILITY)
-    return (yield from query_ids(conn, CONTACT, account_id, condition or None))
+    return (yield from query_ids(conn, CONTACT, account_id, filter=condition or None))
 
 
 def get_contact_query_changes(

@@ -40,6 +40,7 @@ from caldav.jmap.protocol.operations import (
     changes_with_objects,
     current_state,
     get_by_ids,
+    query_ids,
     query_objects,
     refetch,
     set_one,
@@ -48,7 +49,6 @@ from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.request import RequestBuilder
 from caldav.jmap.protocol.standard import (
     DataType,
-    QueryResult,
     parse_get,
     parse_query,
     parse_query_changes,
@@ -296,27 +296,6 @@ def _window(query: EventQuery, objects: list[dict[str, Any]]) -> list[dict[str, 
     return objects[start:end]
 
 
-def _probe_ids(
-    conn: Connection, account_id: str, query: EventQuery, jmap_filter: Any, first: QueryResult
-) -> Steps[list[str]]:
-    """Every id a probe finds: its first page (answered with the query's first page), and
-    the rest when that did not hold them all."""
-    method = "CalendarEvent/query"
-    pager = Pager(method, conn.limits)
-    pager.take(first, None)
-    while not pager.done:
-        call = EVENT.query(
-            account_id,
-            filter=jmap_filter,
-            position=pager.position,
-            calculate_total=True,
-            **query.extra(),
-        )
-        responses = yield from conn.call(call)
-        pager.take(parse_query(responses.get("c0", method), method), None)
-    return pager.ids
-
-
 def _attempt(
     conn: Connection, account_id: str, query: EventQuery, plan: QueryPlan, ids_only: bool
 ) -> Steps[_Outcome]:
@@ -373,7 +352,9 @@ def _attempt(
                 context.my_addresses = identity_addresses(got.objects)
             for leaf, call in probes.items():
                 probe = parse_query(responses.get(call.call_id, query_method), query_method)
-                found = yield from _probe_ids(conn, account_id, query, plan.probes[leaf], probe)
+                found, _, _ = yield from query_ids(
+                    conn, EVENT, account_id, first=probe, filter=plan.probes[leaf], **query.extra()
+                )
                 context.probe_ids[leaf] = set(found)
         if get_call is not None:
             got = parse_get(responses.get(get_call.call_id, get_method), get_method)

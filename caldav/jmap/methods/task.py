@@ -13,7 +13,8 @@ and the task conditions ``dueBefore``, ``dueAfter``, ``progress`` and ``hasKeywo
 :data:`TASK_FILTERS`.
 
 The module also holds the small standard-method helpers that tasks and contacts share
-(:func:`query_ids`, :func:`query_changes`, :func:`copy_to_account`); they work on any
+(:func:`query_changes`, :func:`copy_to_account`; :func:`query_ids` is re-exported from
+:mod:`caldav.jmap.protocol.operations`); they work on any
 :class:`~caldav.jmap.protocol.standard.DataType`.
 """
 
@@ -35,13 +36,12 @@ from caldav.jmap.protocol.operations import (
     changes_as,
     current_state,
     get_by_ids,
+    query_ids,
     query_objects,
     set_one,
 )
-from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.standard import (
     DataType,
-    parse_query,
     parse_query_changes,
     parse_set,
     raise_set_errors,
@@ -126,9 +126,6 @@ TASK_SERVER_PROPERTIES = frozenset(
 
 # -- shared helpers: ids of a query, its changes, /copy between accounts ----------------------
 
-#: How often query_ids starts again when the results change while it pages.
-MAX_QUERY_RESTARTS = 3
-
 
 def query_filter(
     known: dict[str, str], filters: dict[str, Any], what: str, convert: Any = None
@@ -150,41 +147,6 @@ def query_filter(
         name = known.get(key, key)
         condition[name] = convert(name, value) if convert else value
     return condition
-
-
-def query_ids(
-    conn: Connection,
-    datatype: DataType,
-    account_id: str,
-    filter: dict[str, Any] | None = None,
-    sort: list[dict[str, Any]] | None = None,
-) -> Steps[tuple[list[str], str, int | None]]:
-    """Every id ``/query`` finds, with the queryState and total: pages (no /get) until the
-    total is reached or a page is empty; if the results change while paging (a new
-    queryState), it starts again."""
-    method = f"{datatype.name}/query"
-    for _ in range(MAX_QUERY_RESTARTS):
-        pager = Pager(method, conn.limits)
-        state: str | None = None
-        total: int | None = None
-        while not pager.done:
-            responses = yield from conn.call(
-                datatype.query(
-                    account_id,
-                    filter=filter,
-                    sort=sort,
-                    position=pager.position,
-                    calculate_total=True,
-                )
-            )
-            page = parse_query(responses.get("c0", method), method)
-            if state is not None and page.query_state != state:
-                break  # the results changed under us: start again
-            state, total = page.query_state, page.total
-            pager.take(page, None)
-        else:
-            return pager.ids, state or "", total
-    raise JMAPError(reason=f"{method}: the results kept changing while they were read")
 
 
 def query_changes(
@@ -423,7 +385,7 @@ def query_task_ids(
     :func:`get_task_query_changes` with the same filters."""
     condition = task_filter("query_task_ids", task_list_id, **filters)
     account_id = yield from conn.account_for(TASK_CAPABILITY)
-    return (yield from query_ids(conn, TASK, account_id, condition or None))
+    return (yield from query_ids(conn, TASK, account_id, filter=condition or None))
 
 
 def get_task_query_changes(

@@ -20,6 +20,7 @@ from caldav.jmap.protocol.request import RequestBuilder
 from caldav.jmap.protocol.standard import (
     DataType,
     GetResult,
+    QueryResult,
     parse_changes,
     parse_get,
     parse_query,
@@ -37,6 +38,7 @@ __all__ = [
     "constant",
     "current_state",
     "get_by_ids",
+    "query_ids",
     "query_objects",
     "refetch",
     "SetOutcome",
@@ -164,6 +166,45 @@ def query_objects(
     # /get answers in any order; keep the query's order
     found.extend(objects[i] for i in pager.ids if i in objects)
     return found
+
+
+#: How often :func:`query_ids` starts again when the results change while it pages.
+MAX_QUERY_RESTARTS = 3
+
+
+def query_ids(
+    conn: Connection,
+    datatype: DataType,
+    account_id: str,
+    *,
+    first: QueryResult | None = None,
+    **arguments: Any,
+) -> Steps[tuple[list[str], str, int | None]]:
+    """Every id ``/query`` finds, with the queryState and total: pages (no /get) until
+    the results are complete, bounded by the connection's :class:`PagingLimits`; if they
+    change while it pages (a new queryState), it starts again.  ``first``: the first page,
+    when it was already asked for (in another request); ``arguments``: the /query's
+    (filter, sort, ...)."""
+    method = f"{datatype.name}/query"
+    for _ in range(MAX_QUERY_RESTARTS):
+        pager = Pager(method, conn.limits)
+        state: str | None = None
+        page, first = first, None
+        while True:
+            if page is None:
+                call = datatype.query(
+                    account_id, position=pager.position, calculate_total=True, **arguments
+                )
+                responses = yield from conn.call(call)
+                page = parse_query(responses.get("c0", method), method)
+            if state is not None and page.query_state != state:
+                break  # the results changed under us: start again
+            state = page.query_state
+            pager.take(page, None)
+            if pager.done:
+                return pager.ids, state, page.total
+            page = None
+    raise JMAPError(reason=f"{method}: the results kept changing while they were read")
 
 
 @dataclass(frozen=True)
