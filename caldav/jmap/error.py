@@ -4,7 +4,8 @@ All of them are subclasses of python-caldav's own :class:`caldav.lib.error.DAVEr
 (python-caldav is a dependency), so ``except DAVError`` catches JMAP failures as it catches
 CalDAV ones, and :class:`JMAPAuthError`, :class:`JMAPNotFoundError` and
 :class:`JMAPRateLimitError` are also python-caldav's ``AuthorizationError``,
-``NotFoundError`` and ``RateLimitError``.
+``NotFoundError`` and ``RateLimitError``, and :class:`JMAPStateMismatchError` its
+``ETagMismatchError``.
 
 The constructors take DAVError's positional order ``(url, reason, ...)`` and keywords as
 python-caldav 3.2.1's ``caldav.jmap`` and calendaring-jmap do, so code that raises or builds
@@ -25,7 +26,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
+from caldav.lib.error import (
+    AuthorizationError,
+    DAVError,
+    ETagMismatchError,
+    NotFoundError,
+    RateLimitError,
+)
 
 __all__ = [
     "JMAPAuthError",
@@ -176,9 +183,10 @@ class JMAPNotFoundError(JMAPMethodError, NotFoundError):
     """The object asked for does not exist (``notFound``); also a caldav NotFoundError."""
 
 
-class JMAPStateMismatchError(JMAPMethodError):
+class JMAPStateMismatchError(JMAPMethodError, ETagMismatchError):
     """The object or collection changed since the state given as ``if_in_state``: read it
-    again, reapply the change, and retry."""
+    again, reapply the change, and retry.  Also python-caldav's ``ETagMismatchError``, the
+    error its CalDAV client raises for the same situation."""
 
 
 class JMAPCannotCalculateChangesError(JMAPMethodError):

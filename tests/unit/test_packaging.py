@@ -54,6 +54,7 @@ def test_errors_are_python_caldavs():
     assert issubclass(JMAPAuthError, caldav.lib.error.AuthorizationError)
     assert issubclass(JMAPNotFoundError, caldav.lib.error.NotFoundError)
     assert issubclass(JMAPRateLimitError, caldav.lib.error.RateLimitError)
+    assert issubclass(JMAPStateMismatchError, caldav.lib.error.ETagMismatchError)
     assert caldav.error is caldav.lib.error  # python-caldav's own alias
 
 
