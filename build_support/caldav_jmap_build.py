@@ -7,6 +7,12 @@ with the package ``caldav/jmap`` of the checkout installed as the private top-le
 - ``_caldav_jmap_finder.py``: the meta-path finder that serves ``caldav.jmap`` from it;
 - ``caldav_jmap.pth``: one line that imports the finder when the interpreter starts.
 
+and to the (non-editable) wheel a PEP 561 partial stub package ``caldav-stubs``: each
+``_caldav_jmap/X.py`` as ``caldav-stubs/jmap/X.pyi``, unchanged.  Type checkers do not run
+the finder; they resolve ``caldav.jmap`` on disk, where they would find python-caldav's
+redirect.  The partial stubs give them our modules under ``caldav.jmap`` and leave the rest
+of ``caldav`` to python-caldav (``py.typed`` says ``partial``).
+
 setuptools' editable wheels carry only its own finder, so the addition is done here, once,
 for both (see ``_caldav_jmap_finder``'s docstring for why no file is shared with
 python-caldav).
@@ -35,10 +41,21 @@ HERE = Path(__file__).resolve().parent
 FINDER = "_caldav_jmap_finder.py"
 PTH = "caldav_jmap.pth"
 PTH_LINE = b"import _caldav_jmap_finder\n"
+HOME = "_caldav_jmap/"
+STUBS = "caldav-stubs/"
 
 
 def _extra_files() -> dict[str, bytes]:
     return {FINDER: (HERE / FINDER).read_bytes(), PTH: PTH_LINE}
+
+
+def _stubs(wheel: zipfile.ZipFile) -> dict[str, bytes]:
+    """The partial stub package for type checkers: our modules as ``caldav.jmap`` stubs."""
+    stubs = {STUBS + "py.typed": b"partial\n"}
+    for name in wheel.namelist():
+        if name.startswith(HOME) and name.endswith(".py"):
+            stubs[STUBS + "jmap/" + name[len(HOME) : -len(".py")] + ".pyi"] = wheel.read(name)
+    return stubs
 
 
 def _record_line(name: str, data: bytes) -> str:
@@ -46,11 +63,14 @@ def _record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
-def _add_files(wheel: Path) -> None:
-    """Rewrite ``wheel`` with the finder and the .pth added, and listed in its RECORD."""
+def _add_files(wheel: Path, stubs: bool) -> None:
+    """Rewrite ``wheel`` with the finder and the .pth (and the stubs) added, and listed in
+    its RECORD."""
     extra = _extra_files()
     rebuilt = wheel.with_suffix(".tmp")
     with zipfile.ZipFile(wheel) as old, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as new:
+        if stubs:
+            extra.update(_stubs(old))
         record_name = next(n for n in old.namelist() if n.endswith(".dist-info/RECORD"))
         for item in old.infolist():
             if item.filename in extra:
@@ -75,9 +95,9 @@ def build_wheel(
     config_settings: dict[str, Any] | None = None,
     metadata_directory: str | None = None,
 ) -> str:
-    """PEP 517: setuptools' wheel, with the finder and the .pth added."""
+    """PEP 517: setuptools' wheel, with the finder, the .pth and the stubs added."""
     name = _setuptools.build_wheel(wheel_directory, config_settings, metadata_directory)
-    _add_files(Path(wheel_directory) / name)
+    _add_files(Path(wheel_directory) / name, stubs=True)
     return name
 
 
@@ -86,7 +106,8 @@ def build_editable(
     config_settings: dict[str, Any] | None = None,
     metadata_directory: str | None = None,
 ) -> str:
-    """PEP 660: setuptools' editable wheel, with the finder and the .pth added."""
+    """PEP 660: setuptools' editable wheel, with the finder and the .pth added (no stubs:
+    copies would go stale as the checkout is edited)."""
     name = _setuptools.build_editable(wheel_directory, config_settings, metadata_directory)
-    _add_files(Path(wheel_directory) / name)
+    _add_files(Path(wheel_directory) / name, stubs=False)
     return name
