@@ -164,6 +164,8 @@ class _Transport:
             "timeout": self.timeout,
             "allow_redirects": False,
             "stream": True,
+            # per request: a session's verify loses to REQUESTS_CA_BUNDLE in the environment
+            "verify": self.verify,
         }
 
     def _body(self, raw: Any, request: HTTPRequest) -> _Body:
