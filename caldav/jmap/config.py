@@ -114,7 +114,8 @@ def get_connection_params(
 def _jmap_connection(
     check_config_file: bool, config_file: str | None, section: str | None, environment: bool
 ) -> dict[str, Any] | None:
-    """The first ``kind: jmap`` connection of the environment or the file, converted."""
+    """The connection of the environment or the file that python-caldav's reader would not
+    find (``kind: jmap``), or that it would find with the same result; converted."""
     if environment and os.environ.get("CALDAV_URL") and not os.environ.get("JMAP_URL"):
         return None  # a CALDAV_URL replaces the file, as in python-caldav
     if check_config_file:
@@ -128,10 +129,18 @@ def _jmap_connection(
         ]
     else:
         return None
-    for conn in connections:
-        if conn.kind == "jmap":
-            return _converted(conn)
-    return None
+    # A kind: jmap connection first; else a section without a kind whose URL is http(s),
+    # which python-caldav would take as a CalDAV one: converted here by its own rules
+    # rather than by reading the file again (that would run a password_command twice).
+    chosen = next((c for c in connections if c.kind == "jmap"), None) or next(
+        (c for c in connections if c.kind is None and _is_http(c.params.get("url"))), None
+    )
+    return None if chosen is None else _converted(chosen)
+
+
+def _is_http(url: Any) -> bool:
+    # python-caldav's test for a section without a kind (caldav.config._is_caldav)
+    return isinstance(url, str) and url.startswith(("http://", "https://"))
 
 
 def _converted(conn: calendaring_config.Connection) -> dict[str, Any]:

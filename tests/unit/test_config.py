@@ -339,3 +339,22 @@ def test_broken_config_file(tmp_path: Path) -> None:
     path.write_text("- just\n- a list\n")
     with pytest.raises(ConfigurationError, match="must be a mapping of section names"):
         get_connection_params(config_file=str(path))
+
+
+def test_password_command_runs_once(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    script = tmp_path / "secret.sh"
+    script.write_text(f"#!/bin/sh\necho run >> {runs}\necho s3cret\n")
+    script.chmod(0o700)
+    path = tmp_path / "calendar.yaml"
+    path.write_text(
+        "default:\n  url: https://jmap.example.com/\n  username: alice\n"
+        f"  password_command: [{script}]\n"
+    )
+    path.chmod(0o600)
+    assert get_connection_params(config_file=str(path)) == {
+        "url": "https://jmap.example.com/",
+        "username": "alice",
+        "password": "s3cret",
+    }
+    assert runs.read_text() == "run\n"  # a pinentry would not ask twice
