@@ -5,8 +5,8 @@ missing from the sdist breaks the build) and every dependency is put in a local 
 the venvs install from that wheelhouse only (``--no-index``), through this interpreter's
 pip (``pip --python``), so each install takes seconds.
 
-(a) caldav-jmap alone (pip brings python-caldav); (b) after ``caldav==3.6.0``; (c) then
-``pip install --force-reinstall --no-deps caldav==3.6.0`` over it: in each,
+(a) caldav-jmap alone (pip brings python-caldav); (b) after ``caldav==3.6.0``; (c)
+``pip install --force-reinstall --no-deps caldav==3.6.0`` over (a): in each,
 ``from caldav import DAVClient`` is python-caldav's and ``from caldav.jmap import
 JMAPClient`` ours, without python-caldav's redirect warning.  Uninstalling caldav-jmap
 leaves python-caldav's files as they were.
@@ -14,18 +14,12 @@ leaves python-caldav's files as they were.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tarfile
 import textwrap
 import zipfile
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-PYTHON_CALDAV = "caldav==3.6.0"
+from .conftest import PYTHON_CALDAV, REPO, Built, run
 
 PROBE = textwrap.dedent(
     """
@@ -41,44 +35,6 @@ PROBE = textwrap.dedent(
     print("ok", __version__, caldav.__version__)
     """
 )
-
-
-def run(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, env=env, timeout=600
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"{args} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-class Built:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        dist = root / "dist"
-        run(sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", dist, REPO)
-        self.wheel = next(dist.glob("caldav_jmap-*.whl"))
-        self.sdist = next(dist.glob("caldav_jmap-*.tar.gz"))
-        self.wheelhouse = root / "wheelhouse"
-        run(sys.executable, "-m", "pip", "wheel", "-q", "-w", self.wheelhouse, self.wheel,
-            PYTHON_CALDAV)  # fmt: skip
-
-    def venv(self, name: str) -> Path:
-        path = self.root / name
-        run(sys.executable, "-m", "venv", "--without-pip", path)
-        return path / "bin" / "python"
-
-    def pip(self, python: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-        return run(sys.executable, "-m", "pip", "--python", python, *args)
-
-    def install(self, python: Path, *args: str | Path) -> None:
-        self.pip(python, "install", "-q", "--no-index", "--find-links", self.wheelhouse, *args)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return Built(tmp_path_factory.mktemp("packaging"))
 
 
 def probe(python: Path) -> str:
