@@ -28,13 +28,22 @@ ensure_python() {
             python3 -m venv "$VENV_DIR"
         fi
     fi
-    # Reinstall only when the dependencies changed
+    # Before the rename to caldav-jmap this project installed itself as "caldav",
+    # in place of python-caldav: such an editable install is removed, so that
+    # python-caldav (a dependency now) can be installed beside us.
+    if "$VENV_DIR/bin/python" -m pip show caldav 2>/dev/null | grep -q '^Editable project location:'; then
+        log "removing an editable install of this project under its old name caldav"
+        "$VENV_DIR/bin/python" -m pip uninstall -q -y caldav
+    fi
+    # Reinstall only when the dependencies or the build (the caldav.jmap finder) changed
     local stamp="$VENV_DIR/.caldav-jmap-deps"
     local want
-    want=$(sha256sum "$HERE/pyproject.toml" | cut -d' ' -f1)
+    want=$(cat "$HERE/pyproject.toml" "$HERE/setup.py" "$HERE"/build_support/*.py | sha256sum | cut -d' ' -f1)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         log "installing the project and its test dependencies into $VENV_DIR"
         "$VENV_DIR/bin/python" -m pip install -q --upgrade pip >/dev/null
+        # the editable install serves caldav.jmap from this checkout's caldav/jmap
+        # (build_support/_caldav_jmap_finder.py); python-caldav provides caldav
         "$VENV_DIR/bin/python" -m pip install -q -e "$HERE[test,dev,websocket]"
         echo "$want" >"$stamp"
     else

@@ -16,8 +16,14 @@ Example::
             print(ical)
 
 Async: ``AsyncJMAPClient`` / ``get_async_jmap_client`` have the same methods, awaited.
+
+The library logs to the ``caldav.jmap`` logger and prints nothing unless the application
+configures logging (a NullHandler is attached, as python-caldav does for ``caldav``).
 """
 
+import logging
+
+from caldav.jmap._version import __version__
 from caldav.jmap.async_client import AsyncJMAPClient, get_async_jmap_client
 from caldav.jmap.client import JMAPClient, get_jmap_client
 from caldav.jmap.error import (
@@ -51,7 +57,10 @@ from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.push import ReconnectPolicy
 from caldav.jmap.query import AND, NOT, OR, EventSearcher, Filter, Operator
 
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
 __all__ = [
+    "__version__",
     "AND",
     "NOT",
     "OR",

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
 
+from caldav.jmap import config
 from caldav.jmap.convert.dialect import DIALECTS
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
@@ -49,8 +50,9 @@ __all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
 
 
 def client_kwargs(params: dict[str, Any]) -> dict[str, Any]:
-    """The subset of ``get_connection_params()``'s answer a client constructor takes."""
-    return {k: v for k, v in params.items() if k in client_parameters() and v is not None}
+    """``get_connection_params()``'s answer as client constructor arguments; a key the
+    client cannot use is a ConfigurationError (:func:`caldav.jmap.config.client_kwargs`)."""
+    return config.client_kwargs(params, client_parameters())
 
 
 def client_parameters() -> frozenset[str]:
@@ -69,9 +71,12 @@ class JMAPClientAPI:
 
     ``url`` is the session URL or the server's ``/.well-known/jmap``.  A ``username`` and
     ``password`` authenticate with HTTP Basic, a ``password`` alone is sent as a Bearer
-    token, and ``auth`` takes any requests-style auth object.  The credentials go only to
-    the origin of ``url``: a session whose URLs point elsewhere is refused unless
-    ``allow_other_origins`` is true.
+    token, ``auth_type="digest"`` uses HTTP Digest, and ``auth`` takes any requests-style
+    auth object; unusable credentials raise :class:`~caldav.jmap.error.JMAPAuthError`.
+    ``proxy`` (one URL for http and https), ``ssl_cert`` (a client certificate file, or a
+    ``(cert, key)`` pair), ``ssl_verify_cert`` and ``headers`` are python-caldav's.  The
+    credentials go only to the origin of ``url``: a session whose URLs point elsewhere is
+    refused unless ``allow_other_origins`` is true.
 
     Events are written in RFC 8984 JSCalendar, what JMAP servers such as Cyrus 3.10 speak;
     ``jscalendar_dialect=caldav.jmap.convert.JSCALENDAR_2`` writes the JSCalendar 2.0
@@ -93,6 +98,8 @@ class JMAPClientAPI:
         timeout: float = 30,
         ssl_verify_cert: bool | str = True,
         headers: dict[str, str] | None = None,
+        proxy: str | None = None,
+        ssl_cert: str | tuple[str, str] | None = None,
         *,
         allow_other_origins: bool = False,
         jscalendar_dialect: str | None = None,
@@ -119,6 +126,8 @@ class JMAPClientAPI:
             timeout=timeout,
             verify=ssl_verify_cert,
             headers=headers,
+            proxy=proxy,
+            cert=ssl_cert,
         )
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ from contextlib import aclosing
 from typing import Any
 
 from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.config import get_connection_params
 from caldav.jmap.methods.attachment import BlobDownload, BlobSink
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.push import Listener, Watcher
@@ -81,6 +82,10 @@ class AsyncJMAPClient(JMAPClientAPI):
         """Close the HTTP connections."""
         await self._transport.close()
 
+    async def aclose(self) -> None:
+        """Close the HTTP connections (python-caldav 3.2.1's and calendaring-jmap's name)."""
+        await self.close()
+
     async def __aenter__(self) -> AsyncJMAPClient:
         return self
 
@@ -90,7 +95,5 @@ class AsyncJMAPClient(JMAPClientAPI):
 
 def get_async_jmap_client(**kwargs: Any) -> AsyncJMAPClient | None:
     """An AsyncJMAPClient configured as :func:`caldav.jmap.client.get_jmap_client` is."""
-    from caldav.config import get_connection_params  # reads pyyaml and the config library
-
     params = get_connection_params(**kwargs)
     return None if params is None else AsyncJMAPClient(**client_kwargs(params))

@@ -16,6 +16,7 @@ from contextlib import closing
 from typing import Any
 
 from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.config import get_connection_params
 from caldav.jmap.methods.attachment import BlobDownload, BlobSink
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.push import Listener, Watcher
@@ -96,7 +97,5 @@ def get_jmap_client(**kwargs: Any) -> JMAPClient | None:
         client = get_jmap_client(config_section="work")
         client = get_jmap_client(url=URL, auth=my_auth)
     """
-    from caldav.config import get_connection_params  # reads pyyaml and the config library
-
     params = get_connection_params(**kwargs)
     return None if params is None else JMAPClient(**client_kwargs(params))

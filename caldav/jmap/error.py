@@ -1,7 +1,16 @@
 """Errors raised by :mod:`caldav.jmap`.
 
-All of them are :class:`caldav.lib.error.DAVError` subclasses, so ``except DAVError`` catches
-JMAP failures as it catches CalDAV ones.
+All of them are subclasses of python-caldav's own :class:`caldav.lib.error.DAVError`
+(python-caldav is a dependency), so ``except DAVError`` catches JMAP failures as it catches
+CalDAV ones, and :class:`JMAPAuthError`, :class:`JMAPNotFoundError` and
+:class:`JMAPRateLimitError` are also python-caldav's ``AuthorizationError``,
+``NotFoundError`` and ``RateLimitError``, and :class:`JMAPStateMismatchError` its
+``ETagMismatchError``.
+
+The constructors take DAVError's positional order ``(url, reason, ...)`` and keywords as
+python-caldav 3.2.1's ``caldav.jmap`` and calendaring-jmap do, so code that raises or builds
+these errors itself keeps working; each class has a default ``error_type``
+(``JMAPError().error_type == "serverError"``).
 
 Example::
 
@@ -17,7 +26,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
+from caldav.lib.error import (
+    AuthorizationError,
+    DAVError,
+    ETagMismatchError,
+    NotFoundError,
+    RateLimitError,
+)
 
 __all__ = [
     "JMAPAuthError",
@@ -40,12 +55,20 @@ __all__ = [
 ]
 
 
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
 class JMAPError(DAVError):
     """Base class of every JMAP error.
 
-    ``error_type`` is the JMAP error type when the server gave one (a request-level
-    ``urn:ietf:params:jmap:error:*`` URI, or a method-level type such as ``notFound``).
+    ``error_type`` is the JMAP error type: the server's (a request-level
+    ``urn:ietf:params:jmap:error:*`` URI, or a method-level type such as ``notFound``) when
+    it gave one, else the class's default (``serverError`` here, as in python-caldav 3.2.1
+    and calendaring-jmap).
     """
+
+    error_type: str = "serverError"
 
     def __init__(
         self,
@@ -54,11 +77,17 @@ class JMAPError(DAVError):
         error_type: str | None = None,
         status: int | None = None,
         body: bytes | str | None = None,
+        preconditions: list[str] | None = None,
     ) -> None:
         # DAVError's initialiser directly: with RateLimitError in the MRO, super() would
         # reach an initialiser with another signature.
-        DAVError.__init__(self, url=url, reason=reason, status=status, body=body)
-        self.error_type = error_type
+        DAVError.__init__(
+            self, url=url, reason=reason, preconditions=preconditions, body=body, status=status
+        )
+        # python-caldav's DAVError leaves args empty; pickling and logging want the reason
+        self.args = (self.reason,)
+        if error_type is not None:
+            self.error_type = error_type
 
     def __str__(self) -> str:
         kind = f" [{self.error_type}]" if self.error_type else ""
@@ -67,11 +96,17 @@ class JMAPError(DAVError):
 
 
 class JMAPAuthError(JMAPError, AuthorizationError):
-    """The server refused the credentials (HTTP 401) or the access (HTTP 403)."""
+    """The server refused the credentials (HTTP 401) or the access (HTTP 403), or the
+    credentials given cannot be used (an ``auth_type`` without what it needs)."""
+
+    error_type = "forbidden"
+    reason = "Authentication failed"
 
 
 class JMAPConnectionError(JMAPError):
     """The server could not be reached, or the connection broke or timed out."""
+
+    error_type = "connectionFailed"
 
 
 class JMAPProtocolError(JMAPError):
@@ -83,15 +118,27 @@ class JMAPProtocolError(JMAPError):
 class JMAPCapabilityError(JMAPError):
     """The server does not advertise a capability the operation needs.
 
-    ``capability`` names the missing capability URI.
+    ``capability`` names the missing capability URI.  Both call forms work:
+    ``JMAPCapabilityError(capability, reason=None, url=None)`` (this package's) and the
+    peers' ``JMAPCapabilityError(url=None, reason=None, error_type=None)``: a first
+    argument that is an http(s) URL is the url, anything else (``urn:...``) the capability.
     """
 
-    def __init__(self, capability: str, reason: str | None = None, url: str | None = None):
-        super().__init__(
-            url=url,
-            reason=reason or f"the server does not support {capability}",
-            error_type="capabilityMissing",
-        )
+    error_type = "capabilityNotSupported"
+    reason = "Server does not support urn:ietf:params:jmap:calendars"
+
+    def __init__(
+        self,
+        capability: str | None = None,
+        reason: str | None = None,
+        url: str | None = None,
+        error_type: str | None = None,
+    ) -> None:
+        if _is_url(capability) and url is None:
+            capability, url = None, capability
+        if capability and not reason:
+            reason = f"the server does not support {capability}"
+        super().__init__(url=url, reason=reason, error_type=error_type)
         self.capability = capability
 
 
@@ -102,20 +149,37 @@ class JMAPMethodError(JMAPError):
     ``cannotCalculateChanges``, ``invalidProperties``, ...), ``method`` the method name,
     ``description`` the server's text, ``properties`` the properties a SetError names and
     ``details`` the whole error object(s) the server returned.
+
+    Positional arguments are ``(reason, error_type)`` (this package's form) or, when there
+    are three of them or the first is an http(s) URL, the peers' ``(url, reason,
+    error_type)``; every argument may also be given by keyword.
     """
 
     def __init__(
         self,
-        reason: str,
-        error_type: str,
-        *,
+        *args: str | None,
+        url: str | None = None,
+        reason: str | None = None,
+        error_type: str | None = None,
         method: str | None = None,
         description: str | None = None,
         properties: list[str] | None = None,
         details: Any = None,
-        url: str | None = None,
+        status: int | None = None,
     ) -> None:
-        super().__init__(url=url, reason=reason, error_type=error_type)
+        if len(args) > 3:
+            raise TypeError(f"{type(self).__name__} takes at most 3 positional arguments")
+        if len(args) == 3 or (args and _is_url(args[0])):
+            names = ("url", "reason", "error_type")
+        else:
+            names = ("reason", "error_type")
+        given = dict(zip(names, args, strict=False))
+        keywords = {"url": url, "reason": reason, "error_type": error_type}
+        for name, value in given.items():
+            if keywords[name] is not None:
+                raise TypeError(f"{type(self).__name__} got {name} twice")
+            keywords[name] = value
+        super().__init__(status=status, **keywords)
         self.method = method
         self.description = description
         self.properties = list(properties or [])
@@ -126,9 +190,10 @@ class JMAPNotFoundError(JMAPMethodError, NotFoundError):
     """The object asked for does not exist (``notFound``); also a caldav NotFoundError."""
 
 
-class JMAPStateMismatchError(JMAPMethodError):
+class JMAPStateMismatchError(JMAPMethodError, ETagMismatchError):
     """The object or collection changed since the state given as ``if_in_state``: read it
-    again, reapply the change, and retry."""
+    again, reapply the change, and retry.  Also python-caldav's ``ETagMismatchError``, the
+    error its CalDAV client raises for the same situation."""
 
 
 class JMAPCannotCalculateChangesError(JMAPMethodError):
@@ -189,8 +254,10 @@ class JMAPBulkError(JMAPMethodError):
     nothing that succeeded is lost.
     """
 
-    def __init__(self, reason: str, result: Any) -> None:
-        super().__init__(reason, "bulkFailure", details=result)
+    error_type = "bulkFailure"
+
+    def __init__(self, reason: str | None = None, result: Any = None) -> None:
+        super().__init__(reason=reason, details=result)
         self.result = result
 
 
@@ -200,9 +267,11 @@ class JMAPRateLimitError(JMAPError, RateLimitError):
     ``retry_after_seconds`` is how long the server asked to wait, when it said.
     """
 
+    error_type = "rateLimit"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         RateLimitError.__init__(self, *args, **kwargs)
-        self.error_type = "rateLimit"
+        self.args = (self.reason,)
 
 
 class JMAPConversionError(JMAPError, ValueError):
@@ -211,7 +280,9 @@ class JMAPConversionError(JMAPError, ValueError):
     ``property`` names the offending property when one is to blame.
     """
 
-    def __init__(self, reason: str, property: str | None = None) -> None:
+    error_type = "conversion"
+
+    def __init__(self, reason: str | None = None, property: str | None = None) -> None:
         where = f" (property {property})" if property else ""
-        super().__init__(reason=f"{reason}{where}", error_type="conversion")
+        super().__init__(reason=f"{reason or 'cannot convert'}{where}")
         self.property = property

@@ -15,7 +15,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY
@@ -28,6 +28,7 @@ from caldav.jmap.protocol.http import (
 )
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.transport import AsyncTransport, SyncTransport, build_auth
 
 __all__ = ["Account", "Session", "async_fetch_session", "discover", "fetch_session"]
 
@@ -144,6 +145,22 @@ class Session:
             capability, reason=f"no account of this session supports {capability}", url=self.url
         )
 
+    @property
+    def account_id(self) -> str:
+        """The calendar account's id (python-caldav 3.2.1's and calendaring-jmap's name for
+        ``account_id_for()``); :class:`JMAPCapabilityError` when no account has calendars."""
+        return self.account_id_for(CALENDAR_CAPABILITY)
+
+    @property
+    def account_capabilities(self) -> dict[str, Any]:
+        """The ``accountCapabilities`` of the calendar account (:attr:`account_id`)."""
+        return self.accounts[self.account_id].capabilities
+
+    @property
+    def server_capabilities(self) -> dict[str, Any]:
+        """The server-level ``capabilities`` (the peers' name for :attr:`capabilities`)."""
+        return self.capabilities
+
     def accounts_for(self, capability: str = CALENDAR_CAPABILITY) -> list[Account]:
         """Every account that supports ``capability``."""
         return [a for a in self.accounts.values() if capability in a.capabilities]
@@ -207,29 +224,59 @@ def discover(url: str, retry: RetryPolicy | None = None) -> Steps[Session]:
     raise JMAPError(url=url, reason=f"more than {MAX_REDIRECTS} redirects")
 
 
+class _FetchArguments(NamedTuple):
+    auth: Any
+    timeout: float
+
+
+def _fetch_arguments(
+    username: Any, password: Any, auth: Any, timeout: float, auth_type: str | None
+) -> _FetchArguments:
+    """The auth and timeout of either call form of :func:`fetch_session`.
+
+    python-caldav 3.2.1 and calendaring-jmap call ``fetch_session(url, auth, timeout=30)``:
+    a second argument that is no string is that ``auth`` (a requests-style auth object or a
+    ``(user, password)`` tuple), and a number after it the timeout.
+    """
+    if username is not None and not isinstance(username, str):
+        if auth is not None:
+            raise TypeError("fetch_session got auth twice (positionally and by keyword)")
+        auth, username = username, None
+        if isinstance(password, int | float) and not isinstance(password, bool):
+            timeout, password = password, None
+    return _FetchArguments(build_auth(username, password, auth, auth_type), timeout)
+
+
 def fetch_session(
     url: str,
-    username: str | None = None,
-    password: str | None = None,
+    username: Any = None,
+    password: Any = None,
     auth: Any = None,
     timeout: float = 30,
+    *,
+    auth_type: str | None = None,
 ) -> Session:
-    """Fetch the Session over HTTP, blocking."""
-    from caldav.jmap.transport import SyncTransport, build_auth
+    """Fetch the Session over HTTP, blocking.
 
-    with SyncTransport(build_auth(username, password, auth), timeout=timeout) as transport:
+    ``fetch_session(url, username, password)``, ``fetch_session(url, auth=...)`` and the
+    peers' ``fetch_session(url, auth, timeout)`` all work.
+    """
+    args = _fetch_arguments(username, password, auth, timeout, auth_type)
+    with SyncTransport(args.auth, timeout=args.timeout) as transport:
         return transport.run(discover(url))
 
 
 async def async_fetch_session(
     url: str,
-    username: str | None = None,
-    password: str | None = None,
+    username: Any = None,
+    password: Any = None,
     auth: Any = None,
     timeout: float = 30,
+    *,
+    auth_type: str | None = None,
 ) -> Session:
-    """Fetch the Session over HTTP with the async transport."""
-    from caldav.jmap.transport import AsyncTransport, build_auth
-
-    async with AsyncTransport(build_auth(username, password, auth), timeout=timeout) as transport:
+    """Fetch the Session over HTTP with the async transport (call forms as
+    :func:`fetch_session`)."""
+    args = _fetch_arguments(username, password, auth, timeout, auth_type)
+    async with AsyncTransport(args.auth, timeout=args.timeout) as transport:
         return await transport.run(discover(url))

@@ -15,14 +15,17 @@ import asyncio
 import importlib
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, TypeVar
 
-from caldav.jmap.error import JMAPConnectionError, JMAPError
+from caldav.requests import HTTPBearerAuth
+
+from caldav.jmap.error import JMAPAuthError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.steps import Pause, Steps, advance
 
-__all__ = ["AsyncTransport", "Operation", "SyncTransport", "build_auth"]
+__all__ = ["AsyncTransport", "DigestCredentials", "Operation", "SyncTransport", "build_auth"]
 
 T = TypeVar("T")
 Operation = Steps
@@ -59,11 +62,24 @@ class _Body:
         )
 
 
+def _proxy_url(proxy: str) -> str:
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
 def _import(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(name)
     except ImportError:
         return None
+
+
+@dataclass(frozen=True)
+class DigestCredentials:
+    """HTTP Digest credentials: each transport makes its library's digest auth of them
+    (niquests has a sync and an async one)."""
+
+    username: str
+    password: str = field(repr=False)
 
 
 def build_auth(
@@ -75,24 +91,30 @@ def build_auth(
     """The requests-style auth for these credentials.
 
     ``auth`` wins when given; a username and password mean HTTP Basic, a password alone a
-    Bearer token.  ``auth_type`` ("basic" or "bearer") forces the scheme.
+    Bearer token.  ``auth_type`` ("basic", "bearer" or "digest") forces the scheme.
+    Credentials that cannot be used (none at all, a scheme without what it needs, an
+    unknown scheme) raise :class:`~caldav.jmap.error.JMAPAuthError` before any request.
     """
     if auth is not None:
         return auth
     kind = (auth_type or "").lower() or ("basic" if username else "bearer" if password else "")
     if kind == "bearer":
         if not password:
-            raise ValueError("bearer authentication needs a token as password")
-        from caldav.requests import HTTPBearerAuth
-
+            raise JMAPAuthError(reason="bearer authentication needs a token as password")
         return HTTPBearerAuth(password)
-    if kind == "basic":
-        if username is None:
-            raise ValueError("basic authentication needs a username")
-        return (username, password or "")
+    if kind in ("basic", "digest"):
+        if not username:
+            raise JMAPAuthError(reason=f"{kind} authentication needs a username")
+        if password is None:
+            raise JMAPAuthError(reason=f"{kind} authentication needs a password")
+        return (username, password) if kind == "basic" else DigestCredentials(username, password)
     if kind:
-        raise ValueError(f"unsupported auth_type {auth_type!r}: use 'basic' or 'bearer'")
-    return None
+        raise JMAPAuthError(
+            reason=f"unsupported auth_type {auth_type!r}: use 'basic', 'bearer' or 'digest'"
+        )
+    raise JMAPAuthError(
+        reason="no credentials: give a username and password, a token as password, or auth="
+    )
 
 
 class _Transport:
@@ -104,12 +126,30 @@ class _Transport:
         timeout: float = 30,
         verify: bool | str = True,
         headers: dict[str, str] | None = None,
+        proxy: str | None = None,
+        cert: str | tuple[str, str] | None = None,
     ) -> None:
         self.auth = auth
+        # python-caldav's proxy is one URL for both schemes; a bare host:port means http
+        self.proxies = {"http": _proxy_url(proxy), "https": _proxy_url(proxy)} if proxy else {}
+        self.cert = cert
         self.max_response_bytes = MAX_RESPONSE_BYTES
         self.timeout = timeout
         self.verify = verify
         self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+
+    def _configure(self, session: Any, digest: Any) -> None:
+        """Apply the settings to a new requests/niquests session."""
+        auth = self.auth
+        if isinstance(auth, DigestCredentials):
+            auth = digest(auth.username, auth.password)
+        session.auth = auth
+        session.verify = self.verify
+        session.headers.update(self.headers)
+        if self.proxies:
+            session.proxies.update(self.proxies)
+        if self.cert is not None:
+            session.cert = self.cert
 
     def __repr__(self) -> str:
         # Never show the credentials
@@ -124,6 +164,8 @@ class _Transport:
             "timeout": self.timeout,
             "allow_redirects": False,
             "stream": True,
+            # per request: a session's verify loses to REQUESTS_CA_BUNDLE in the environment
+            "verify": self.verify,
         }
 
     def _body(self, raw: Any, request: HTTPRequest) -> _Body:
@@ -191,9 +233,7 @@ class SyncTransport(_Transport):
             raise JMAPError(reason="the sync JMAP client needs niquests or requests installed")
         self._library = library
         self._session = library.Session()
-        self._session.auth = self.auth
-        self._session.verify = self.verify
-        self._session.headers.update(self.headers)
+        self._configure(self._session, library.auth.HTTPDigestAuth)
 
     def send(self, request: HTTPRequest) -> HTTPResponse:
         """Send one request and read the whole response."""
@@ -299,9 +339,7 @@ class AsyncTransport(_Transport):
             raise JMAPError(reason="the async JMAP client needs niquests installed")
         self._library = library
         self._session = library.AsyncSession()
-        self._session.auth = self.auth
-        self._session.verify = self.verify
-        self._session.headers.update(self.headers)
+        self._configure(self._session, library.auth.AsyncHTTPDigestAuth)
 
     async def send(self, request: HTTPRequest) -> HTTPResponse:
         """Send one request and read the whole response."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from caldav.lib.error import NotFoundError
 
 from caldav.jmap import JMAPStateMismatchError
 from caldav.jmap.objects.event import JMAPEvent
-from caldav.lib.error import NotFoundError
 
 from .support import ics
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import icalendar
 import pytest
+from caldav.lib.error import AuthorizationError, DAVError, NotFoundError
 
 from caldav.jmap import (
     JMAPAuthError,
@@ -14,7 +15,6 @@ from caldav.jmap import (
     get_jmap_client,
 )
 from caldav.jmap.session import fetch_session
-from caldav.lib.error import AuthorizationError, DAVError, NotFoundError
 
 from .support import eventually, ics
 

@@ -1,4 +1,5 @@
-"""caldav.config.get_connection_params: explicit arguments, environment, config file."""
+"""caldav.jmap.config.get_connection_params (python-caldav's caldav.config, plus kind: jmap
+sections and the JMAP_* environment): explicit arguments, environment, config file."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import logging
 import os
 from pathlib import Path
 
+import caldav.config
 import pytest
 
-from caldav.config import CONNKEYS, ConfigurationError, get_connection_params
+from caldav.jmap.config import CONNKEYS, ConfigurationError, get_connection_params
 
 CONFIG = """\
 ---
@@ -47,20 +49,9 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_connkeys_constant() -> None:
-    assert CONNKEYS == (
-        "url",
-        "username",
-        "password",
-        "auth",
-        "auth_type",
-        "timeout",
-        "ssl_verify_cert",
-        "proxy",
-        "headers",
-        "huge_tree",
-        "features",
-    )
+def test_connkeys_are_python_caldavs() -> None:
+    assert CONNKEYS == frozenset(caldav.config.CONNKEYS)
+    assert {"proxy", "ssl_cert", "headers", "auth_type"} <= CONNKEYS
 
 
 def test_explicit_url_wins(monkeypatch: pytest.MonkeyPatch, config_file: Path) -> None:
@@ -77,11 +68,9 @@ def test_none_kwargs_ignored_empty_string_kept() -> None:
     assert params == {"url": "https://explicit.example.com/", "password": ""}
 
 
-def test_unknown_explicit_kwargs_dropped(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="caldav"):
-        params = get_connection_params(url="https://x.example.com/", colour="blue")
-    assert params == {"url": "https://x.example.com/"}
-    assert "colour" in caplog.text
+def test_unknown_explicit_kwargs_refused() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        get_connection_params(url="https://x.example.com/", colour="blue")
 
 
 def test_nothing_configured_returns_none() -> None:
@@ -277,11 +266,11 @@ def test_section_without_kind(tmp_path: Path) -> None:
     path = tmp_path / "calendar.yaml"
     path.write_text(
         "local:\n  url: /home/alice/calendars\n"
-        "web:\n  url: HTTPS://web.example.com/\n  username: eve\n"
+        "web:\n  url: https://web.example.com/\n  username: eve\n"
     )
     assert get_connection_params(config_file=str(path), config_section="local") is None
     assert get_connection_params(config_file=str(path), config_section="web") == {
-        "url": "HTTPS://web.example.com/",
+        "url": "https://web.example.com/",
         "username": "eve",
     }
 
@@ -296,7 +285,7 @@ def test_section_inheritance_and_file_conversions(tmp_path: Path) -> None:
         "url": "https://jmap.example.com/",
         "ssl_verify_cert": False,
         "username": "frank",
-        "timeout": 3.0,
+        "timeout": "3",  # as python-caldav reads it; the client converts it
         "huge_tree": True,
     }
 
@@ -350,3 +339,22 @@ def test_broken_config_file(tmp_path: Path) -> None:
     path.write_text("- just\n- a list\n")
     with pytest.raises(ConfigurationError, match="must be a mapping of section names"):
         get_connection_params(config_file=str(path))
+
+
+def test_password_command_runs_once(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    script = tmp_path / "secret.sh"
+    script.write_text(f"#!/bin/sh\necho run >> {runs}\necho s3cret\n")
+    script.chmod(0o700)
+    path = tmp_path / "calendar.yaml"
+    path.write_text(
+        "default:\n  url: https://jmap.example.com/\n  username: alice\n"
+        f"  password_command: [{script}]\n"
+    )
+    path.chmod(0o600)
+    assert get_connection_params(config_file=str(path)) == {
+        "url": "https://jmap.example.com/",
+        "username": "alice",
+        "password": "s3cret",
+    }
+    assert runs.read_text() == "run\n"  # a pinentry would not ask twice

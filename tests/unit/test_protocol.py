@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY, TASK_CAPABILITY
 from caldav.jmap.error import (
@@ -38,7 +39,6 @@ from caldav.jmap.protocol.standard import (
     raise_set_errors,
 )
 from caldav.jmap.session import Session, discover
-from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
 
 from .fake_jmap import SESSION_URL, session_json
 

@@ -1,1 +1,0 @@
-"""Library internals shared by the CalDAV and JMAP clients."""

@@ -1,0 +1,1 @@
+"""Tests of the built distribution: sdist and wheel contents, installs beside python-caldav."""
