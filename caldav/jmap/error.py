@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap.redact import redact
 from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
 
 __all__ = [
@@ -35,6 +36,9 @@ __all__ = [
     "JMAPServerUnavailableError",
     "JMAPStateMismatchError",
     "JMAPTooManyChangesError",
+    "JMAPResponseLimitError",
+    "JMAPTimeoutError",
+    "JMAPURLError",
     "method_error_class",
 ]
 
@@ -58,6 +62,7 @@ class JMAPError(DAVError):
         # reach an initialiser with another signature.
         DAVError.__init__(self, url=url, reason=reason, status=status, body=body)
         self.error_type = error_type
+        _redact(self)
 
     def __str__(self) -> str:
         kind = f" [{self.error_type}]" if self.error_type else ""
@@ -65,12 +70,41 @@ class JMAPError(DAVError):
         return f"{type(self).__name__}{kind}{where}: {self.reason}"
 
 
+def _redact(error: DAVError) -> None:
+    """No password of a URL (``user:pw@``) in what an error shows."""
+    if error.url:
+        error.url = redact(error.url)
+    error.reason = redact(error.reason)
+    error.args = tuple(redact(a) if isinstance(a, str) else a for a in error.args)
+
+
 class JMAPAuthError(JMAPError, AuthorizationError):
     """The server refused the credentials (HTTP 401) or the access (HTTP 403)."""
 
 
 class JMAPConnectionError(JMAPError):
-    """The server could not be reached, or the connection broke or timed out."""
+    """The server could not be reached, or the connection broke or timed out.
+
+    ``sent`` is False only when the request provably never left (connection refused, name
+    not resolved, connect timed out): then even a request that changes data may go again.
+    """
+
+    sent: bool = True
+
+
+class JMAPTimeoutError(JMAPConnectionError):
+    """One HTTP exchange (connect, send, receive) ran past the client's ``deadline``."""
+
+
+class JMAPURLError(JMAPError):
+    """A URL the client refuses to send a request to: an ambiguous one (backslash, control
+    characters, a bad port, userinfo in a URL the server gave) or, with credentials, one
+    on another origin than the session's."""
+
+
+class JMAPResponseLimitError(JMAPError):
+    """An answer past one of the client's limits (size, decompressed size, JSON nesting,
+    EventSource line or event size): refused before it could exhaust memory or CPU."""
 
 
 class JMAPCapabilityError(JMAPError):
@@ -196,6 +230,7 @@ class JMAPRateLimitError(JMAPError, RateLimitError):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         RateLimitError.__init__(self, *args, **kwargs)
         self.error_type = "rateLimit"
+        _redact(self)
 
 
 class JMAPConversionError(JMAPError, ValueError):

@@ -18,16 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY
+from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY, WEBSOCKET_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
-from caldav.jmap.protocol.http import (
-    HTTPRequest,
-    decode_json,
-    raise_for_status,
-    same_origin,
-)
+from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import server_url
 
 __all__ = ["Account", "Session", "async_fetch_session", "discover", "fetch_session"]
 
@@ -118,6 +114,20 @@ class Session:
             raw=data,
         )
 
+    def service_urls(self) -> dict[str, str]:
+        """The URLs requests go to, by their name in the session resource (the WebSocket's
+        too, when the server offers one)."""
+        urls = {
+            "apiUrl": self.api_url,
+            "downloadUrl": self.download_url,
+            "uploadUrl": self.upload_url,
+            "eventSourceUrl": self.event_source_url,
+        }
+        websocket = self.capabilities.get(WEBSOCKET_CAPABILITY, {}).get("url")
+        if isinstance(websocket, str) and websocket:
+            urls["websocket url"] = urljoin(self.url, websocket)
+        return urls
+
     def to_jmap(self) -> dict[str, Any]:
         """The Session object as the server sent it."""
         return self.raw
@@ -194,7 +204,7 @@ def discover(url: str, retry: RetryPolicy | None = None) -> Steps[Session]:
             if not location:
                 raise JMAPError(url=current, reason="a redirect without a Location header")
             target = urljoin(current, location)
-            if not same_origin(target, url):
+            if not server_url(target, url, "the session redirect's Location"):
                 raise JMAPError(
                     url=current,
                     reason=f"the session resource redirects to another origin ({target}); "

@@ -27,14 +27,15 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from caldav.jmap.constants import JSON_CONTENT_TYPE, WEBSOCKET_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, same_origin
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import server_url
 from caldav.jmap.transport import AsyncTransport, SyncTransport
 
 __all__ = [
@@ -69,13 +70,6 @@ class PushEnable:
         if self.push_state is not None:
             message["pushState"] = self.push_state
         return json.dumps(message)
-
-
-def _http_origin(url: str) -> str:
-    """``url`` with ws/wss as http/https, to compare origins."""
-    parts = urlsplit(url)
-    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme.lower(), parts.scheme)
-    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
 
 
 class WebSocketChannel:
@@ -163,7 +157,7 @@ def websocket_channel(conn: Connection) -> Steps[WebSocketChannel]:
     url = urljoin(session.url, url)
     if urlsplit(url).scheme.lower() not in ("ws", "wss"):
         raise JMAPError(url=session.url, reason=f"the WebSocket url is not ws(s): {url}")
-    if not conn.allow_other_origins and not same_origin(_http_origin(url), conn.url):
+    if not server_url(url, conn.url, "the WebSocket url") and not conn.allow_other_origins:
         raise JMAPError(
             url=session.url,
             reason=f"the WebSocket url ({url}) is on another origin than {conn.url}; refused "

@@ -73,7 +73,7 @@ def test_get_jmap_client_passes_auth_through_and_returns_none_unconfigured(monke
     auth = HTTPBearerAuth("tok")
     client = get_jmap_client(url="https://example.invalid/.well-known/jmap", auth=auth)
     assert isinstance(client, JMAPClient)
-    assert client._transport._session.auth is auth
+    assert client._transport.auth is auth
 
 
 def test_get_jmap_client_reads_config_section(monkeypatch, tmp_path):

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from caldav.jmap.constants import JSON_CONTENT_TYPE, REQUEST_ERROR_PREFIX
 from caldav.jmap.error import JMAPAuthError, JMAPError, JMAPRateLimitError
+from caldav.jmap.protocol.urls import same_origin
 
 __all__ = [
     "HTTPRequest",
@@ -60,18 +60,6 @@ class HTTPResponse:
     def build(cls, status: int, headers: Mapping[str, str], body: bytes, url: str) -> HTTPResponse:
         """A response with its header names folded to lower case."""
         return cls(status, {k.lower(): v for k, v in headers.items()}, body or b"", url)
-
-
-def same_origin(a: str, b: str) -> bool:
-    """Whether two absolute URLs share scheme, host and port (RFC 6454 origin)."""
-    sa, sb = urlsplit(a), urlsplit(b)
-    default = {"http": 80, "https": 443}
-
-    def origin(parts: Any) -> tuple[str, str, int | None]:
-        scheme = parts.scheme.lower()
-        return scheme, (parts.hostname or "").lower(), parts.port or default.get(scheme)
-
-    return origin(sa) == origin(sb)
 
 
 def parse_retry_after(value: str | None) -> float | None:
