@@ -131,6 +131,7 @@ class JMAPClientAPI:
         )
         # the credentials go only where the connection says (the client's origin)
         self._transport.trusts = self._conn.sends_credentials_to
+        self._deadline = deadline  # downloads stream: the drivers pass it to each one
 
     def __repr__(self) -> str:
         # Never the password or the auth object, nor one written into the URL

@@ -33,7 +33,7 @@ from caldav.jmap.constants import JSON_CONTENT_TYPE, WEBSOCKET_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, load_json
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import server_url
 from caldav.jmap.transport import AsyncTransport, SyncTransport
@@ -112,12 +112,7 @@ class WebSocketChannel:
 
     def receive(self, text: str) -> None:
         """File one message from the server; a malformed one raises JMAPError."""
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            raise JMAPError(
-                url=self.url, reason=f"a WebSocket message is not JSON ({error})"
-            ) from None
+        data = load_json(text, "a WebSocket message", self.url)
         if not isinstance(data, dict):
             raise JMAPError(url=self.url, reason="a WebSocket message is not a JSON object")
         kind = data.get("@type")
@@ -211,11 +206,14 @@ class SyncWebSocketTransport(_WebSocketTransport):
         return answer
 
     def stream(
-        self, request: HTTPRequest | PushEnable, read_timeout: float | None = None
+        self,
+        request: HTTPRequest | PushEnable,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Iterator[HTTPResponse | bytes | StateChange]:
-        """An EventSource over HTTP, or the pushes a PushEnable asks for."""
+        """An EventSource or a download over HTTP, or the pushes a PushEnable asks for."""
         if isinstance(request, HTTPRequest):
-            yield from self.http.stream(request, read_timeout)
+            yield from self.http.stream(request, read_timeout, deadline)
             return
         self._io(self.http.websocket_send, request.text)
         try:
@@ -273,11 +271,14 @@ class AsyncWebSocketTransport(_WebSocketTransport):
         return answer
 
     async def stream(
-        self, request: HTTPRequest | PushEnable, read_timeout: float | None = None
+        self,
+        request: HTTPRequest | PushEnable,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncIterator[HTTPResponse | bytes | StateChange]:
-        """An EventSource over HTTP, or the pushes a PushEnable asks for."""
+        """An EventSource or a download over HTTP, or the pushes a PushEnable asks for."""
         if isinstance(request, HTTPRequest):
-            async with aclosing(self.http.stream(request, read_timeout)) as parts:
+            async with aclosing(self.http.stream(request, read_timeout, deadline)) as parts:
                 async for part in parts:
                     yield part
             return

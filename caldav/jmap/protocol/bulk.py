@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap.error import JMAPBulkError, JMAPConnectionError, JMAPError
+from caldav.jmap.error import JMAPBulkError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
+from caldav.jmap.protocol.retry import outcome_unknown
 from caldav.jmap.protocol.standard import DataType, parse_set, set_error
 from caldav.jmap.protocol.steps import Steps
 
@@ -160,7 +161,10 @@ def set_many(
         invocations = [builder.add(call) for call in group]
         try:
             responses = yield from conn.call(builder)
-        except JMAPConnectionError as error:
+        except JMAPError as error:
+            if not outcome_unknown(error):
+                raise _partial(result, group + [c for g in pending for c in g], error) from error
+            # a lost answer, or a 429/503 that does not prove nothing ran
             lost = {k: v for call in group for k, v in (call.arguments.get("create") or {}).items()}
             only_creates = len(lost) == sum(_count(call) for call in group)
             lost_answers += 1
@@ -174,8 +178,6 @@ def set_many(
             if retry:
                 pending.insert(0, [datatype.set(account_id, create=retry, **extra)])
             continue
-        except JMAPError as error:
-            raise _partial(result, group + [c for g in pending for c in g], error) from error
         for invocation in invocations:
             outcome = parse_set(responses.get(invocation.call_id, method), method)
             result.created.update({k: str(v["id"]) for k, v in outcome.created.items()})
