@@ -227,7 +227,8 @@ def fetch_session(
     """Fetch the Session over HTTP, blocking."""
     from caldav.jmap.transport import SyncTransport, build_auth
 
-    with SyncTransport(build_auth(username, password, auth), timeout=timeout) as transport:
+    credentials = build_auth(username, password, auth)
+    with SyncTransport(credentials, timeout=timeout, origin=url) as transport:
         return transport.run(discover(url))
 
 
@@ -241,5 +242,6 @@ async def async_fetch_session(
     """Fetch the Session over HTTP with the async transport."""
     from caldav.jmap.transport import AsyncTransport, build_auth
 
-    async with AsyncTransport(build_auth(username, password, auth), timeout=timeout) as transport:
+    credentials = build_auth(username, password, auth)
+    async with AsyncTransport(credentials, timeout=timeout, origin=url) as transport:
         return await transport.run(discover(url))

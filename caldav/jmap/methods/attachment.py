@@ -13,6 +13,7 @@ import uuid
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
+from caldav.jmap import arguments
 from caldav.jmap.constants import BLOB_CAPABILITY
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
 from caldav.jmap.methods.blob import upload_blob
@@ -67,6 +68,9 @@ def _blob_url(
     content_type: str | None,
     account_id: str | None,
 ) -> Steps[str]:
+    arguments.text(blob_id, "blob_id")
+    arguments.text(name, "name")
+    arguments.text(content_type, "content_type", optional=True)
     session = yield from conn.ensure_session()
     if account_id is None:
         account_id = yield from conn.account_for()

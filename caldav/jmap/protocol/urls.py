@@ -72,7 +72,8 @@ def origin_of(url: Any, what: str = "the URL", *, server_given: bool = False) ->
     try:
         port = parts.port
     except ValueError:
-        raise _refuse(url, what, f"its port is not a number in 1..65535 ({netloc!r})") from None
+        where = netloc.rpartition("@")[2]  # never the userinfo
+        raise _refuse(url, what, f"its port is not a number in 1..65535 ({where!r})") from None
     if port == 0:
         raise _refuse(url, what, "its port is 0")
     host = (parts.hostname or "").lower()
