@@ -23,7 +23,7 @@ from caldav.jmap.error import JMAPCapabilityError, JMAPError
 from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap.protocol.steps import Steps
-from caldav.jmap.protocol.urls import server_url
+from caldav.jmap.protocol.urls import server_url, unambiguous_text
 
 __all__ = ["Account", "Session", "async_fetch_session", "discover", "fetch_session"]
 
@@ -98,7 +98,7 @@ class Session:
         def resolve(key: str, required: bool = True) -> str:
             # Cyrus gives relative URLs; RFC 8620 allows them relative to the session URL
             value = text(key, required)
-            return urljoin(url, value) if value else ""
+            return urljoin(url, unambiguous_text(value, f"the session's {key}")) if value else ""
 
         return cls(
             url=url,
@@ -203,7 +203,7 @@ def discover(url: str, retry: RetryPolicy | None = None) -> Steps[Session]:
             location = response.headers.get("location")
             if not location:
                 raise JMAPError(url=current, reason="a redirect without a Location header")
-            target = urljoin(current, location)
+            target = urljoin(current, unambiguous_text(location, "the session redirect's Location"))
             if not server_url(target, url, "the session redirect's Location"):
                 raise JMAPError(
                     url=current,

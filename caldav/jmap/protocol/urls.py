@@ -28,7 +28,14 @@ try:  # what requests and niquests connect by
 except ImportError:  # pragma: no cover - both HTTP libraries install it
     _library_parse = None
 
-__all__ = ["Origin", "may_carry_credentials", "origin_of", "same_origin", "server_url"]
+__all__ = [
+    "Origin",
+    "may_carry_credentials",
+    "origin_of",
+    "same_origin",
+    "server_url",
+    "unambiguous_text",
+]
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # a WebSocket's origin is that of its HTTP upgrade request
@@ -50,18 +57,26 @@ def _refuse(url: str, what: str, why: str) -> JMAPURLError:
     return JMAPURLError(url=redact(url), reason=f"{what} is refused: {why}")
 
 
-def origin_of(url: Any, what: str = "the URL", *, server_given: bool = False) -> Origin:
-    """The origin a request to ``url`` connects to; an ambiguous URL raises JMAPURLError.
-
-    ``server_given``: the URL comes from the server's data, where userinfo is refused too
-    (it would replace the client's credentials, or hide the host in plain sight).
-    """
+def unambiguous_text(url: Any, what: str = "the URL") -> str:
+    """``url`` (absolute or relative) unless it holds what parsers read differently: a
+    backslash, or a control character or space (which :func:`urllib.parse.urljoin` would
+    silently drop, so check before resolving)."""
     if not isinstance(url, str):
         raise JMAPURLError(reason=f"{what} is not a string: {type(url).__name__}")
     if "\\" in url:
         raise _refuse(url, what, "it holds a backslash, which HTTP libraries parse differently")
     if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
         raise _refuse(url, what, "it holds a control character or a space")
+    return url
+
+
+def origin_of(url: Any, what: str = "the URL", *, server_given: bool = False) -> Origin:
+    """The origin a request to ``url`` connects to; an ambiguous URL raises JMAPURLError.
+
+    ``server_given``: the URL comes from the server's data, where userinfo is refused too
+    (it would replace the client's credentials, or hide the host in plain sight).
+    """
+    unambiguous_text(url, what)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
