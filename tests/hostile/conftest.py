@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.hostile.drivers import KINDS, Driver
-
 from tests.hostile.server import HostileServer, Reply
 
 

@@ -100,9 +100,7 @@ def _event_with_links(links):
     }
 
 
-def test_attachment_hrefs_get_credentials_only_on_the_servers_origin(
-    hostile, other_origin, drive
-):
+def test_attachment_hrefs_get_credentials_only_on_the_servers_origin(hostile, other_origin, drive):
     urls = hostile_urls(other_origin, hostile)
     links = {
         "bad": {"@type": "Link", "href": urls["backslash"] + "/steal", "rel": "enclosure"},
