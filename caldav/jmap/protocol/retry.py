@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap.error import JMAPConnectionError, JMAPError
+from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPTimeoutError
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, parse_retry_after
 from caldav.jmap.protocol.steps import Pause, Steps
 
@@ -173,6 +173,8 @@ def send_with_retries(
             rewind()
         try:
             response = yield request
+        except JMAPTimeoutError:
+            raise  # the whole deadline went by: the caller's time is up, not the server's
         except JMAPConnectionError as error:
             seconds = policy.pause(attempt, waited) if safe_to_repeat or not error.sent else None
             if seconds is None:
