@@ -33,9 +33,12 @@ from caldav.jmap.error import (
     JMAPNotFoundError,
     JMAPRateLimitError,
     JMAPRequestTooLargeError,
+    JMAPResponseLimitError,
     JMAPServerUnavailableError,
     JMAPStateMismatchError,
+    JMAPTimeoutError,
     JMAPTooManyChangesError,
+    JMAPURLError,
 )
 from caldav.jmap.methods.push import PushSubscription
 from caldav.jmap.objects.calendar import JMAPCalendar
@@ -81,9 +84,12 @@ __all__ = [
     "JMAPPrincipal",
     "JMAPRateLimitError",
     "JMAPRequestTooLargeError",
+    "JMAPResponseLimitError",
     "JMAPServerUnavailableError",
     "JMAPStateMismatchError",
+    "JMAPTimeoutError",
     "JMAPTooManyChangesError",
+    "JMAPURLError",
     "JMAPTask",
     "JMAPTaskList",
     "get_async_jmap_client",
