@@ -16,19 +16,7 @@ from caldav.lib.error import DAVError
 from tests.hostile.drivers import PASSWORD
 from tests.hostile.server import Reply, event_stream, gzip_bomb, gzip_json, nested_json
 from tests.hostile.store import EventStore
-
-ICS = """BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//EN
-BEGIN:VEVENT
-UID:{uid}
-DTSTAMP:20260101T000000Z
-DTSTART:20260101T100000Z
-DURATION:PT1H
-SUMMARY:{uid}
-END:VEVENT
-END:VCALENDAR
-"""
+from tests.integration.support import ics
 
 
 def applied_then(hostile, peer, reply: Reply, times: int = 1) -> None:
@@ -56,7 +44,7 @@ def test_a_set_applied_then_answered_busy_is_not_sent_again(hostile, drive, stat
     driver("get_session")
     applied_then(hostile, peer, Reply(status, {"Retry-After": "0"}, b"busy"), times=10)
     with pytest.raises(JMAPError) as failed:
-        driver("create_event", "c1", ICS.format(uid="one"))
+        driver("create_event", "c1", ics("one"))
     assert failed.value.status == status
     assert hostile.calls_of("CalendarEvent/set") == 1 and len(store.events) == 1
 
@@ -67,7 +55,7 @@ def test_a_bulk_create_answered_429_after_applying_looks_up_instead_of_resending
     driver = drive(hostile.well_known)
     driver("get_session")
     applied_then(hostile, peer, Reply(429, {"Retry-After": "0"}, b"busy"), times=1)
-    ids = driver("create_events", "c1", [ICS.format(uid=f"u{i}") for i in range(3)])
+    ids = driver("create_events", "c1", [ics(f"u{i}") for i in range(3)])
     assert len(ids) == 3 and len(store.events) == 3  # no duplicates
     assert hostile.calls_of("CalendarEvent/set") == 1  # found by UID, not sent again
     assert sorted(ids) == sorted(store.events)

@@ -24,6 +24,7 @@ from caldav.lib.error import DAVError
 from tests.hostile.drivers import KINDS, Driver
 from tests.hostile.server import HostileServer, Reply, gzip_bomb, jmap_session, nested_json
 from tests.hostile.store import EventStore
+from tests.integration.support import ics
 
 DEADLINE = 0.6  # seconds per HTTP exchange, for the client under test
 MAX_RETRY_WAIT = 1.0
@@ -38,11 +39,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-ICS = (
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fuzz//EN\r\nBEGIN:VEVENT\r\nUID:fuzz-1\r\n"
-    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260101T100000Z\r\nSUMMARY:f\r\nEND:VEVENT\r\n"
-    "END:VCALENDAR\r\n"
-)
+ICS = ics("fuzz-1")
 
 CALLS = {
     "get_session": (),
