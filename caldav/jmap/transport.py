@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import queue
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, closing
 from types import ModuleType
 from typing import Any, TypeVar
 
+from caldav.jmap.deadline import END, Pump, end_of
 from caldav.jmap.error import (
     JMAPConnectionError,
     JMAPError,
@@ -259,69 +258,6 @@ _UNSENT_ERRORS = frozenset(
 )
 
 
-class _Pump:
-    """One blocking exchange on a worker thread, its parts handed over through a small
-    queue: the caller waits for each part at most until the deadline, which a read timeout
-    alone cannot give (a server dripping one byte a second never lets a read time out).
-    On giving up, :meth:`stop` closes the response, which ends the worker's read."""
-
-    def __init__(self, produce: Callable[[_Pump], None]) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=8)
-        self._stopped = threading.Event()
-        self._closers: list[Callable[[], None]] = []
-        self._thread = threading.Thread(target=self._work, args=(produce,), daemon=True)
-        self._thread.start()
-
-    def put(self, item: Any) -> bool:
-        """Hand ``item`` over; False once the caller gave up."""
-        while not self._stopped.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def on_stop(self, close: Callable[[], None]) -> None:
-        self._closers.append(close)
-        if self._stopped.is_set():
-            self.stop()
-
-    def _work(self, produce: Callable[[_Pump], None]) -> None:
-        try:
-            produce(self)
-            self.put(_END)
-        except BaseException as error:  # handed to the caller, raised there
-            self.put(error)
-
-    def get(self, end: float | None) -> Any:
-        """The next part; ``_END`` at the end; raises what the worker raised, or
-        TimeoutError at ``end`` (a monotonic time)."""
-        try:
-            wait = None if end is None else max(0.0, end - time.monotonic())
-            item = self._queue.get(timeout=wait)
-        except queue.Empty:
-            raise TimeoutError from None
-        if isinstance(item, BaseException):
-            raise item
-        return item
-
-    def stop(self) -> None:
-        self._stopped.set()
-        while self._closers:
-            try:
-                self._closers.pop()()
-            except Exception:  # a response closed twice or mid-read: gone either way
-                pass
-
-
-_END = object()
-
-
-def _end(deadline: float | None) -> float | None:
-    return None if deadline is None else time.monotonic() + deadline
-
-
 class SyncTransport(_Transport):
     """Blocking HTTP over one pooled session (niquests, else requests)."""
 
@@ -337,7 +273,7 @@ class SyncTransport(_Transport):
     def _produce(self, request: HTTPRequest, read_timeout: float | None, chunk: int | None):
         kwargs = self._kwargs(request, read_timeout)
 
-        def produce(pump: _Pump) -> None:
+        def produce(pump: Pump) -> None:
             raw = self._session.request(**kwargs)
             pump.on_stop(raw.close)
             try:
@@ -362,10 +298,10 @@ class SyncTransport(_Transport):
         deadline: float | None,
         chunk: int | None,
     ) -> Iterator[HTTPResponse | bytes]:
-        end = _end(deadline)
-        pump = _Pump(self._produce(request, read_timeout, chunk))
+        end = end_of(deadline)
+        pump = Pump(self._produce(request, read_timeout, chunk))
         try:
-            while (part := pump.get(end)) is not _END:
+            while (part := pump.get(end)) is not END:
                 yield part
         except TimeoutError:
             raise self._timed_out(request) from None
@@ -480,7 +416,7 @@ class AsyncTransport(_Transport):
     async def _parts(
         self, request: HTTPRequest, read_timeout: float | None, deadline: float | None
     ) -> AsyncIterator[HTTPResponse | bytes]:
-        end = _end(deadline)
+        end = end_of(deadline)
         try:
             raw = await _within(self._session.request(**self._kwargs(request, read_timeout)), end)
             try:
