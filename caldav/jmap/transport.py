@@ -38,6 +38,9 @@ Operation = Steps
 
 USER_AGENT = "python-caldav-jmap"
 
+#: Headers that carry credentials: never sent to an origin the credentials may not reach.
+CREDENTIAL_HEADERS = ("Authorization", "Cookie")
+
 #: Responses larger than this are refused (a hostile or broken server must not exhaust
 #: memory); JMAP servers split large results by their own limits long before.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
@@ -153,16 +156,22 @@ class _Transport:
     def _kwargs(self, request: HTTPRequest, read_timeout: float | None = None) -> dict[str, Any]:
         """The library's request arguments; every URL passes the gate here, and the
         credentials go along only to a trusted origin."""
+        trusted = self.trusts(request.url)
+        headers: dict[str, str | None] = dict(request.headers)
+        if not trusted:
+            # credentials the caller put into ``headers=`` stay home too (None removes a
+            # session header from this request)
+            headers.update(dict.fromkeys(CREDENTIAL_HEADERS))
         return {
             "method": request.method,
             "url": request.url,
-            "headers": dict(request.headers),
+            "headers": headers,
             "data": request.body,
             "timeout": (self.timeout, read_timeout if read_timeout is not None else self.timeout),
             "allow_redirects": False,
             "stream": True,
             "verify": self.verify,
-            "auth": self.auth if self.trusts(request.url) else None,
+            "auth": self.auth if trusted else None,
         }
 
     def _check_declared(self, raw: Any, request: HTTPRequest) -> None:

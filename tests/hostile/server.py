@@ -137,6 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         end = time.monotonic() + MAX_WRITE_SECONDS
         fixed = isinstance(reply.body, (bytes, bytearray))
         headers = dict(reply.headers)
+        # one exchange per connection, said so: a client must not reuse what is closed
+        headers.setdefault("Connection", "close")
         if fixed:
             headers.setdefault("Content-Length", str(len(reply.body)))
         elif "Content-Length" not in headers:

@@ -147,17 +147,20 @@ def test_the_transport_itself_never_sends_credentials_to_another_origin(
     hostile.default = Reply.json({})
     auth = build_auth(USER, PASSWORD)
     requests = [HTTPRequest("GET", other_origin.url + "/x"), HTTPRequest("GET", hostile.url + "/y")]
+    headers = {"Cookie": "session=secret"}  # what a caller may add with headers=
     if kind == "sync":
-        with SyncTransport(auth, origin=hostile.url) as transport:
+        with SyncTransport(auth, origin=hostile.url, headers=headers) as transport:
             for request in requests:
                 transport.send(request)
     else:
 
         async def run():
-            async with AsyncTransport(auth, origin=hostile.url) as transport:
+            async with AsyncTransport(auth, origin=hostile.url, headers=headers) as transport:
                 for request in requests:
                     await transport.send(request)
 
         asyncio.run(run())
     assert other_origin.received and other_origin.authorizations == []
+    assert "cookie" not in other_origin.received[0].headers
     assert hostile.authorizations and hostile.authorizations[0].startswith("Basic ")
+    assert hostile.received[0].headers["cookie"] == "session=secret"
