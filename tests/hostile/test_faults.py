@@ -174,6 +174,39 @@ def test_a_gzip_bomb_is_refused_without_memory_growing(hostile, drive):
     assert peak < 40 * 1024 * 1024, peak  # the cap and a few pieces, not the bomb
 
 
+class _Enough(Exception):
+    pass
+
+
+class _CountingSink:
+    """A binary "file" that keeps nothing and stops the download after ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.size, self.largest, self.limit = 0, 0, limit
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self.largest = max(self.largest, len(chunk))
+        if self.size >= self.limit:
+            raise _Enough
+
+
+def test_a_streamed_gzip_bomb_comes_in_bounded_pieces(hostile, drive):
+    hostile.serve_jmap()
+    hostile.route("/jmap/download/A1/B1/file", gzip_bomb(64 * 1024 * 1024))
+    driver = drive(hostile.well_known)
+    driver("get_session")
+    sink = _CountingSink(16 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        with pytest.raises(_Enough):
+            driver("download_blob_to", "B1", sink)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert sink.largest <= 64 * 1024 and peak < 16 * 1024 * 1024, (sink.largest, peak)
+
+
 def test_a_correctly_compressed_answer_is_read(hostile, drive):
     peer = hostile.serve_jmap()
     hostile.route("/jmap/session", lambda r: gzip_json(peer.session))
