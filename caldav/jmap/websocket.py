@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
@@ -30,6 +31,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from caldav.jmap.constants import JSON_CONTENT_TYPE, WEBSOCKET_CAPABILITY
+from caldav.jmap.deadline import end_of
 from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
@@ -200,8 +202,13 @@ class SyncWebSocketTransport(_WebSocketTransport):
         if not self.channel.carries(request):
             return self.http.send(request)
         request_id, text = self.channel.request(request)
+        end = end_of(self.http.deadline)
         self._io(self.http.websocket_send, text)
         while (answer := self.channel.answer(request_id)) is None:
+            # each read ends with a message or the read timeout; pushes alone must not
+            # keep the request waiting past the deadline
+            if end is not None and time.monotonic() > end:
+                raise self._broken(self.http._timed_out(request))
             self._read()
         return answer
 
@@ -266,9 +273,16 @@ class AsyncWebSocketTransport(_WebSocketTransport):
             return await self.http.send(request)
         request_id, text = self.channel.request(request)
         await self._io(self.http.websocket_send, text)
-        while (answer := self.channel.answer(request_id)) is None:
-            await self._read(lambda: not self.channel.has_answer(request_id))
-        return answer
+
+        async def answered() -> HTTPResponse:
+            while (answer := self.channel.answer(request_id)) is None:
+                await self._read(lambda: not self.channel.has_answer(request_id))
+            return answer
+
+        try:
+            return await asyncio.wait_for(answered(), self.http.deadline)
+        except asyncio.TimeoutError:
+            raise self._broken(self.http._timed_out(request)) from None
 
     async def stream(
         self,
