@@ -164,3 +164,13 @@ def test_the_transport_itself_never_sends_credentials_to_another_origin(
     assert "cookie" not in other_origin.received[0].headers
     assert hostile.authorizations and hostile.authorizations[0].startswith("Basic ")
     assert hostile.received[0].headers["cookie"] == "session=secret"
+
+
+def test_a_backslash_websocket_url_is_refused(hostile, other_origin, drive):
+    url = f"ws://localhost:{other_origin.port}\\@127.0.0.1:{hostile.port}/ws"
+    session = jmap_session()
+    session["capabilities"]["urn:ietf:params:jmap:websocket"] = {"url": url, "supportsPush": True}
+    hostile.serve_jmap(session=session)
+    with pytest.raises(JMAPURLError, match="websocket"):
+        drive(hostile.well_known)("use_websocket")
+    assert other_origin.received == []
