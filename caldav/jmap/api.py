@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
 
-from caldav.jmap import config
+from caldav.jmap import arguments, config
 from caldav.jmap.convert.dialect import DIALECTS
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
@@ -36,11 +36,13 @@ from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import constant
 from caldav.jmap.protocol.paging import PagingLimits
+from caldav.jmap.protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
 from caldav.jmap.query import EventSearcher
+from caldav.jmap.redact import redact
 from caldav.jmap.session import Account, Session
-from caldav.jmap.transport import Operation, build_auth
+from caldav.jmap.transport import DEFAULT_DEADLINE, Operation, build_auth
 from caldav.jmap.websocket import websocket_channel
 
 if TYPE_CHECKING:
@@ -76,7 +78,16 @@ class JMAPClientAPI:
     ``proxy`` (one URL for http and https), ``ssl_cert`` (a client certificate file, or a
     ``(cert, key)`` pair), ``ssl_verify_cert`` and ``headers`` are python-caldav's.  The
     credentials go only to the origin of ``url``: a session whose URLs point elsewhere is
-    refused unless ``allow_other_origins`` is true.
+    refused unless ``allow_other_origins`` is true, and never to a URL from other server
+    data (an attachment's href, a redirect) on another origin.
+
+    ``timeout`` (seconds, default 30) bounds each connect and each read; ``deadline``
+    (seconds, default 300; None for none) bounds one whole HTTP exchange: connect, send
+    and receive the complete answer, so a server dripping bytes cannot hold a call.
+    ``max_retry_wait`` (seconds, default 120) is the most the client waits in total for
+    one request when the server answers 429/503 with Retry-After; a server asking for
+    more gets a :class:`~caldav.jmap.error.JMAPRateLimitError` carrying its value.
+    ``paging_limits`` bounds every server-driven paging loop.  See docs/reliability.md.
 
     Events are written in RFC 8984 JSCalendar, what JMAP servers such as Cyrus 3.10 speak;
     ``jscalendar_dialect=caldav.jmap.convert.JSCALENDAR_2`` writes the JSCalendar 2.0
@@ -104,10 +115,22 @@ class JMAPClientAPI:
         allow_other_origins: bool = False,
         jscalendar_dialect: str | None = None,
         paging_limits: PagingLimits | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
     ) -> None:
+        url, url_username, url_password = arguments.url_credentials(arguments.client_url(url))
         self.url = url
-        self.username = username
-        self._conn = Connection(url, allow_other_origins=allow_other_origins, timeout=timeout)
+        self.username = arguments.text(username, "username", optional=True)
+        arguments.text(password, "password", optional=True)
+        if auth is None and username is None:
+            username, password = url_username, url_password if password is None else password
+            self.username = username
+        arguments.seconds(timeout, "timeout")
+        arguments.seconds(deadline, "deadline", optional=True)
+        retry = RetryPolicy(max_wait=arguments.seconds(max_retry_wait, "max_retry_wait"))
+        self._conn = Connection(
+            url, allow_other_origins=allow_other_origins, retry=retry, timeout=timeout
+        )
         if paging_limits is not None:
             if not isinstance(paging_limits, PagingLimits):
                 raise TypeError(
@@ -128,11 +151,15 @@ class JMAPClientAPI:
             headers=headers,
             proxy=proxy,
             cert=ssl_cert,
+            deadline=deadline,
         )
+        # the credentials go only where the connection says (the client's origin)
+        self._transport.trusts = self._conn.sends_credentials_to
+        self._deadline = deadline  # downloads stream: the drivers pass it to each one
 
     def __repr__(self) -> str:
-        # Never the password or the auth object
-        return f"{type(self).__name__}(url={self.url!r}, username={self.username!r})"
+        # Never the password or the auth object, nor one written into the URL
+        return f"{type(self).__name__}(url={redact(self.url)!r}, username={self.username!r})"
 
     def _run(self, operation: Operation[Any]) -> Any:
         raise NotImplementedError

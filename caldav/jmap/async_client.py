@@ -64,7 +64,8 @@ class AsyncJMAPClient(JMAPClientAPI):
     async def _download(self, download: BlobDownload) -> AsyncIterator[bytes]:
         while download.running:
             request = await self._run(download.open())
-            async with aclosing(self._transport.stream(request, self._transport.timeout)) as parts:
+            stream = self._transport.stream(request, self._transport.timeout, self._deadline)
+            async with aclosing(stream) as parts:
                 async for part in parts:
                     if chunk := download.receive(part):
                         yield chunk

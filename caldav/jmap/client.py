@@ -64,7 +64,8 @@ class JMAPClient(JMAPClientAPI):
     def _download(self, download: BlobDownload) -> Iterator[bytes]:
         while download.running:
             request = self._run(download.open())
-            with closing(self._transport.stream(request, self._transport.timeout)) as parts:
+            stream = self._transport.stream(request, self._transport.timeout, self._deadline)
+            with closing(stream) as parts:
                 for part in parts:
                     if chunk := download.receive(part):
                         yield chunk

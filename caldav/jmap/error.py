@@ -34,8 +34,11 @@ from caldav.lib.error import (
     RateLimitError,
 )
 
+from caldav.jmap.redact import redact
+
 __all__ = [
     "JMAPAuthError",
+    "JMAPCredentialsError",
     "JMAPBulkError",
     "JMAPCapabilityError",
     "JMAPConnectionError",
@@ -51,6 +54,9 @@ __all__ = [
     "JMAPServerUnavailableError",
     "JMAPStateMismatchError",
     "JMAPTooManyChangesError",
+    "JMAPResponseLimitError",
+    "JMAPTimeoutError",
+    "JMAPURLError",
     "method_error_class",
 ]
 
@@ -88,11 +94,20 @@ class JMAPError(DAVError):
         self.args = (self.reason,)
         if error_type is not None:
             self.error_type = error_type
+        _redact(self)
 
     def __str__(self) -> str:
         kind = f" [{self.error_type}]" if self.error_type else ""
         where = f" at '{self.url}'" if self.url else ""
         return f"{type(self).__name__}{kind}{where}: {self.reason}"
+
+
+def _redact(error: DAVError) -> None:
+    """No password of a URL (``user:pw@``) in what an error shows."""
+    if error.url:
+        error.url = redact(error.url)
+    error.reason = redact(error.reason)
+    error.args = tuple(redact(a) if isinstance(a, str) else a for a in error.args)
 
 
 class JMAPAuthError(JMAPError, AuthorizationError):
@@ -103,10 +118,36 @@ class JMAPAuthError(JMAPError, AuthorizationError):
     reason = "Authentication failed"
 
 
+class JMAPCredentialsError(JMAPAuthError, ValueError):
+    """Credentials given to a client that cannot be used (none, a scheme without what it
+    needs, an unknown ``auth_type``): the caller's mistake, so also a ``ValueError``, and
+    caught by ``except DAVError`` / ``except AuthorizationError`` like a refused login."""
+
+
 class JMAPConnectionError(JMAPError):
-    """The server could not be reached, or the connection broke or timed out."""
+    """The server could not be reached, or the connection broke or timed out.
+
+    ``sent`` is False only when the request provably never left (connection refused, name
+    not resolved, connect timed out): then even a request that changes data may go again.
+    """
 
     error_type = "connectionFailed"
+    sent: bool = True
+
+
+class JMAPTimeoutError(JMAPConnectionError):
+    """One HTTP exchange (connect, send, receive) ran past the client's ``deadline``."""
+
+
+class JMAPURLError(JMAPError):
+    """A URL the client refuses to send a request to: an ambiguous one (backslash, control
+    characters, a bad port, userinfo in a URL the server gave) or, with credentials, one
+    on another origin than the session's."""
+
+
+class JMAPResponseLimitError(JMAPError):
+    """An answer past one of the client's limits (size, decompressed size, JSON nesting,
+    EventSource line or event size): refused before it could exhaust memory or CPU."""
 
 
 class JMAPProtocolError(JMAPError):
@@ -272,6 +313,7 @@ class JMAPRateLimitError(JMAPError, RateLimitError):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         RateLimitError.__init__(self, *args, **kwargs)
         self.args = (self.reason,)
+        _redact(self)
 
 
 class JMAPConversionError(JMAPError, ValueError):

@@ -378,6 +378,13 @@ class Listener:
             self._operations[name] = (capability, operation)
             self._account[name] = yield from self.conn.account_for(capability)
         states = yield from current_states(self.conn, tuple(self._operations))
+        missing = [n for n in self._operations if (self._account[n], n) not in states]
+        if missing:
+            raise JMAPError(
+                url=self.conn.url,
+                reason=f"the server did not give the current state of {', '.join(missing)} "
+                "(its /get failed): the listener cannot start without it",
+            )
         self.tokens = {name: states[(self._account[name], name)] for name in self._operations}
         # the watch starts from these same states: a change made before its stream opens
         # is then reported by its first state check

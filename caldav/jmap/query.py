@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from caldav.jmap import arguments
 from caldav.jmap.addresses import (
     normalise_address,
     participant_addresses,
@@ -353,8 +354,9 @@ def build_query(
     keyword = Filter(**conditions)
     if keyword.leaves:
         node = keyword if node is None else AND(keyword, node)
-    if limit is not None and limit < 0:
-        raise ValueError("limit must not be negative")
+    arguments.whole_number(limit, "limit", optional=True)
+    arguments.whole_number(position, "position", optional=True, minimum=-(2**53))
+    arguments.whole_number(anchor_offset, "anchor_offset", optional=True, minimum=-(2**53))
     return EventQuery(
         filter=node,
         sort=make_sort(sort),

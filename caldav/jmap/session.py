@@ -18,16 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY
+from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY, WEBSOCKET_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
-from caldav.jmap.protocol.http import (
-    HTTPRequest,
-    decode_json,
-    raise_for_status,
-    same_origin,
-)
+from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import server_url, unambiguous_text
 from caldav.jmap.transport import AsyncTransport, SyncTransport, build_auth
 
 __all__ = ["Account", "Session", "async_fetch_session", "discover", "fetch_session"]
@@ -103,7 +99,7 @@ class Session:
         def resolve(key: str, required: bool = True) -> str:
             # Cyrus gives relative URLs; RFC 8620 allows them relative to the session URL
             value = text(key, required)
-            return urljoin(url, value) if value else ""
+            return urljoin(url, unambiguous_text(value, f"the session's {key}")) if value else ""
 
         return cls(
             url=url,
@@ -118,6 +114,20 @@ class Session:
             primary_accounts={k: v for k, v in primary.items() if isinstance(v, str)},
             raw=data,
         )
+
+    def service_urls(self) -> dict[str, str]:
+        """The URLs requests go to, by their name in the session resource (the WebSocket's
+        too, when the server offers one)."""
+        urls = {
+            "apiUrl": self.api_url,
+            "downloadUrl": self.download_url,
+            "uploadUrl": self.upload_url,
+            "eventSourceUrl": self.event_source_url,
+        }
+        websocket = self.capabilities.get(WEBSOCKET_CAPABILITY, {}).get("url")
+        if isinstance(websocket, str) and websocket:
+            urls["websocket url"] = urljoin(self.url, websocket)
+        return urls
 
     def to_jmap(self) -> dict[str, Any]:
         """The Session object as the server sent it."""
@@ -210,8 +220,8 @@ def discover(url: str, retry: RetryPolicy | None = None) -> Steps[Session]:
             location = response.headers.get("location")
             if not location:
                 raise JMAPError(url=current, reason="a redirect without a Location header")
-            target = urljoin(current, location)
-            if not same_origin(target, url):
+            target = urljoin(current, unambiguous_text(location, "the session redirect's Location"))
+            if not server_url(target, url, "the session redirect's Location"):
                 raise JMAPError(
                     url=current,
                     reason=f"the session resource redirects to another origin ({target}); "
@@ -259,10 +269,11 @@ def fetch_session(
     """Fetch the Session over HTTP, blocking.
 
     ``fetch_session(url, username, password)``, ``fetch_session(url, auth=...)`` and the
-    peers' ``fetch_session(url, auth, timeout)`` all work.
+    peers' ``fetch_session(url, auth, timeout)`` all work.  The credentials go only to the
+    origin of ``url``.
     """
     args = _fetch_arguments(username, password, auth, timeout, auth_type)
-    with SyncTransport(args.auth, timeout=args.timeout) as transport:
+    with SyncTransport(args.auth, timeout=args.timeout, origin=url) as transport:
         return transport.run(discover(url))
 
 
@@ -278,5 +289,5 @@ async def async_fetch_session(
     """Fetch the Session over HTTP with the async transport (call forms as
     :func:`fetch_session`)."""
     args = _fetch_arguments(username, password, auth, timeout, auth_type)
-    async with AsyncTransport(args.auth, timeout=args.timeout) as transport:
+    async with AsyncTransport(args.auth, timeout=args.timeout, origin=url) as transport:
         return await transport.run(discover(url))

@@ -14,16 +14,26 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import aclosing, closing
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, TypeVar
 
 from caldav.requests import HTTPBearerAuth
 
-from caldav.jmap.error import JMAPAuthError, JMAPConnectionError, JMAPError
+from caldav.jmap.deadline import END, Pump, end_of
+from caldav.jmap.error import (
+    JMAPConnectionError,
+    JMAPCredentialsError,
+    JMAPError,
+    JMAPResponseLimitError,
+    JMAPTimeoutError,
+)
+from caldav.jmap.protocol.decoding import ACCEPT_ENCODING, BodyDecoder
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.steps import Pause, Steps, advance
+from caldav.jmap.protocol.urls import may_carry_credentials
 
 __all__ = ["AsyncTransport", "DigestCredentials", "Operation", "SyncTransport", "build_auth"]
 
@@ -32,34 +42,44 @@ Operation = Steps
 
 USER_AGENT = "python-caldav-jmap"
 
+#: Headers that carry credentials: never sent to an origin the credentials may not reach.
+CREDENTIAL_HEADERS = ("Authorization", "Cookie")
+
 #: Responses larger than this are refused (a hostile or broken server must not exhaust
 #: memory); JMAP servers split large results by their own limits long before.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
+#: Seconds one HTTP exchange (connect, send the request, receive the whole answer) may take
+#: at most; ``timeout`` bounds each connect and each read within it.
+DEFAULT_DEADLINE = 300.0
 
 
 class _Body:
-    """A response body read chunk by chunk, refused once it passes the limit."""
+    """A response body collected piece by piece, refused once it passes the limit."""
 
     def __init__(self, request: HTTPRequest, limit: int) -> None:
         self.request = request
         self.limit = limit
         self.parts: list[bytes] = []
         self.size = 0
+        self.head: HTTPResponse | None = None
 
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
+    def add(self, part: HTTPResponse | bytes) -> None:
+        if isinstance(part, HTTPResponse):
+            self.head = part
+            return
+        self.size += len(part)
         if self.size > self.limit:
-            raise JMAPError(
+            raise JMAPResponseLimitError(
                 url=self.request.url,
-                reason=f"the response is larger than {self.limit} bytes; refused",
+                reason=f"the response is larger than {self.limit} bytes (decoded); refused",
             )
-        self.parts.append(chunk)
+        self.parts.append(part)
 
-    def response(self, raw: Any) -> HTTPResponse:
-        return HTTPResponse.build(
-            raw.status_code, dict(raw.headers), b"".join(self.parts), self.request.url
-        )
+    def response(self) -> HTTPResponse:
+        assert self.head is not None
+        head = self.head
+        return HTTPResponse(head.status, head.headers, b"".join(self.parts), head.url)
 
 
 def _proxy_url(proxy: str) -> str:
@@ -100,25 +120,25 @@ def build_auth(
     kind = (auth_type or "").lower() or ("basic" if username else "bearer" if password else "")
     if kind == "bearer":
         if not password:
-            raise JMAPAuthError(reason="bearer authentication needs a token as password")
+            raise JMAPCredentialsError(reason="bearer authentication needs a token as password")
         return HTTPBearerAuth(password)
     if kind in ("basic", "digest"):
         if not username:
-            raise JMAPAuthError(reason=f"{kind} authentication needs a username")
+            raise JMAPCredentialsError(reason=f"{kind} authentication needs a username")
         if password is None:
-            raise JMAPAuthError(reason=f"{kind} authentication needs a password")
+            raise JMAPCredentialsError(reason=f"{kind} authentication needs a password")
         return (username, password) if kind == "basic" else DigestCredentials(username, password)
     if kind:
-        raise JMAPAuthError(
+        raise JMAPCredentialsError(
             reason=f"unsupported auth_type {auth_type!r}: use 'basic', 'bearer' or 'digest'"
         )
-    raise JMAPAuthError(
+    raise JMAPCredentialsError(
         reason="no credentials: give a username and password, a token as password, or auth="
     )
 
 
 class _Transport:
-    """What both transports share: settings, and turning an HTTP answer into plain data."""
+    """What both transports share: settings, the URL gate, and reading an answer."""
 
     def __init__(
         self,
@@ -128,22 +148,43 @@ class _Transport:
         headers: dict[str, str] | None = None,
         proxy: str | None = None,
         cert: str | tuple[str, str] | None = None,
+        *,
+        origin: str | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self.auth = auth
+        self._request_auth = auth  # the library's auth object, made by _prepare
         # python-caldav's proxy is one URL for both schemes; a bare host:port means http
         self.proxies = {"http": _proxy_url(proxy), "https": _proxy_url(proxy)} if proxy else {}
         self.cert = cert
         self.max_response_bytes = MAX_RESPONSE_BYTES
         self.timeout = timeout
+        self.deadline = deadline
         self.verify = verify
-        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        self.headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
+        self.headers.update(headers or {})
+        #: The origins the credentials may go to; the clients replace :attr:`trusts` by
+        #: their connection's rule (which also knows the session's URLs).
+        self.trusted_origins = [origin] if origin else []
+        self.trusts: Callable[[str], bool] = lambda url: may_carry_credentials(
+            url, self.trusted_origins
+        )
 
-    def _configure(self, session: Any, digest: Any) -> None:
+    def __repr__(self) -> str:
+        # Never show the credentials
+        return f"{type(self).__name__}(timeout={self.timeout!r})"
+
+    def _prepare(self, session: Any, digest: Any) -> None:
         """Apply the settings to a new requests/niquests session."""
+        # No session-wide auth: it would go to every host; _kwargs adds it per request, to
+        # trusted origins only.  verify goes with each request too, since the libraries let
+        # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace the session's value per request
+        # (merge_environment_settings)
         auth = self.auth
         if isinstance(auth, DigestCredentials):
             auth = digest(auth.username, auth.password)
-        session.auth = auth
+        self._request_auth = auth
+        session.auth = None
         session.verify = self.verify
         session.headers.update(self.headers)
         if self.proxies:
@@ -151,47 +192,59 @@ class _Transport:
         if self.cert is not None:
             session.cert = self.cert
 
-    def __repr__(self) -> str:
-        # Never show the credentials
-        return f"{type(self).__name__}(timeout={self.timeout!r})"
-
-    def _kwargs(self, request: HTTPRequest) -> dict[str, Any]:
+    def _kwargs(self, request: HTTPRequest, read_timeout: float | None = None) -> dict[str, Any]:
+        """The library's request arguments; every URL passes the gate here, and the
+        credentials go along only to a trusted origin."""
+        trusted = self.trusts(request.url)
+        headers: dict[str, str | None] = dict(request.headers)
+        if not trusted:
+            # credentials the caller put into ``headers=`` stay home too (None removes a
+            # session header from this request)
+            headers.update(dict.fromkeys(CREDENTIAL_HEADERS))
         return {
             "method": request.method,
             "url": request.url,
-            "headers": dict(request.headers),
+            "headers": headers,
             "data": request.body,
-            "timeout": self.timeout,
+            "timeout": (self.timeout, read_timeout if read_timeout is not None else self.timeout),
             "allow_redirects": False,
             "stream": True,
             # per request: a session's verify loses to REQUESTS_CA_BUNDLE in the environment
             "verify": self.verify,
+            "auth": self._request_auth if trusted else None,
         }
 
-    def _body(self, raw: Any, request: HTTPRequest) -> _Body:
+    def _check_declared(self, raw: Any, request: HTTPRequest) -> None:
         declared = raw.headers.get("Content-Length")
-        body = _Body(request, self.max_response_bytes)
         if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise JMAPError(
+            raise JMAPResponseLimitError(
                 url=request.url,
                 reason=f"the response declares {declared} bytes, more than "
                 f"{self.max_response_bytes}; refused",
             )
-        return body
 
     @staticmethod
-    def _failure(request: HTTPRequest, error: Exception) -> JMAPConnectionError:
-        # str(error) of the HTTP libraries names the URL, never the credentials
-        return JMAPConnectionError(
+    def _head(raw: Any, request: HTTPRequest) -> HTTPResponse:
+        return HTTPResponse.build(raw.status_code, dict(raw.headers), b"", request.url)
+
+    def _failure(self, request: HTTPRequest, error: Exception) -> JMAPConnectionError:
+        # the libraries' messages name the URL (redacted by JMAPError), never the auth
+        failure = JMAPConnectionError(
             url=request.url, reason=f"cannot reach the server: {type(error).__name__}: {error}"
         )
+        failure.sent = not _never_sent(error)
+        return failure
 
-    # -- streaming and WebSocket (push) ------------------------------------------------
+    def _timed_out(self, request: HTTPRequest) -> JMAPTimeoutError:
+        error = JMAPTimeoutError(
+            url=request.url,
+            reason=f"no complete answer within the deadline of {self.deadline} s "
+            "(connect, send and receive together)",
+        )
+        error.sent = True
+        return error
 
-    def _stream_kwargs(self, request: HTTPRequest, read_timeout: float | None) -> dict[str, Any]:
-        # connect within the usual timeout; then wait for the next bytes as long as the
-        # caller says (None: forever, for a stream that may stay silent)
-        return {**self._kwargs(request), "timeout": (self.timeout, read_timeout)}
+    # -- WebSocket (push) ------------------------------------------------------------
 
     def _websocket_library(self) -> Any:
         if self._library.__name__ != "niquests" or _import("wsproto") is None:
@@ -200,6 +253,14 @@ class _Transport:
                 "pip install 'caldav[websocket]'"
             )
         return self._library
+
+    def _websocket_kwargs(self, url: str, protocol: str) -> dict[str, Any]:
+        return {
+            "headers": {"Sec-WebSocket-Protocol": protocol},
+            "timeout": self.timeout,
+            "verify": self.verify,
+            "auth": self.auth if self.trusts(url) else None,
+        }
 
     def _io_errors(self) -> tuple[type[BaseException], ...]:
         urllib3 = _import("urllib3")
@@ -223,6 +284,29 @@ class _Transport:
         return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
 
 
+def _never_sent(error: BaseException) -> bool:
+    """Whether a library error shows that the request never left: the connection was
+    refused, the name did not resolve, or connecting timed out (then nothing was sent, and
+    even a request that changes data may go again)."""
+    seen: list[BaseException] = []
+    todo: list[Any] = [error]
+    while todo and len(seen) < 16:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        if isinstance(item, ConnectionRefusedError) or type(item).__name__ in _UNSENT_ERRORS:
+            return True
+        todo += [*item.args, getattr(item, "reason", None), item.__cause__, item.__context__]
+    return False
+
+
+# the urllib3 / requests / niquests classes for "could not connect" (all before any byte)
+_UNSENT_ERRORS = frozenset(
+    {"NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ConnectTimeout"}
+)
+
+
 class SyncTransport(_Transport):
     """Blocking HTTP over one pooled session (niquests, else requests)."""
 
@@ -233,21 +317,58 @@ class SyncTransport(_Transport):
             raise JMAPError(reason="the sync JMAP client needs niquests or requests installed")
         self._library = library
         self._session = library.Session()
-        self._configure(self._session, library.auth.HTTPDigestAuth)
+        self._prepare(self._session, library.auth.HTTPDigestAuth)
 
-    def send(self, request: HTTPRequest) -> HTTPResponse:
-        """Send one request and read the whole response."""
-        try:
-            raw = self._session.request(**self._kwargs(request))
+    def _produce(self, request: HTTPRequest, read_timeout: float | None, chunk: int | None):
+        kwargs = self._kwargs(request, read_timeout)
+
+        def produce(pump: Pump) -> None:
+            raw = self._session.request(**kwargs)
+            pump.on_stop(raw.close)
             try:
-                body = self._body(raw, request)
-                for chunk in raw.iter_content(CHUNK_BYTES):
-                    body.add(chunk)
+                self._check_declared(raw, request)
+                head = self._head(raw, request)
+                decoder = BodyDecoder(head.headers.get("content-encoding"), request.url)
+                if not pump.put(head):
+                    return
+                for data in raw.raw.stream(chunk, decode_content=False):
+                    for piece in decoder.feed(data):
+                        if not pump.put(piece):
+                            return
             finally:
                 raw.close()
+
+        return produce
+
+    def _parts(
+        self,
+        request: HTTPRequest,
+        read_timeout: float | None,
+        deadline: float | None,
+        chunk: int | None,
+    ) -> Iterator[HTTPResponse | bytes]:
+        end = end_of(deadline)
+        pump = Pump(self._produce(request, read_timeout, chunk))
+        try:
+            while (part := pump.get(end)) is not END:
+                yield part
+        except TimeoutError:
+            raise self._timed_out(request) from None
         except self._library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
-        return body.response(raw)
+        except self._io_errors() as error:
+            raise self._failure(request, error) from error
+        finally:
+            pump.stop()
+
+    def send(self, request: HTTPRequest) -> HTTPResponse:
+        """Send one request and read the whole response, within the deadline."""
+        body = _Body(request, self.max_response_bytes)
+        parts = self._parts(request, None, self.deadline, CHUNK_BYTES)
+        with closing(parts):
+            for part in parts:
+                body.add(part)
+        return body.response()
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
@@ -266,21 +387,17 @@ class SyncTransport(_Transport):
         return step
 
     def stream(
-        self, request: HTTPRequest, read_timeout: float | None = None
+        self,
+        request: HTTPRequest,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Iterator[HTTPResponse | bytes]:
         """Send ``request`` and give its answer as it arrives: first the status and headers
         (an HTTPResponse with an empty body), then the body's chunks as the server sends
-        them.  A broken or timed-out connection raises JMAPConnectionError; closing the
-        iterator closes the connection."""
-        try:
-            raw = self._session.request(**self._stream_kwargs(request, read_timeout))
-            try:
-                yield HTTPResponse.build(raw.status_code, dict(raw.headers), b"", request.url)
-                yield from raw.iter_content(None)
-            finally:
-                raw.close()
-        except self._library.exceptions.RequestException as error:
-            raise self._failure(request, error) from error
+        them.  ``deadline`` bounds the whole exchange (None: only each read, for a stream
+        that may stay open).  A broken or timed-out connection raises
+        JMAPConnectionError; closing the iterator closes the connection."""
+        yield from self._parts(request, read_timeout, deadline, None)
 
     def open_websocket(self, url: str, protocol: str) -> Any:
         """Open a WebSocket to ``url`` asking for the subprotocol ``protocol``; returns the
@@ -289,9 +406,7 @@ class SyncTransport(_Transport):
         library = self._websocket_library()
         request = HTTPRequest("GET", url)
         try:
-            raw = self._session.get(
-                url, headers={"Sec-WebSocket-Protocol": protocol}, timeout=self.timeout
-            )
+            raw = self._session.get(url, **self._websocket_kwargs(url, protocol))
         except library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
         return self._websocket_opened(raw, url)
@@ -329,6 +444,12 @@ class SyncTransport(_Transport):
         self.close()
 
 
+async def _within(awaitable: Any, end: float | None) -> Any:
+    if end is None:
+        return await awaitable
+    return await asyncio.wait_for(awaitable, max(0.0, end - time.monotonic()))
+
+
 class AsyncTransport(_Transport):
     """Non-blocking HTTP over one niquests AsyncSession."""
 
@@ -339,21 +460,42 @@ class AsyncTransport(_Transport):
             raise JMAPError(reason="the async JMAP client needs niquests installed")
         self._library = library
         self._session = library.AsyncSession()
-        self._configure(self._session, library.auth.AsyncHTTPDigestAuth)
+        self._prepare(self._session, library.auth.AsyncHTTPDigestAuth)
 
-    async def send(self, request: HTTPRequest) -> HTTPResponse:
-        """Send one request and read the whole response."""
+    async def _parts(
+        self, request: HTTPRequest, read_timeout: float | None, deadline: float | None
+    ) -> AsyncIterator[HTTPResponse | bytes]:
+        end = end_of(deadline)
         try:
-            raw = await self._session.request(**self._kwargs(request))
+            raw = await _within(self._session.request(**self._kwargs(request, read_timeout)), end)
             try:
-                body = self._body(raw, request)
-                async for chunk in await raw.iter_content(CHUNK_BYTES):
-                    body.add(chunk)
+                self._check_declared(raw, request)
+                head = self._head(raw, request)
+                decoder = BodyDecoder(head.headers.get("content-encoding"), request.url)
+                yield head
+                # the urllib3 response's stream(-1): each chunk as it arrives
+                chunks = raw.raw.stream(-1, decode_content=False).__aiter__()
+                while True:
+                    try:
+                        data = await _within(chunks.__anext__(), end)
+                    except StopAsyncIteration:
+                        break
+                    for piece in decoder.feed(data):
+                        yield piece
             finally:
                 await raw.close()
-        except self._library.exceptions.RequestException as error:
+        except asyncio.TimeoutError:
+            raise self._timed_out(request) from None
+        except self._io_errors() as error:
             raise self._failure(request, error) from error
-        return body.response(raw)
+
+    async def send(self, request: HTTPRequest) -> HTTPResponse:
+        """Send one request and read the whole response, within the deadline."""
+        body = _Body(request, self.max_response_bytes)
+        async with aclosing(self._parts(request, None, self.deadline)) as parts:
+            async for part in parts:
+                body.add(part)
+        return body.response()
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
@@ -372,30 +514,22 @@ class AsyncTransport(_Transport):
         return step
 
     async def stream(
-        self, request: HTTPRequest, read_timeout: float | None = None
+        self,
+        request: HTTPRequest,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncIterator[HTTPResponse | bytes]:
         """:meth:`SyncTransport.stream`, asynchronously."""
-        try:
-            raw = await self._session.request(**self._stream_kwargs(request, read_timeout))
-            try:
-                yield HTTPResponse.build(raw.status_code, dict(raw.headers), b"", request.url)
-                # the urllib3 response's stream(-1): each chunk as it arrives (niquests'
-                # async iter_content(None) would wait for the end of the body)
-                async for chunk in raw.raw.stream(-1, decode_content=True):
-                    yield chunk
-            finally:
-                await raw.close()
-        except self._io_errors() as error:
-            raise self._failure(request, error) from error
+        async with aclosing(self._parts(request, read_timeout, deadline)) as parts:
+            async for part in parts:
+                yield part
 
     async def open_websocket(self, url: str, protocol: str) -> Any:
         """:meth:`SyncTransport.open_websocket`, asynchronously."""
         library = self._websocket_library()
         request = HTTPRequest("GET", url)
         try:
-            raw = await self._session.get(
-                url, headers={"Sec-WebSocket-Protocol": protocol}, timeout=self.timeout
-            )
+            raw = await self._session.get(url, **self._websocket_kwargs(url, protocol))
         except library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
         return self._websocket_opened(raw, url)

@@ -22,19 +22,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from caldav.jmap.constants import JSON_CONTENT_TYPE, WEBSOCKET_CAPABILITY
+from caldav.jmap.deadline import end_of
 from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, same_origin
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, load_json
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import server_url
 from caldav.jmap.transport import AsyncTransport, SyncTransport
 
 __all__ = [
@@ -69,13 +72,6 @@ class PushEnable:
         if self.push_state is not None:
             message["pushState"] = self.push_state
         return json.dumps(message)
-
-
-def _http_origin(url: str) -> str:
-    """``url`` with ws/wss as http/https, to compare origins."""
-    parts = urlsplit(url)
-    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme.lower(), parts.scheme)
-    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
 
 
 class WebSocketChannel:
@@ -118,12 +114,7 @@ class WebSocketChannel:
 
     def receive(self, text: str) -> None:
         """File one message from the server; a malformed one raises JMAPError."""
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            raise JMAPError(
-                url=self.url, reason=f"a WebSocket message is not JSON ({error})"
-            ) from None
+        data = load_json(text, "a WebSocket message", self.url)
         if not isinstance(data, dict):
             raise JMAPError(url=self.url, reason="a WebSocket message is not a JSON object")
         kind = data.get("@type")
@@ -163,7 +154,7 @@ def websocket_channel(conn: Connection) -> Steps[WebSocketChannel]:
     url = urljoin(session.url, url)
     if urlsplit(url).scheme.lower() not in ("ws", "wss"):
         raise JMAPError(url=session.url, reason=f"the WebSocket url is not ws(s): {url}")
-    if not conn.allow_other_origins and not same_origin(_http_origin(url), conn.url):
+    if not server_url(url, conn.url, "the WebSocket url") and not conn.allow_other_origins:
         raise JMAPError(
             url=session.url,
             reason=f"the WebSocket url ({url}) is on another origin than {conn.url}; refused "
@@ -211,17 +202,25 @@ class SyncWebSocketTransport(_WebSocketTransport):
         if not self.channel.carries(request):
             return self.http.send(request)
         request_id, text = self.channel.request(request)
+        end = end_of(self.http.deadline)
         self._io(self.http.websocket_send, text)
         while (answer := self.channel.answer(request_id)) is None:
+            # each read ends with a message or the read timeout; pushes alone must not
+            # keep the request waiting past the deadline
+            if end is not None and time.monotonic() > end:
+                raise self._broken(self.http._timed_out(request))
             self._read()
         return answer
 
     def stream(
-        self, request: HTTPRequest | PushEnable, read_timeout: float | None = None
+        self,
+        request: HTTPRequest | PushEnable,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Iterator[HTTPResponse | bytes | StateChange]:
-        """An EventSource over HTTP, or the pushes a PushEnable asks for."""
+        """An EventSource or a download over HTTP, or the pushes a PushEnable asks for."""
         if isinstance(request, HTTPRequest):
-            yield from self.http.stream(request, read_timeout)
+            yield from self.http.stream(request, read_timeout, deadline)
             return
         self._io(self.http.websocket_send, request.text)
         try:
@@ -274,16 +273,26 @@ class AsyncWebSocketTransport(_WebSocketTransport):
             return await self.http.send(request)
         request_id, text = self.channel.request(request)
         await self._io(self.http.websocket_send, text)
-        while (answer := self.channel.answer(request_id)) is None:
-            await self._read(lambda: not self.channel.has_answer(request_id))
-        return answer
+
+        async def answered() -> HTTPResponse:
+            while (answer := self.channel.answer(request_id)) is None:
+                await self._read(lambda: not self.channel.has_answer(request_id))
+            return answer
+
+        try:
+            return await asyncio.wait_for(answered(), self.http.deadline)
+        except asyncio.TimeoutError:
+            raise self._broken(self.http._timed_out(request)) from None
 
     async def stream(
-        self, request: HTTPRequest | PushEnable, read_timeout: float | None = None
+        self,
+        request: HTTPRequest | PushEnable,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncIterator[HTTPResponse | bytes | StateChange]:
-        """An EventSource over HTTP, or the pushes a PushEnable asks for."""
+        """An EventSource or a download over HTTP, or the pushes a PushEnable asks for."""
         if isinstance(request, HTTPRequest):
-            async with aclosing(self.http.stream(request, read_timeout)) as parts:
+            async with aclosing(self.http.stream(request, read_timeout, deadline)) as parts:
                 async for part in parts:
                     yield part
             return

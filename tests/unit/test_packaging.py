@@ -126,7 +126,8 @@ def test_auth_misconfiguration_is_a_dav_error(username, password, auth_type, mes
     with pytest.raises(JMAPAuthError, match=message) as info:
         JMAPClient("https://example.invalid/", username, password, auth_type=auth_type)
     assert isinstance(info.value, caldav.lib.error.AuthorizationError)
-    assert not isinstance(info.value, ValueError)
+    # also a ValueError: the caller's mistake, named (JMAPCredentialsError)
+    assert isinstance(info.value, ValueError)
     with pytest.raises(JMAPAuthError, match=message):
         AsyncJMAPClient("https://example.invalid/", username, password, auth_type=auth_type)
 
@@ -143,13 +144,15 @@ def test_digest_proxy_client_certificate_and_headers_reach_the_sessions(tmp_path
         headers={"X-Trace": "1"},
     )
     session = sync._transport._session
-    assert isinstance(session.auth, niquests.auth.HTTPDigestAuth)
+    # the auth goes with each request to the client's origin, never session-wide
+    assert session.auth is None
+    assert isinstance(sync._transport._request_auth, niquests.auth.HTTPDigestAuth)
     assert session.proxies["https"] == "http://proxy.example.invalid:3128"
     assert session.cert == cert and session.headers["X-Trace"] == "1"
     asynchronous = AsyncJMAPClient(
         "https://example.invalid/", "alice", "pw", auth_type="digest", ssl_cert=(cert, cert)
     )
-    assert isinstance(asynchronous._transport._session.auth, niquests.auth.AsyncHTTPDigestAuth)
+    assert isinstance(asynchronous._transport._request_auth, niquests.auth.AsyncHTTPDigestAuth)
     assert asynchronous._transport._session.cert == (cert, cert)
 
 
@@ -210,7 +213,7 @@ def test_get_jmap_client_passes_auth_through_and_returns_none_unconfigured(no_co
     auth = HTTPBearerAuth("tok")
     client = get_jmap_client(url="https://example.invalid/.well-known/jmap", auth=auth)
     assert isinstance(client, JMAPClient)
-    assert client._transport._session.auth is auth
+    assert client._transport.auth is auth
 
 
 def test_get_jmap_client_reads_config_section(no_config):

@@ -104,7 +104,7 @@ def test_parser_fields_as_the_standard_says():
 @pytest.mark.parametrize(
     "data, complaint",
     [
-        ("not json", "not JSON"),
+        ("not json", "not valid JSON"),
         ("[1]", "not a JSON object"),
         ('{"@type":"Other","changed":{}}', "@type 'Other'"),
         ('{"@type":"StateChange"}', "no 'changed' object"),
@@ -673,7 +673,7 @@ def test_websocket_channel_files_answers_and_pushes():
     assert channel.pushes.popleft().changed == {"a": {"T": "1"}}
     with pytest.raises(JMAPError, match="requestId"):
         channel.receive(json.dumps({"@type": "Response", "methodResponses": []}))
-    with pytest.raises(JMAPError, match="not JSON"):
+    with pytest.raises(JMAPError, match="not valid JSON"):
         channel.receive("{")
     with pytest.raises(JMAPError, match="pushState"):
         channel.receive(json.dumps({"@type": "StateChange", "changed": {}, "pushState": 3}))

@@ -84,10 +84,11 @@ def test_rate_limit_that_does_not_end_raises_typed_error(slept):
     assert len(slept) == 3  # RetryPolicy().retries
 
 
-def test_broken_connection_repeats_reads_but_never_a_set(slept):
+def test_broken_connection_repeats_reads_and_destroys_but_never_an_update(slept):
     server = FakeJMAP(
         {
             "Calendar/get": calendars,
+            "Calendar/set": lambda args: {"newState": "2", "updated": {"c1": None}},
             "CalendarEvent/set": lambda args: {"newState": "2", "destroyed": ["e1"]},
         }
     )
@@ -96,22 +97,57 @@ def test_broken_connection_repeats_reads_but_never_a_set(slept):
     client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
     assert [c.id for c in client.get_calendars()] == ["c1"]  # a read: repeated
     client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
+    client.delete_event("e1")  # a /set that only destroys: declared safe to repeat
+    assert len(server.calls("CalendarEvent/set")) == 1
+    client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
     with pytest.raises(JMAPConnectionError):
-        client.delete_event("e1")  # a /set may have been applied: not blindly repeated
-    assert server.calls("CalendarEvent/set") == []
+        client.update_calendar("c1", {"name": "x"})  # may have been applied: never again
+    assert server.calls("Calendar/set") == []
+
+
+def test_a_request_that_never_left_goes_again_even_when_it_changes_data(slept):
+    server = FakeJMAP({"Calendar/set": lambda args: {"newState": "2", "updated": {"c1": None}}})
+    client = sync_client(server)
+    client.get_session()
+    refused = JMAPConnectionError(reason="refused")
+    refused.sent = False
+    client._transport.send = flaky(server, [refused])
+    client.update_calendar("c1", {"name": "x"})
+    assert len(server.calls("Calendar/set")) == 1
+
+
+def test_a_set_answered_429_after_it_was_applied_is_not_sent_again(slept):
+    # the server applied the update, then answered 429: repeating could apply it twice
+    server = FakeJMAP({"Calendar/set": lambda args: {"newState": "2", "updated": {"c1": None}}})
+    client = sync_client(server)
+    client.get_session()
+    real = client._transport.send
+
+    def applied_then_busy(request):
+        real(request)
+        return HTTPResponse.build(429, {"Retry-After": "1"}, b"busy", request.url)
+
+    client._transport.send = applied_then_busy
+    with pytest.raises(JMAPRateLimitError):
+        client.update_calendar("c1", {"name": "x"})
+    assert len(server.calls("Calendar/set")) == 1 and slept == []
 
 
 def test_backoff_grows_and_is_capped():
     policy = RetryPolicy(retries=10, base_delay=1, max_delay=5, rng=random.Random(1))
     assert all(0 <= policy.delay(0) <= 1 for _ in range(20))
     assert all(0 <= policy.delay(8) <= 5 for _ in range(20))
-    assert policy.delay(0, retry_after=120) == 5  # capped even when the server asks more
+    assert policy.delay(0, retry_after=120) == 120  # the server's value, as it says
+    assert policy.pause(0, 0.0, retry_after=120) == 120  # within max_wait (120 s)
+    assert policy.pause(0, 0.0, retry_after=121) is None  # past it: give up
+    assert policy.pause(0, 100.0, retry_after=20) == 20
+    assert policy.pause(0, 101.0, retry_after=20) is None
 
 
 def test_send_with_retries_yields_pauses():
     ok = HTTPResponse.build(200, {}, b"{}", "u")
     busy = HTTPResponse.build(503, {"Retry-After": "3"}, b"", "u")
-    steps = send_with_retries(object(), RetryPolicy(), safe_to_repeat=False)  # type: ignore[arg-type]
+    steps = send_with_retries(object(), RetryPolicy(), safe_to_repeat=True)  # type: ignore[arg-type]
     next(steps)
     assert steps.send(busy) == Pause(3.0)
     next(steps)  # the request again

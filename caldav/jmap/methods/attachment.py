@@ -7,13 +7,15 @@ on the server's own origin).
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from typing import IO, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from caldav.jmap import arguments
 from caldav.jmap.constants import BLOB_CAPABILITY
-from caldav.jmap.error import JMAPConnectionError, JMAPError
+from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
 from caldav.jmap.methods.blob import upload_blob
 from caldav.jmap.methods.event import _set_event, get_event_object, managed_link_release
 from caldav.jmap.protocol.connection import Connection
@@ -22,12 +24,12 @@ from caldav.jmap.protocol.http import (
     HTTPResponse,
     parse_retry_after,
     raise_for_status,
-    same_origin,
 )
 from caldav.jmap.protocol.request import Call
 from caldav.jmap.protocol.retry import RETRY_STATUSES, send_with_retries
 from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Pause, Steps
+from caldav.jmap.protocol.urls import server_url
 
 __all__ = [
     "BlobDownload",
@@ -39,6 +41,8 @@ __all__ = [
     "download_blob",
     "get_attachments",
 ]
+
+log = logging.getLogger("caldav.jmap")
 
 
 def download_url(template: str, account_id: str, blob_id: str, name: str, type_: str) -> str:
@@ -64,6 +68,9 @@ def _blob_url(
     content_type: str | None,
     account_id: str | None,
 ) -> Steps[str]:
+    arguments.text(blob_id, "blob_id")
+    arguments.text(name, "name")
+    arguments.text(content_type, "content_type", optional=True)
     session = yield from conn.ensure_session()
     if account_id is None:
         account_id = yield from conn.account_for()
@@ -118,6 +125,7 @@ class BlobDownload:
         #: The bytes of the blob handed out so far.
         self.size = 0
         self._attempt = 0
+        self._waited = 0.0
         self._pause: float | None = None
         self._head: HTTPResponse | None = None
         self._error_body = b""
@@ -157,11 +165,13 @@ class BlobDownload:
         head = self._head
         if head is None:
             raise JMAPConnectionError(reason=f"{self.what}: the server sent no answer")
-        if head.status in RETRY_STATUSES and self._attempt < self.conn.retry.retries:
+        if head.status in RETRY_STATUSES:
             hint = parse_retry_after(head.headers.get("retry-after"))
-            self._pause = self.conn.retry.delay(self._attempt, hint)
-            self._attempt += 1
-            return
+            self._pause = self.conn.retry.pause(self._attempt, self._waited, hint)
+            if self._pause is not None:
+                self._attempt += 1
+                self._waited += self._pause
+                return
         self.running = False
         raise_for_status(
             HTTPResponse(head.status, head.headers, self._error_body, head.url), self.what
@@ -314,6 +324,17 @@ def _managed_attachment(conn: Connection, href: str, name: str, content_type: st
     return (yield from download_blob(conn, blob_id, name, content_type))
 
 
+def _on_server(href: str, api_url: str) -> bool:
+    """Whether an attachment's href is on the server's own origin.  Any calendar user can
+    put a link into an event (an invitation), so an ambiguous href is never fetched."""
+    try:
+        return server_url(href, api_url, "an attachment's href")
+    except JMAPURLError as error:
+        if urlsplit(href).scheme.lower() in ("http", "https"):
+            log.warning("attachment not fetched: %s", error.reason)
+        return False  # cid:, data:, ...: not the server's to give
+
+
 def get_attachments(conn: Connection, event_id: str) -> Steps[list[tuple[str, str, bytes]]]:
     """(filename, content type, bytes) of each enclosure link of the event."""
     session = yield from conn.ensure_session()
@@ -328,7 +349,7 @@ def get_attachments(conn: Connection, event_id: str) -> Steps[list[tuple[str, st
         href = link.get("href")
         if blob_id is not None:
             data = yield from download_blob(conn, blob_id, name, content_type)
-        elif isinstance(href, str) and same_origin(href, session.api_url):
+        elif isinstance(href, str) and _on_server(href, session.api_url):
             # A managed attachment shown as its URL on the server: the credentials may go
             # there, since it is the server's own origin
             data = yield from _managed_attachment(conn, href, name, content_type)

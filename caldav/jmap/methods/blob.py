@@ -14,18 +14,17 @@ from typing import IO, Any, Union
 from urllib.parse import quote
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CALENDAR_PARSE_CAPABILITY
-from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
+from caldav.jmap.error import JMAPCapabilityError, JMAPError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import (
     HTTPRequest,
     HTTPResponse,
     decode_json,
-    parse_retry_after,
     raise_for_status,
 )
 from caldav.jmap.protocol.request import Call
-from caldav.jmap.protocol.retry import RETRY_STATUSES, RetryPolicy, send_with_retries
-from caldav.jmap.protocol.steps import Pause, Steps
+from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap.protocol.steps import Steps
 
 __all__ = ["parse_ical", "upload_blob"]
 
@@ -44,26 +43,13 @@ def _send_file(request: HTTPRequest, file: IO[bytes], policy: RetryPolicy) -> St
         start = file.tell() if file.seekable() else None
     except OSError:
         start = None
-    attempt = 0
-    while True:
-        last = start is None or attempt >= policy.retries
-        if start is not None:
-            file.seek(start)
-        try:
-            response = yield request
-        except JMAPConnectionError:
-            if last:
-                raise
-            yield Pause(policy.delay(attempt))
-            attempt += 1
-            continue
-        assert response is not None
-        if response.status in RETRY_STATUSES and not last:
-            hint = parse_retry_after(response.headers.get("retry-after"))
-            yield Pause(policy.delay(attempt, hint))
-            attempt += 1
-            continue
-        return response
+    if start is None:
+        return (yield from send_with_retries(request, policy, safe_to_repeat=False))
+    return (
+        yield from send_with_retries(
+            request, policy, safe_to_repeat=True, rewind=lambda: file.seek(start)
+        )
+    )
 
 
 def upload_blob(

@@ -28,7 +28,6 @@ from typing import Any
 
 from caldav.jmap.error import (
     JMAPBulkError,
-    JMAPConnectionError,
     JMAPError,
     JMAPNotFoundError,
     JMAPProtocolError,
@@ -36,6 +35,7 @@ from caldav.jmap.error import (
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import get_by_ids
 from caldav.jmap.protocol.request import Call, RequestBuilder
+from caldav.jmap.protocol.retry import outcome_unknown
 from caldav.jmap.protocol.standard import DataType, parse_set, set_error
 from caldav.jmap.protocol.steps import Steps
 
@@ -219,7 +219,10 @@ def set_many(
         started = time.monotonic()
         try:
             responses = yield from conn.call(builder)
-        except JMAPConnectionError as error:
+        except JMAPError as error:
+            if not outcome_unknown(error):
+                raise _partial(result, sent + list(queue), error) from error
+            # a lost answer, or a 429/503 that does not prove nothing ran
             sizer.lost()
             lost_answers += 1
             # The answer was lost, not necessarily the request: find out what the server
@@ -230,8 +233,6 @@ def set_many(
                 raise _partial(result, again + list(queue), error) from error
             queue.extendleft(reversed(again))
             continue
-        except JMAPError as error:
-            raise _partial(result, sent + list(queue), error) from error
         sizer.measured(len(sent), time.monotonic() - started)
         answered: set[str] = set()
         for invocation in invocations:

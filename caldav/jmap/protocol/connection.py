@@ -12,23 +12,24 @@ from dataclasses import dataclass, field
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
-from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status, same_origin
+from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.response import Responses, parse_response
-from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap.protocol.retry import RetryPolicy, safe_to_repeat, send_with_retries
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import may_carry_credentials, server_url
 from caldav.jmap.session import Session, discover
 
 __all__ = ["Connection", "Dialect", "changes_nothing"]
 
-#: Method name endings of calls that change nothing on the server, safe to send again.
-READ_ONLY_SUFFIXES = ("/get", "/query", "/changes", "/queryChanges", "/getAvailability", "/lookup")
+#: The session URLs that must be on the client's origin unless allow_other_origins.
+WATCHED_URLS = ("apiUrl", "downloadUrl", "uploadUrl", "eventSourceUrl")
 
 
 def changes_nothing(builder: RequestBuilder) -> bool:
-    """Whether every call of the request only reads."""
-    return all(inv.name.endswith(READ_ONLY_SUFFIXES) for inv in builder.invocations)
+    """Whether the request may be sent twice (see the declared table in retry.py)."""
+    return safe_to_repeat((inv.name, inv.call.arguments) for inv in builder.invocations)
 
 
 @dataclass
@@ -102,22 +103,28 @@ class Connection:
     _stale: bool = False
 
     def _check_origins(self, session: Session) -> None:
-        """Refuse session URLs on another origin: the credentials go with every request."""
-        if self.allow_other_origins:
-            return
-        for name, value in (
-            ("apiUrl", session.api_url),
-            ("downloadUrl", session.download_url),
-            ("uploadUrl", session.upload_url),
-            ("eventSourceUrl", session.event_source_url),
-        ):
-            if value and not same_origin(value, self.url):
-                raise JMAPError(
-                    url=session.url,
-                    reason=f"the session's {name} ({value}) is on another origin than "
-                    f"{self.url}; refused so that the credentials stay with their server "
-                    "(allow_other_origins=True allows it)",
-                )
+        """Refuse ambiguous session URLs, and (unless allowed) those on another origin:
+        the credentials go with every request to them."""
+        for name, value in session.service_urls().items():
+            if value and not server_url(value, self.url, f"the session's {name}"):
+                # the WebSocket's own origin is checked when it is opened (websocket.py)
+                if not self.allow_other_origins and name in WATCHED_URLS:
+                    raise JMAPError(
+                        url=session.url,
+                        reason=f"the session's {name} ({value}) is on another origin than "
+                        f"{self.url}; refused so that the credentials stay with their server "
+                        "(allow_other_origins=True allows it)",
+                    )
+
+    def sends_credentials_to(self, url: str) -> bool:
+        """Whether a request to ``url`` may carry the credentials: on the origin of the
+        client's URL, or (with ``allow_other_origins``) on that of one of the session's own
+        URLs.  Never to a URL from other server data (an attachment's href, a redirect)
+        on another origin.  An ambiguous URL raises JMAPURLError."""
+        trusted = [self.url]
+        if self.allow_other_origins and self.session is not None:
+            trusted += [u for u in self.session.service_urls().values() if u]
+        return may_carry_credentials(url, trusted)
 
     def ensure_session(self) -> Steps[Session]:
         """The session, fetched when there is none yet or the server reported a new state."""

@@ -16,12 +16,13 @@ Example::
 from __future__ import annotations
 
 import codecs
-import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from caldav.jmap.error import JMAPError
+from caldav.jmap.error import JMAPError, JMAPResponseLimitError
+from caldav.jmap.protocol.http import load_json
 
 __all__ = [
     "EventSourceParser",
@@ -33,6 +34,13 @@ __all__ = [
 
 #: The JMAP event type carrying a StateChange (RFC 8620 §7.3).
 STATE_EVENT = "state"
+
+#: Limits of one line and of one event's data (characters): a StateChange is a few hundred
+#: bytes, so a stream past them is broken or hostile.
+MAX_LINE_CHARS = 1_000_000
+MAX_EVENT_CHARS = 4_000_000
+
+_LINE_END = re.compile("[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -54,19 +62,28 @@ class EventSourceParser:
     milliseconds the server asked for, or None.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, max_line_chars: int = MAX_LINE_CHARS, max_event_chars: int = MAX_EVENT_CHARS
+    ) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        # the start of a line whose end has not arrived: kept as pieces, so that a long
+        # line costs linear time (each chunk is scanned once, never the whole buffer)
+        self._partial: list[str] = []
+        self._partial_chars = 0
         self._started = False
         self._skip_lf = False
         self._event = ""
         self._data: list[str] = []
+        self._data_chars = 0
         self._has_data = False
+        self.max_line_chars = max_line_chars
+        self.max_event_chars = max_event_chars
         self.last_event_id: str | None = None
         self.retry: int | None = None
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        """The events that ``chunk`` completes."""
+        """The events that ``chunk`` completes; a line or an event past the limits raises
+        JMAPResponseLimitError."""
         text = self._decoder.decode(chunk)
         if not self._started and text:
             self._started = True
@@ -74,19 +91,42 @@ class EventSourceParser:
         if self._skip_lf and text:
             self._skip_lf = False
             text = text.removeprefix("\n")
-        self._buffer += text
         events: list[ServerSentEvent] = []
-        while True:
-            cut = _line_end(self._buffer)
-            if cut is None:
-                return events
-            end, width, lone_cr = cut
-            line, self._buffer = self._buffer[:end], self._buffer[end + width :]
-            # a CR that ends what has arrived: the LF of its CRLF may start the next chunk
-            self._skip_lf = lone_cr
+        position, size = 0, len(text)
+        while position < size:
+            found = _LINE_END.search(text, position)
+            if found is None:
+                self._keep(text[position:])
+                break
+            end = found.start()
+            line = text[position:end]
+            if self._partial:
+                line = "".join(self._partial) + line
+                self._partial, self._partial_chars = [], 0
+            self._check_line(len(line))
+            width = 1
+            if text[end] == "\r":
+                if end + 1 < size:
+                    width = 2 if text[end + 1] == "\n" else 1
+                else:
+                    # a CR that ends what has arrived: the LF of its CRLF may come next
+                    self._skip_lf = True
+            position = end + width
             event = self._line(line)
             if event is not None:
                 events.append(event)
+        return events
+
+    def _keep(self, piece: str) -> None:
+        self._partial.append(piece)
+        self._partial_chars += len(piece)
+        self._check_line(self._partial_chars)
+
+    def _check_line(self, chars: int) -> None:
+        if chars > self.max_line_chars:
+            raise JMAPResponseLimitError(
+                reason=f"an EventSource line is longer than {self.max_line_chars} characters"
+            )
 
     def _line(self, line: str) -> ServerSentEvent | None:
         if not line:
@@ -99,6 +139,12 @@ class EventSourceParser:
         if name == "event":
             self._event = value
         elif name == "data":
+            self._data_chars += len(value) + 1
+            if self._data_chars > self.max_event_chars:
+                raise JMAPResponseLimitError(
+                    reason=f"an EventSource event is larger than {self.max_event_chars} "
+                    "characters (data lines without the blank line that ends an event)"
+                )
             self._data.append(value)
             self._has_data = True
         elif name == "id":
@@ -111,23 +157,10 @@ class EventSourceParser:
 
     def _dispatch(self) -> ServerSentEvent | None:
         event, data, has_data = self._event, self._data, self._has_data
-        self._event, self._data, self._has_data = "", [], False
+        self._event, self._data, self._has_data, self._data_chars = "", [], False, 0
         if not has_data:
             return None
         return ServerSentEvent(event or "message", "\n".join(data), self.last_event_id)
-
-
-def _line_end(buffer: str) -> tuple[int, int, bool] | None:
-    """Where the first complete line of ``buffer`` ends: (index, terminator width, whether
-    it ended with a lone CR at the very end), or None while no terminator arrived."""
-    for index, char in enumerate(buffer):
-        if char == "\n":
-            return index, 1, False
-        if char == "\r":
-            if index + 1 < len(buffer):
-                return index, 2 if buffer[index + 1] == "\n" else 1, False
-            return index, 1, True
-    return None
 
 
 @dataclass(frozen=True)
@@ -205,13 +238,7 @@ def state_change_from_event(event: ServerSentEvent) -> StateChange | None:
     and other event types; malformed ``state`` data raises JMAPError."""
     if event.event != STATE_EVENT:
         return None
-    try:
-        data = json.loads(event.data)
-    except ValueError as error:
-        raise JMAPError(
-            reason=f"the EventSource 'state' event's data is not JSON ({error}): "
-            f"{_short(event.data)}"
-        ) from None
+    data = load_json(event.data, "the EventSource 'state' event's data")
     return StateChange.from_jmap(data, "the EventSource 'state' event")
 
 

@@ -11,15 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from caldav.jmap.constants import JSON_CONTENT_TYPE, REQUEST_ERROR_PREFIX
-from caldav.jmap.error import JMAPAuthError, JMAPError, JMAPRateLimitError
+from caldav.jmap.error import JMAPAuthError, JMAPError, JMAPRateLimitError, JMAPResponseLimitError
+from caldav.jmap.protocol.urls import same_origin
 
 __all__ = [
     "HTTPRequest",
     "HTTPResponse",
     "decode_json",
+    "load_json",
     "parse_retry_after",
     "raise_for_status",
     "same_origin",
@@ -62,18 +63,6 @@ class HTTPResponse:
         return cls(status, {k.lower(): v for k, v in headers.items()}, body or b"", url)
 
 
-def same_origin(a: str, b: str) -> bool:
-    """Whether two absolute URLs share scheme, host and port (RFC 6454 origin)."""
-    sa, sb = urlsplit(a), urlsplit(b)
-    default = {"http": 80, "https": 443}
-
-    def origin(parts: Any) -> tuple[str, str, int | None]:
-        scheme = parts.scheme.lower()
-        return scheme, (parts.hostname or "").lower(), parts.port or default.get(scheme)
-
-    return origin(sa) == origin(sb)
-
-
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None."""
     if not value:
@@ -92,24 +81,63 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+#: How deeply JSON from the server may nest: JMAP's deepest objects (a JSCalendar event
+#: with recurrence overrides) stay far below; Python's parser and the code that walks
+#: the data would otherwise fail with RecursionError on a hostile answer.
+MAX_JSON_DEPTH = 64
+
+
+def load_json(data: bytes | str, what: str, url: str | None = None) -> Any:
+    """Parse JSON from the server: invalid or too deeply nested JSON is a JMAPError
+    (JMAPResponseLimitError for the nesting)."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        value = None
+        depth = MAX_JSON_DEPTH + 1
+    except (ValueError, UnicodeDecodeError) as e:
+        raw = data if isinstance(data, bytes) else data.encode("utf-8", "replace")
+        snippet = raw[:200].decode("utf-8", "replace")
+        raise JMAPError(url=url, reason=f"{what} is not valid JSON ({e}): {snippet!r}") from None
+    else:
+        depth = _depth(value)
+    if depth > MAX_JSON_DEPTH:
+        raise JMAPResponseLimitError(
+            url=url, reason=f"{what} nests deeper than {MAX_JSON_DEPTH} levels; refused"
+        )
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    todo = [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH:
+            todo.extend((child, level + 1) for child in item)
+    return deepest
+
+
 def decode_json(response: HTTPResponse, what: str) -> Any:
     """The response body as JSON; a body that is not JSON is a :class:`JMAPError`."""
     try:
-        return json.loads(response.body)
-    except (ValueError, UnicodeDecodeError) as e:
-        snippet = response.body[:200].decode("utf-8", "replace")
-        raise JMAPError(
-            url=response.url,
-            reason=f"{what} is not valid JSON ({e}): {snippet!r}",
-            status=response.status,
-        ) from None
+        return load_json(response.body, what, response.url)
+    except JMAPError as error:
+        error.status = response.status
+        raise
 
 
 def _problem_details(response: HTTPResponse) -> tuple[str | None, str]:
     """The RFC 7807 problem type and detail of an error response, when it carries them."""
     try:
-        data = json.loads(response.body)
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(response.body, "the error answer")
+    except JMAPError:
         data = None
     if isinstance(data, dict) and isinstance(data.get("type"), str):
         detail = data.get("detail") or data.get("title") or ""

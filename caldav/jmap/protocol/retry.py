@@ -1,69 +1,192 @@
 """When to send a request again, and how long to wait first: decisions, not sleeps.
 
 The core asks the transport to wait by yielding a :class:`Pause`; the sync transport sleeps,
-the async one awaits.  A request is repeated only when repeating it is safe: always after
-HTTP 429 or 503 (the server did not process it), and after a broken connection only when
-it changes nothing (/get, /query, /changes, ...) — a /set whose answer was lost may have
-been applied, so it is never blindly sent twice.
+the async one awaits.  A request is repeated only when repeating it is provably harmless:
+
+* a request that provably never left (connection refused, name not resolved, connect
+  timed out: ``JMAPConnectionError.sent`` is False) may always go again;
+* after a 429, a 503 or a broken connection, only a request whose every call is declared
+  safe to repeat in :data:`METHODS`: the methods that read, and a /set that only destroys.
+  A /set that creates or updates, a /copy, a reply: the server may have applied it before
+  its answer was lost or refused (JMAP cannot prove otherwise), so it is never sent twice.
+  Bulk creates recover instead by looking their UIDs up first (protocol/bulk.py).
+
+Retry-After is honoured as the server says, as long as the total wait for one request
+stays within :attr:`RetryPolicy.max_wait`; past that the last answer is returned, and
+its caller raises :class:`~caldav.jmap.error.JMAPRateLimitError` with the server's value.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from caldav.jmap.error import JMAPConnectionError
+from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPTimeoutError
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, parse_retry_after
 from caldav.jmap.protocol.steps import Pause, Steps
 
-__all__ = ["RETRY_STATUSES", "RetryPolicy", "send_with_retries"]
+__all__ = [
+    "DEFAULT_MAX_RETRY_WAIT",
+    "METHODS",
+    "MethodKind",
+    "RETRY_STATUSES",
+    "RetryPolicy",
+    "outcome_unknown",
+    "safe_to_repeat",
+    "send_with_retries",
+]
 
-#: Statuses after which the request was not processed and may be sent again.
+#: Statuses after which a request that is safe to repeat is sent again.
 RETRY_STATUSES = (429, 503)
+
+#: Seconds the client waits at most, in total, for one request the server answers with
+#: 429/503 (Retry-After included) before it gives up.
+DEFAULT_MAX_RETRY_WAIT = 120.0
+
+
+@dataclass(frozen=True)
+class MethodKind:
+    """What a JMAP method does: whether it changes data, and when sending it twice is
+    harmless (``"always"``, ``"destroys-only"`` for a /set that only destroys, ``"never"``)."""
+
+    changes_data: bool
+    repeat: str
+
+
+READS = MethodKind(changes_data=False, repeat="always")
+SETS = MethodKind(changes_data=True, repeat="destroys-only")
+WRITES = MethodKind(changes_data=True, repeat="never")
+
+#: The standard methods of RFC 8620 §5, for each data type below.
+_STANDARD = {
+    "get": READS,
+    "changes": READS,
+    "query": READS,
+    "queryChanges": READS,
+    "set": SETS,
+    "copy": WRITES,
+}
+_DATA_TYPES = (
+    "Calendar",
+    "CalendarEvent",
+    "CalendarEventNotification",
+    "ParticipantIdentity",
+    "Principal",
+    "ShareNotification",
+    "TaskList",
+    "Task",
+    "TaskNotification",
+    "AddressBook",
+    "ContactCard",
+    "PushSubscription",
+)
+
+#: Every method the client sends, declared: a method not named here counts as one that
+#: changes data and is never repeated.
+METHODS: dict[str, MethodKind] = {
+    **{f"{t}/{m}": kind for t in _DATA_TYPES for m, kind in _STANDARD.items()},
+    "Core/echo": READS,
+    "Blob/get": READS,
+    "Blob/lookup": READS,
+    "Blob/copy": WRITES,
+    "Blob/upload": WRITES,
+    "CalendarEvent/parse": READS,
+    "Principal/getAvailability": READS,
+    "CalendarEvent/participantReply": WRITES,
+}
+
+
+def safe_to_repeat(calls: Iterable[tuple[str, Mapping[str, Any]]]) -> bool:
+    """Whether a request of these ``(method name, arguments)`` calls may be sent twice."""
+    for name, arguments in calls:
+        kind = METHODS.get(name, WRITES)
+        if kind.repeat == "always":
+            continue
+        only_destroys = (
+            kind.repeat == "destroys-only"
+            and not arguments.get("create")
+            and not arguments.get("update")
+        )
+        if not only_destroys:
+            return False
+    return True
+
+
+def outcome_unknown(error: JMAPError) -> bool:
+    """Whether a failed request that changes data may or may not have been applied: its
+    answer was lost (a broken connection after sending) or it was refused with 429/503,
+    which JMAP does not promise means "not applied"."""
+    if isinstance(error, JMAPConnectionError):
+        return error.sent
+    return error.status in RETRY_STATUSES
 
 
 @dataclass
 class RetryPolicy:
-    """Exponential backoff with full jitter, capped; Retry-After wins when the server says.
+    """Exponential backoff with full jitter; Retry-After wins when the server says.
 
-    ``retries`` is how many times one request may be repeated (0 disables retrying).
+    ``retries`` is how many times one request may be repeated (0 disables retrying);
+    ``max_delay`` caps one backoff pause (not a Retry-After the server asked for);
+    ``max_wait`` caps the total of the pauses for one request.
     """
 
     retries: int = 3
     base_delay: float = 0.5
     max_delay: float = 30.0
+    max_wait: float = DEFAULT_MAX_RETRY_WAIT
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before repeat number ``attempt`` (0-based)."""
+        """Seconds to wait before repeat number ``attempt`` (0-based): the server's
+        Retry-After when given, else the backoff."""
         if retry_after is not None:
-            return min(retry_after, self.max_delay)
+            return retry_after
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))
         return self.rng.uniform(0, ceiling)
 
+    def pause(self, attempt: int, waited: float, retry_after: float | None = None) -> float | None:
+        """The wait before repeat ``attempt`` after ``waited`` seconds of waiting so far, or
+        None to give up (no repeats left, or the wait would pass ``max_wait``)."""
+        if attempt >= self.retries:
+            return None
+        seconds = self.delay(attempt, retry_after)
+        return None if waited + seconds > self.max_wait else seconds
+
 
 def send_with_retries(
-    request: HTTPRequest, policy: RetryPolicy, *, safe_to_repeat: bool
+    request: HTTPRequest,
+    policy: RetryPolicy,
+    *,
+    safe_to_repeat: bool,
+    rewind: Callable[[], None] | None = None,
 ) -> Steps[HTTPResponse]:
-    """Send ``request``; repeat it on 429/503 and, when ``safe_to_repeat``, on a broken
-    connection, waiting as ``policy`` says.  Returns the last response (the caller reads
-    its status); the last connection error is raised."""
-    attempt = 0
+    """Send ``request``; when ``safe_to_repeat``, repeat it after 429/503 and a broken
+    connection, waiting as ``policy`` says; a request that never left goes again in any
+    case.  ``rewind`` runs before each sending (a file body goes back to its start).
+    Returns the last response (the caller reads its status); the last connection error
+    is raised."""
+    attempt, waited = 0, 0.0
     while True:
-        last = attempt >= policy.retries
+        if rewind is not None:
+            rewind()
         try:
             response = yield request
-        except JMAPConnectionError:
-            if last or not safe_to_repeat:
+        except JMAPTimeoutError:
+            raise  # the whole deadline went by: the caller's time is up, not the server's
+        except JMAPConnectionError as error:
+            seconds = policy.pause(attempt, waited) if safe_to_repeat or not error.sent else None
+            if seconds is None:
                 raise
-            yield Pause(policy.delay(attempt))
-            attempt += 1
-            continue
-        assert response is not None
-        if response.status in RETRY_STATUSES and not last:
-            yield Pause(
-                policy.delay(attempt, parse_retry_after(response.headers.get("retry-after")))
-            )
-            attempt += 1
-            continue
-        return response
+        else:
+            assert response is not None
+            if response.status not in RETRY_STATUSES or not safe_to_repeat:
+                return response
+            hint = parse_retry_after(response.headers.get("retry-after"))
+            seconds = policy.pause(attempt, waited, hint)
+            if seconds is None:
+                return response
+        yield Pause(seconds)
+        waited += seconds
+        attempt += 1

@@ -1,0 +1,1 @@
+"""A hostile JMAP server for tests: see :mod:`tests.hostile.server`."""
