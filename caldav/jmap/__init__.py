@@ -26,6 +26,7 @@ from caldav.jmap.error import (
     JMAPCannotCalculateChangesError,
     JMAPCapabilityError,
     JMAPConnectionError,
+    JMAPConsistencyError,
     JMAPConversionError,
     JMAPError,
     JMAPLimitError,
@@ -39,6 +40,7 @@ from caldav.jmap.error import (
 )
 from caldav.jmap.methods.push import PushSubscription
 from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.calendar_object import JMAPCalendarObject
 from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
@@ -66,10 +68,12 @@ __all__ = [
     "JMAPAuthError",
     "JMAPBulkError",
     "JMAPCalendar",
+    "JMAPCalendarObject",
     "JMAPCannotCalculateChangesError",
     "JMAPCapabilityError",
     "JMAPClient",
     "JMAPConnectionError",
+    "JMAPConsistencyError",
     "JMAPConversionError",
     "JMAPError",
     "JMAPEvent",

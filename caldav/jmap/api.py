@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
 
 from caldav.jmap.convert.dialect import DIALECTS
+from caldav.jmap.idioms import CalDAVIdioms
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods import calendar as calendar_ops
@@ -62,7 +63,7 @@ def _scheduling(send: bool) -> dict[str, Any]:
     return {"sendSchedulingMessages": True} if send else {}
 
 
-class JMAPClientAPI:
+class JMAPClientAPI(CalDAVIdioms):
     """The operations of a JMAP calendar client; subclasses supply the transport.
 
     ``url`` is the session URL or the server's ``/.well-known/jmap``.  A ``username`` and
@@ -270,9 +271,6 @@ class JMAPClientAPI:
         return self._run(
             event_ops.delete_events(self._conn, event_ids, **_scheduling(send_scheduling_messages))
         )
-
-    def _save_event(self, event: JMAPEvent) -> None:
-        return self._run(event_ops.save_event(self._conn, event))
 
     def search_events(
         self,

@@ -17,13 +17,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
+from caldav.lib.error import (
+    AuthorizationError,
+    ConsistencyError,
+    DAVError,
+    NotFoundError,
+    RateLimitError,
+)
 
 __all__ = [
     "JMAPAuthError",
     "JMAPBulkError",
     "JMAPCapabilityError",
     "JMAPConnectionError",
+    "JMAPConsistencyError",
     "JMAPConversionError",
     "JMAPError",
     "JMAPMethodError",
@@ -185,6 +192,12 @@ class JMAPBulkError(JMAPMethodError):
     def __init__(self, reason: str, result: Any) -> None:
         super().__init__(reason, "bulkFailure", details=result)
         self.result = result
+
+
+class JMAPConsistencyError(JMAPError, ConsistencyError):
+    """What the server holds contradicts what the call demands: ``add_event(...,
+    no_overwrite=True)`` for a UID that exists, ``no_create=True`` for one that does not
+    (python-caldav raises its ConsistencyError there; this is one)."""
 
 
 class JMAPRateLimitError(JMAPError, RateLimitError):
