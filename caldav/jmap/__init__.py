@@ -18,6 +18,12 @@ Example::
 Async: ``AsyncJMAPClient`` / ``get_async_jmap_client`` have the same methods, awaited.
 """
 
+from caldav.jmap.async_api import (
+    AsyncEventSearcher,
+    AsyncJMAPCalendar,
+    AsyncJMAPEvent,
+    AsyncJMAPPrincipal,
+)
 from caldav.jmap.async_client import AsyncJMAPClient, get_async_jmap_client
 from caldav.jmap.client import JMAPClient, get_jmap_client
 from caldav.jmap.error import (
@@ -54,7 +60,11 @@ __all__ = [
     "AND",
     "NOT",
     "OR",
+    "AsyncEventSearcher",
+    "AsyncJMAPCalendar",
     "AsyncJMAPClient",
+    "AsyncJMAPEvent",
+    "AsyncJMAPPrincipal",
     "EventSearcher",
     "Filter",
     "JMAPAddressBook",

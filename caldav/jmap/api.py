@@ -12,7 +12,7 @@ import inspect
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from caldav.jmap.convert.dialect import DIALECTS
 from caldav.jmap.idioms import CalDAVIdioms
@@ -33,6 +33,7 @@ from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNoti
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.operations import constant
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
+
+T = TypeVar("T")
 
 
 def client_kwargs(params: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +118,9 @@ class JMAPClientAPI(CalDAVIdioms):
         # Never the password or the auth object
         return f"{type(self).__name__}(url={self.url!r}, username={self.username!r})"
 
-    def _run(self, operation: Operation[Any]) -> Any:
+    def _run(self, operation: Operation[T]) -> T:
+        # the sync client's result; the async client returns a coroutine of it (its
+        # methods' types are the generated caldav/jmap/_async_api.pyi)
         raise NotImplementedError
 
     def _nothing(self) -> Any:
@@ -437,12 +442,12 @@ class JMAPClientAPI(CalDAVIdioms):
         return self._download(attachment_ops.BlobDownload(self._conn, blob_id, name, content_type))
 
     # each client drives a streamed download its own way (client.py, async_client.py)
-    def _download(self, download: attachment_ops.BlobDownload) -> Any:
+    def _download(self, download: attachment_ops.BlobDownload) -> Iterator[bytes]:
         raise NotImplementedError
 
     def _download_to(
         self, download: attachment_ops.BlobDownload, sink: attachment_ops.BlobSink
-    ) -> Any:
+    ) -> int:
         raise NotImplementedError
 
     def get_blobs(
@@ -810,7 +815,7 @@ class JMAPClientAPI(CalDAVIdioms):
         *,
         policy: ReconnectPolicy | None = None,
         stop: Any = None,
-    ) -> Any:
+    ) -> Iterator[StateChange]:
         """The account's changes as they happen: an iterator (async iterator in the async
         client) of :class:`~caldav.jmap.protocol.eventsource.StateChange`, from the
         session's EventSource, or from WebSocket push after :meth:`use_websocket`.
@@ -837,7 +842,7 @@ class JMAPClientAPI(CalDAVIdioms):
         max_events: int | None = None,
         stop: Any = None,
         policy: ReconnectPolicy | None = None,
-    ) -> Any:
+    ) -> None:
         """Call ``on_change(type_name, added, modified, deleted_ids)`` with the objects
         (JMAPEvent, JMAPCalendar, JMAPTask) that changed, as changes happen, from the
         state at the start on.  Types the server does not offer are skipped (Task needs
@@ -906,8 +911,8 @@ class JMAPClientAPI(CalDAVIdioms):
         if getattr(self._transport, "channel", None) is None:
             self._transport = self._websocket_transport_class(self._transport, channel)
 
-    def _watch(self, watcher: Watcher) -> Any:
+    def _watch(self, watcher: Watcher) -> Iterator[StateChange]:
         raise NotImplementedError
 
-    def _listen(self, listener: Listener, on_change: Any) -> Any:
+    def _listen(self, listener: Listener, on_change: Any) -> None:
         raise NotImplementedError

@@ -8,7 +8,7 @@ private ones; ``principal()`` and ``calendar()`` are public, as in python-caldav
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import conflict
@@ -22,7 +22,12 @@ from caldav.jmap.objects.principal import JMAPPrincipal
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.transport import Operation
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = ["CalDAVIdioms"]
+
+T = TypeVar("T")
 
 
 class CalDAVIdioms:
@@ -30,10 +35,10 @@ class CalDAVIdioms:
 
     _conn: Connection
 
-    def _run(self, operation: Operation[Any]) -> Any:
+    def _run(self, operation: Operation[T]) -> T:
         raise NotImplementedError
 
-    def for_account(self, account_id: str) -> Any:
+    def for_account(self, account_id: str) -> Self:
         raise NotImplementedError
 
     def principal(self) -> JMAPPrincipal:
@@ -48,7 +53,7 @@ class CalDAVIdioms:
 
     # -- what the objects call ----------------------------------------------------------
 
-    def _account_client(self, principal: JMAPPrincipal) -> Any:
+    def _account_client(self, principal: JMAPPrincipal) -> Self:
         """This client, or the view of it on the account holding ``principal``'s calendars."""
         own = self._conn.account_id
         if principal.account_id is None or principal.account_id == own:

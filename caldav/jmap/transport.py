@@ -25,7 +25,8 @@ from caldav.jmap.protocol.steps import Pause, Steps, advance
 __all__ = ["AsyncTransport", "Operation", "SyncTransport", "build_auth"]
 
 T = TypeVar("T")
-Operation = Steps
+#: A sans-IO operation with result T (the generator type of protocol/steps.py).
+Operation = Steps[T]
 
 USER_AGENT = "python-caldav-jmap"
 

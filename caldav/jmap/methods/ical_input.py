@@ -20,10 +20,10 @@ from caldav.jmap.error import JMAPConversionError
 __all__ = ["ICalInput", "ical_text", "main_uid"]
 
 #: What add_event/save_event accept as their iCalendar argument.
-ICalInput = str | bytes | icalendar.Calendar | icalendar.cal.Component | None
+ICalInput = str | bytes | icalendar.Calendar | icalendar.Component | None
 
 _ALARM_KEYWORDS = ("alarm_trigger", "alarm_action", "alarm_attach")
-_COMPONENT_CLASSES: dict[str, type[icalendar.cal.Component]] = {
+_COMPONENT_CLASSES: dict[str, type[icalendar.Component]] = {
     "VEVENT": icalendar.Event,
     "VTODO": icalendar.Todo,
     "VJOURNAL": icalendar.Journal,
@@ -84,7 +84,7 @@ def ical_text(ical: ICalInput = None, component: str = "VEVENT", **ical_data: An
         )
     if isinstance(ical, icalendar.Calendar):
         return ical.to_ical().decode()
-    if isinstance(ical, icalendar.cal.Component):
+    if isinstance(ical, icalendar.Component):
         cal = icalendar.Calendar()
         cal.add("prodid", "-//caldav.jmap//EN")
         cal.add("version", "2.0")

@@ -12,6 +12,8 @@ from caldav.jmap.objects.base import JMAPObject
 from caldav.jmap.query import EventSearcher
 
 if TYPE_CHECKING:
+    # for annotations only: both modules import this one
+    from caldav.jmap.api import JMAPClientAPI
     from caldav.jmap.objects.event import JMAPEvent
 
 __all__ = ["RIGHTS_ALIASES", "JMAPCalendar"]
@@ -83,10 +85,11 @@ class JMAPCalendar(JMAPObject):
                 for principal, rights in self.share_with.items()
             }
 
-    def _bound(self) -> Any:
+    def _bound(self) -> JMAPClientAPI:
         if self.client is None:
             raise JMAPError(reason="this calendar is not bound to a client; get it from one")
-        return self.client
+        client: JMAPClientAPI = self.client
+        return client
 
     def add_event(
         self,

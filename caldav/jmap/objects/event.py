@@ -14,13 +14,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import icalendar
 
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.error import JMAPError
 from caldav.jmap.objects.calendar import JMAPCalendar
+
+if TYPE_CHECKING:
+    # for annotations only: the client module imports this one
+    from caldav.jmap.api import JMAPClientAPI
 
 __all__ = ["JMAPEvent"]
 
@@ -149,7 +153,7 @@ class JMAPEvent:
         self.data = value.to_ical()
 
     @property
-    def icalendar_component(self) -> icalendar.cal.Component:
+    def icalendar_component(self) -> icalendar.Component:
         """The event's main component (the VEVENT of the series, not an override), in
         :attr:`icalendar_instance`: editing it edits the event."""
         events = [c for c in self.icalendar_instance.walk("VEVENT")]
@@ -195,21 +199,22 @@ class JMAPEvent:
 
     # -- server actions -----------------------------------------------------------------
 
-    def _bound(self) -> Any:
+    def _bound(self) -> JMAPClientAPI:
         if self.client is None:
             raise JMAPError(reason="this event is not bound to a client; get it from one")
-        return self.client
+        client: JMAPClientAPI = self.client
+        return client
 
-    def save(self) -> Any:
+    def save(self) -> None:
         """Send what changed since the event was read; raises JMAPStateMismatchError only
         when someone else changed this event since (the async client: an awaitable)."""
         return self._bound()._save_event(self)
 
-    def delete(self) -> Any:
+    def delete(self) -> None:
         """Delete the event, unless someone else changed it since it was read."""
         return self._bound()._delete_event_object(self)
 
-    def load(self) -> Any:
+    def load(self) -> JMAPEvent:
         """Read the event again from the server, dropping local edits; returns the event
         (the async client: an awaitable of it)."""
         return self._bound()._load_event(self)

@@ -21,6 +21,7 @@ from caldav.jmap.objects.base import JMAPObject
 
 if TYPE_CHECKING:
     # for annotations only: objects/calendar.py imports this module (through query.py)
+    from caldav.jmap.api import JMAPClientAPI
     from caldav.jmap.objects.calendar import JMAPCalendar
 
 __all__ = ["BusyPeriod", "JMAPParticipantIdentity", "JMAPPrincipal", "send_to_address"]
@@ -88,10 +89,11 @@ class JMAPPrincipal(JMAPObject):
             return address
         return send_to_address(self.send_to)
 
-    def _bound(self) -> Any:
+    def _bound(self) -> JMAPClientAPI:
         if self.client is None:
             raise JMAPError(reason="this principal is not bound to a client; get it from one")
-        return self.client
+        client: JMAPClientAPI = self.client
+        return client
 
     def get_availability(self, start: Any, end: Any, **kwargs: Any) -> list[BusyPeriod]:
         """This principal's busy periods between ``start`` and ``end`` (see
