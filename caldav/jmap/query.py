@@ -508,7 +508,7 @@ def _leaf_on_instance(leaf: Leaf, event: dict[str, Any], mine: set[str]) -> bool
         ids = event.get("calendarIds")
         return isinstance(ids, dict) and any(ids.get(i) for i in value)
     if name == "uid":
-        return event.get("uid") == value
+        return bool(event.get("uid") == value)
     raise ValueError(f"the client cannot evaluate the filter {name!r} itself")
 
 

@@ -76,20 +76,23 @@ def ical_text(ical: ICalInput = None, component: str = "VEVENT", **ical_data: An
     if ical is None:
         if not ical_data:
             raise TypeError("add_event() needs iCalendar data or properties such as dtstart=")
-        return _from_keywords(component, dict(ical_data)).to_ical().decode()
+        text: str = _from_keywords(component, dict(ical_data)).to_ical().decode()
+        return text
     if ical_data:
         raise TypeError(
             f"add_event() got iCalendar data and property keywords {sorted(ical_data)}: "
             "give one or the other"
         )
     if isinstance(ical, icalendar.Calendar):
-        return ical.to_ical().decode()
+        serialised: str = ical.to_ical().decode()
+        return serialised
     if isinstance(ical, icalendar.Component):
         cal = icalendar.Calendar()
         cal.add("prodid", "-//caldav.jmap//EN")
         cal.add("version", "2.0")
         cal.add_component(ical)
-        return cal.to_ical().decode()
+        wrapped: str = cal.to_ical().decode()
+        return wrapped
     if isinstance(ical, bytes):
         try:
             return ical.decode("utf-8")
