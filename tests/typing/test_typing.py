@@ -72,6 +72,26 @@ def test_user_program_passes_mypy_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+WRONG_PROGRAM = """
+from caldav.jmap import AsyncJMAPClient, JMAPClient
+
+async def wrong(client: AsyncJMAPClient, sync: JMAPClient) -> None:
+    text: str = client.get_event("e1")  # not awaited
+    cal = (await client.get_calendars())[0]
+    event_id: str = cal.add_event("BEGIN:VCALENDAR")  # not awaited
+    await sync.get_event("e1")  # the sync client's result is no awaitable
+"""
+
+
+def test_mypy_check_catches_a_missing_or_wrong_await(tmp_path: Path) -> None:
+    program = tmp_path / "wrong_program.py"
+    program.write_text(WRONG_PROGRAM)
+    result = _mypy("--follow-imports=silent", str(program), cache=tmp_path / "cache")
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert [int(line.split(":")[1]) for line in errors] == [5, 7, 8], result.stdout
+
+
 def test_user_program_passes_pyright_strict() -> None:
     pytest.importorskip("pyright", reason="pyright is in the test extra")
     pyright = shutil.which("pyright", path=str(Path(sys.executable).parent)) or "pyright"

@@ -11,7 +11,7 @@ the conflict is real and :class:`~caldav.jmap.error.JMAPStateMismatchError` is r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from caldav.jmap.error import JMAPCannotCalculateChangesError, JMAPStateMismatchError
 from caldav.jmap.methods import event as event_ops
@@ -21,15 +21,29 @@ from caldav.jmap.protocol.operations import set_one
 from caldav.jmap.protocol.standard import DataType, parse_changes
 from caldav.jmap.protocol.steps import Steps
 
-__all__ = ["MAX_ATTEMPTS", "changed_ids_since", "delete_event_object", "save_event_object"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "ChangedIds",
+    "changed_ids_since",
+    "delete_event_object",
+    "save_event_object",
+]
 
 #: Writes tried before giving up on an account that others keep changing meanwhile.
 MAX_ATTEMPTS = 5
 
 
+class ChangedIds(NamedTuple):
+    """What /changes reported since a state: every id created, updated or destroyed, and
+    the state now."""
+
+    ids: set[str]
+    new_state: str
+
+
 def changed_ids_since(
     conn: Connection, datatype: DataType, account_id: str, since_state: str
-) -> Steps[tuple[set[str], str]]:
+) -> Steps[ChangedIds]:
     """The ids created, updated or destroyed since ``since_state`` and the state now:
     /changes alone (no object data), looping while the server has more."""
     session = yield from conn.ensure_session()
@@ -47,7 +61,7 @@ def changed_ids_since(
             )
         state = batch.new_state
         if not batch.has_more_changes:
-            return changed, state
+            return ChangedIds(changed, state)
 
 
 def _newer_state(conn: Connection, event: JMAPEvent, error: JMAPStateMismatchError) -> Steps[str]:
@@ -57,14 +71,12 @@ def _newer_state(conn: Connection, event: JMAPEvent, error: JMAPStateMismatchErr
         raise error
     account_id = yield from conn.account_for()
     try:
-        changed, state = yield from changed_ids_since(
-            conn, event_ops.EVENT, account_id, event.state
-        )
+        changed = yield from changed_ids_since(conn, event_ops.EVENT, account_id, event.state)
     except JMAPCannotCalculateChangesError:
         raise error from None
-    if event.id in changed:
+    if event.id in changed.ids:
         raise error
-    return state
+    return changed.new_state
 
 
 def save_event_object(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
