@@ -272,24 +272,16 @@ def render() -> str:
 def formatted(text: str) -> str:
     """``text`` as ruff sorts and formats it (the project's style, so the generated file
     passes the same checks as the rest)."""
-    ruff = [sys.executable, "-m", "ruff"]
-    name = ["--stdin-filename", str(TARGET)]
-    text = subprocess.run(
-        [*ruff, "check", "--fix", "--select", "I,F401", "--quiet", *name, "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
-    return subprocess.run(
-        [*ruff, "format", *name, "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
+
+    def ruff(*args: str, source: str) -> str:
+        command = [sys.executable, "-m", "ruff", *args, "--stdin-filename", str(TARGET), "-"]
+        return subprocess.run(
+            command, input=source, capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
+
+    return ruff(
+        "format", source=ruff("check", "--fix", "--select", "I,F401", "--quiet", source=text)
+    )
 
 
 def main() -> None:

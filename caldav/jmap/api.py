@@ -34,7 +34,6 @@ from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, J
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.protocol.operations import constant
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
 from caldav.jmap.query import EventSearcher
@@ -122,9 +121,6 @@ class JMAPClientAPI(CalDAVIdioms):
         # the sync client's result; the async client returns a coroutine of it (its
         # methods' types are the generated caldav/jmap/_async_api.pyi)
         raise NotImplementedError
-
-    def _nothing(self) -> Any:
-        return self._run(constant([]))
 
     # -- session -----------------------------------------------------------------------
 
