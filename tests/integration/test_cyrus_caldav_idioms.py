@@ -28,6 +28,7 @@ from caldav.jmap.objects import calendar_object
 from caldav.lib.error import ConsistencyError, NotFoundError
 
 from .support import eventually, ics
+from .test_cyrus_principals import READ, shared_calendar
 
 
 @pytest.fixture
@@ -237,3 +238,16 @@ def test_jmap_calendar_object_is_the_peers_name(jmap, cal, uid):
     assert jmap(cal.event_by_uid(uid)).get_icalendar_instance().walk("VEVENT")[0]["SUMMARY"] == (
         "Peer edit"
     )
+
+
+def test_another_principals_calendars_are_those_of_their_account(jmap, harness_factory):
+    user2 = harness_factory("user2")
+    with shared_calendar(user2, "user1", READ) as cal_id:
+        principals = {p.id: p for p in jmap(jmap.client.get_principals())}
+        theirs = principals["user2"]
+        assert cal_id in [c.id for c in jmap(theirs.calendars())]
+        found = jmap(theirs.calendar(cal_id=cal_id))
+        assert found.id == cal_id and found.name.startswith("Shared")
+        # the user's own principal lists the user's calendars, not the shared one
+        mine = jmap(jmap.client.principal())
+        assert cal_id not in [c.id for c in jmap(mine.calendars())]
