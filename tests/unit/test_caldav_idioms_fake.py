@@ -175,11 +175,26 @@ def test_ical_input_forms():
 
 
 def test_search_keywords_are_read_into_jmap_filters():
-    search = CalDAVSearch.parse(summary="S", category="work", expand=True, sort_keys="dtstart")
+    search = CalDAVSearch.parse(
+        summary="S",
+        category="work",
+        expand=True,
+        start="2026-01-01",
+        end="2026-02-01",
+        sort_keys="dtstart",
+    )
     assert search.events and not search.todos
-    assert search.event_filters == {"title": "S", "has_keyword": "work", "expand_recurrences": True}
+    assert search.event_filters == {
+        "title": "S",
+        "has_keyword": "work",
+        "expand_recurrences": True,
+        "start": "2026-01-01",
+        "end": "2026-02-01",
+    }
     assert search.sort_keys == ("dtstart",)
     assert not CalDAVSearch.parse(journal=True).events
     assert not CalDAVSearch.parse(event=False).events
+    with pytest.raises(ValueError, match="start and end"):
+        CalDAVSearch.parse(expand=True, start="2026-01-01")
     with pytest.raises(ValueError, match="comp_class"):
         CalDAVSearch.parse(comp_class=int)

@@ -121,6 +121,8 @@ class CalDAVSearch:
             sort_reverse=sort_reverse,
         )
         if expand or server_expand:
+            if keywords.get("start") is None or keywords.get("end") is None:
+                raise ValueError("search(expand=True) needs both start and end")
             search.event_filters["expand_recurrences"] = True
         for key, value in keywords.items():
             if value is None:
