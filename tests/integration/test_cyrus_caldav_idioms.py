@@ -104,6 +104,13 @@ def test_icalendar_instance_is_cached_and_what_save_sends(jmap, cal, uid):
     # a jscal edit shows in a fresh icalendar instance, too
     again.jscal["title"] = "Through jscal"
     assert again.get_icalendar_instance().walk("VEVENT")[0]["SUMMARY"] == "Through jscal"
+    # the get_* forms are copies to read (python-caldav 3.6): editing them changes nothing
+    again.get_icalendar_component()["SUMMARY"] = "Lost"
+    again.get_icalendar_instance().walk("VEVENT")[0]["SUMMARY"] = "Lost too"
+    assert again.jscal["title"] == "Through jscal"
+    with again.edit_icalendar_component() as component:
+        component["SUMMARY"] = "Through the component"
+    assert again.jscal["title"] == "Through the component"
     again.icalendar_instance = icalendar.Calendar.from_ical(ics(uid, "Assigned"))
     assert again.jscal["title"] == "Assigned"
     jmap(again.save())

@@ -167,13 +167,24 @@ class JMAPEvent:
         after the ``with`` block to send the edit."""
         yield self.icalendar_instance
 
+    @contextmanager
+    def edit_icalendar_component(self) -> Iterator[icalendar.Component]:
+        """As :meth:`edit_icalendar_instance`, giving the main component (the VEVENT)."""
+        yield self.icalendar_component
+
     def get_data(self) -> str:
         """The event as iCalendar text (python-caldav's ``get_data()``)."""
         return self.data
 
     def get_icalendar_instance(self) -> icalendar.Calendar:
-        """The editable ``icalendar.Calendar`` (python-caldav's ``get_icalendar_instance``)."""
-        return self.icalendar_instance
+        """A copy of the ``icalendar.Calendar``, to read: as in python-caldav 3.6, edits of
+        it are not saved (edit :attr:`icalendar_instance` or use
+        :meth:`edit_icalendar_instance`)."""
+        return copy.deepcopy(self.icalendar_instance)
+
+    def get_icalendar_component(self) -> icalendar.Component:
+        """A copy of the main component, to read (python-caldav 3.6's semantics)."""
+        return copy.deepcopy(self.icalendar_component)
 
     # -- identity -----------------------------------------------------------------------
 
