@@ -17,5 +17,5 @@ setup(
         HOME,
         *(f"{HOME}.{name}" for name in find_namespace_packages(SOURCE, exclude=["*__pycache__*"])),
     ],
-    package_data={HOME: ["py.typed"]},
+    package_data={HOME: ["py.typed", "*.pyi"]},
 )

@@ -52,9 +52,15 @@ def _extra_files() -> dict[str, bytes]:
 def _stubs(wheel: zipfile.ZipFile) -> dict[str, bytes]:
     """The partial stub package for type checkers: our modules as ``caldav.jmap`` stubs."""
     stubs = {STUBS + "py.typed": b"partial\n"}
-    for name in wheel.namelist():
-        if name.startswith(HOME) and name.endswith(".py"):
-            stubs[STUBS + "jmap/" + name[len(HOME) : -len(".py")] + ".pyi"] = wheel.read(name)
+    names = wheel.namelist()
+    for name in names:
+        if not name.startswith(HOME) or not name.endswith((".py", ".pyi")):
+            continue
+        stub = STUBS + "jmap/" + name[len(HOME) :].removesuffix("i").removesuffix(".py") + ".pyi"
+        # a module's own .pyi (the generated async API) wins over its source
+        if name.endswith(".py") and name + "i" in names:
+            continue
+        stubs[stub] = wheel.read(name)
     return stubs
 
 

@@ -24,6 +24,12 @@ configures logging (a NullHandler is attached, as python-caldav does for ``calda
 import logging
 
 from caldav.jmap._version import __version__
+from caldav.jmap.async_api import (
+    AsyncEventSearcher,
+    AsyncJMAPCalendar,
+    AsyncJMAPEvent,
+    AsyncJMAPPrincipal,
+)
 from caldav.jmap.async_client import AsyncJMAPClient, get_async_jmap_client
 from caldav.jmap.client import JMAPClient, get_jmap_client
 from caldav.jmap.error import (
@@ -32,6 +38,7 @@ from caldav.jmap.error import (
     JMAPCannotCalculateChangesError,
     JMAPCapabilityError,
     JMAPConnectionError,
+    JMAPConsistencyError,
     JMAPConversionError,
     JMAPCredentialsError,
     JMAPError,
@@ -50,6 +57,7 @@ from caldav.jmap.error import (
 )
 from caldav.jmap.methods.push import PushSubscription
 from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.calendar_object import JMAPCalendarObject
 from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
@@ -68,7 +76,11 @@ __all__ = [
     "AND",
     "NOT",
     "OR",
+    "AsyncEventSearcher",
+    "AsyncJMAPCalendar",
     "AsyncJMAPClient",
+    "AsyncJMAPEvent",
+    "AsyncJMAPPrincipal",
     "EventSearcher",
     "EventTexts",
     "PagingLimits",
@@ -86,10 +98,12 @@ __all__ = [
     "JMAPCredentialsError",
     "JMAPBulkError",
     "JMAPCalendar",
+    "JMAPCalendarObject",
     "JMAPCannotCalculateChangesError",
     "JMAPCapabilityError",
     "JMAPClient",
     "JMAPConnectionError",
+    "JMAPConsistencyError",
     "JMAPConversionError",
     "JMAPError",
     "JMAPEvent",

@@ -12,10 +12,11 @@ import inspect
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from caldav.jmap import arguments, config
 from caldav.jmap.convert.dialect import DIALECTS
+from caldav.jmap.idioms import CalDAVIdioms
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods import calendar as calendar_ops
@@ -34,6 +35,7 @@ from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, J
 from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.operations import constant
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
+
+T = TypeVar("T")
 
 
 def client_kwargs(params: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +72,7 @@ def _scheduling(send: bool) -> dict[str, Any]:
     return {"sendSchedulingMessages": True} if send else {}
 
 
-class JMAPClientAPI:
+class JMAPClientAPI(CalDAVIdioms):
     """The operations of a JMAP calendar client; subclasses supply the transport.
 
     ``url`` is the session URL or the server's ``/.well-known/jmap``.  A ``username`` and
@@ -161,11 +165,10 @@ class JMAPClientAPI:
         # Never the password or the auth object, nor one written into the URL
         return f"{type(self).__name__}(url={redact(self.url)!r}, username={self.username!r})"
 
-    def _run(self, operation: Operation[Any]) -> Any:
+    def _run(self, operation: Operation[T]) -> T:
+        # the sync client's result; the async client returns a coroutine of it (its
+        # methods' types are the generated caldav/jmap/_async_api.pyi)
         raise NotImplementedError
-
-    def _nothing(self) -> Any:
-        return self._run(constant([]))
 
     # -- session -----------------------------------------------------------------------
 
@@ -319,9 +322,6 @@ class JMAPClientAPI:
         return self._run(
             event_ops.delete_events(self._conn, event_ids, **_scheduling(send_scheduling_messages))
         )
-
-    def _save_event(self, event: JMAPEvent) -> None:
-        return self._run(event_ops.save_event(self._conn, event))
 
     def search_events(
         self,
@@ -506,12 +506,12 @@ class JMAPClientAPI:
         return self._download(attachment_ops.BlobDownload(self._conn, blob_id, name, content_type))
 
     # each client drives a streamed download its own way (client.py, async_client.py)
-    def _download(self, download: attachment_ops.BlobDownload) -> Any:
+    def _download(self, download: attachment_ops.BlobDownload) -> Iterator[bytes]:
         raise NotImplementedError
 
     def _download_to(
         self, download: attachment_ops.BlobDownload, sink: attachment_ops.BlobSink
-    ) -> Any:
+    ) -> int:
         raise NotImplementedError
 
     def get_blobs(
@@ -879,7 +879,7 @@ class JMAPClientAPI:
         *,
         policy: ReconnectPolicy | None = None,
         stop: Any = None,
-    ) -> Any:
+    ) -> Iterator[StateChange]:
         """The account's changes as they happen: an iterator (async iterator in the async
         client) of :class:`~caldav.jmap.protocol.eventsource.StateChange`, from the
         session's EventSource, or from WebSocket push after :meth:`use_websocket`.
@@ -906,7 +906,7 @@ class JMAPClientAPI:
         max_events: int | None = None,
         stop: Any = None,
         policy: ReconnectPolicy | None = None,
-    ) -> Any:
+    ) -> None:
         """Call ``on_change(type_name, added, modified, deleted_ids)`` with the objects
         (JMAPEvent, JMAPCalendar, JMAPTask) that changed, as changes happen, from the
         state at the start on.  Types the server does not offer are skipped (Task needs
@@ -975,8 +975,8 @@ class JMAPClientAPI:
         if getattr(self._transport, "channel", None) is None:
             self._transport = self._websocket_transport_class(self._transport, channel)
 
-    def _watch(self, watcher: Watcher) -> Any:
+    def _watch(self, watcher: Watcher) -> Iterator[StateChange]:
         raise NotImplementedError
 
-    def _listen(self, listener: Listener, on_change: Any) -> Any:
+    def _listen(self, listener: Listener, on_change: Any) -> None:
         raise NotImplementedError

@@ -12,11 +12,12 @@ Example::
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from contextlib import aclosing
-from typing import Any
+from typing import Any, TypeVar
 
-from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap.api import client_kwargs
+from caldav.jmap.async_api import AsyncJMAPClientAPI
 from caldav.jmap.config import get_connection_params
 from caldav.jmap.methods.attachment import BlobDownload, BlobSink
 from caldav.jmap.protocol.eventsource import StateChange
@@ -26,21 +27,25 @@ from caldav.jmap.websocket import AsyncWebSocketTransport
 
 __all__ = ["AsyncJMAPClient", "get_async_jmap_client"]
 
+T = TypeVar("T")
 
-class AsyncJMAPClient(JMAPClientAPI):
+
+class AsyncJMAPClient(AsyncJMAPClientAPI):
     """Async JMAP client on niquests' AsyncSession: every method of
-    :class:`~caldav.jmap.api.JMAPClientAPI` returns an awaitable of the same result."""
+    :class:`~caldav.jmap.api.JMAPClientAPI` returns a coroutine of the same result (the
+    types: caldav/jmap/async_api.pyi)."""
 
     _transport_class = AsyncTransport
 
-    def _run(self, operation: Operation[Any]) -> Awaitable[Any]:
-        return self._transport.run(operation)
+    def _run(self, operation: Operation[T]) -> Coroutine[Any, Any, T]:
+        coroutine: Coroutine[Any, Any, T] = self._transport.run(operation)
+        return coroutine
 
     # -- push: thin drivers over the sans-IO core of caldav/jmap/push.py ---------------
 
     _websocket_transport_class = AsyncWebSocketTransport
 
-    async def _watch(self, watcher: Watcher) -> AsyncIterator[StateChange]:
+    async def _watch(self, watcher: Watcher) -> AsyncGenerator[StateChange, None]:
         while watcher.running:
             with watcher.attempt():
                 request, read_timeout = await self._run(watcher.open())
@@ -61,7 +66,7 @@ class AsyncJMAPClient(JMAPClientAPI):
 
     # -- streamed blob downloads: thin drivers over methods/attachment.py's BlobDownload --
 
-    async def _download(self, download: BlobDownload) -> AsyncIterator[bytes]:
+    async def _download(self, download: BlobDownload) -> AsyncGenerator[bytes, None]:
         while download.running:
             request = await self._run(download.open())
             stream = self._transport.stream(request, self._transport.timeout, self._deadline)

@@ -11,9 +11,9 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import closing
-from typing import Any
+from typing import Any, TypeVar
 
 from caldav.jmap.api import JMAPClientAPI, client_kwargs
 from caldav.jmap.config import get_connection_params
@@ -25,6 +25,8 @@ from caldav.jmap.websocket import SyncWebSocketTransport
 
 __all__ = ["JMAPClient", "get_jmap_client"]
 
+T = TypeVar("T")
+
 
 class JMAPClient(JMAPClientAPI):
     """Blocking JMAP client (niquests, or requests when niquests is not installed).
@@ -34,14 +36,15 @@ class JMAPClient(JMAPClientAPI):
 
     _transport_class = SyncTransport
 
-    def _run(self, operation: Operation[Any]) -> Any:
-        return self._transport.run(operation)
+    def _run(self, operation: Operation[T]) -> T:
+        result: T = self._transport.run(operation)
+        return result
 
     # -- push: thin drivers over the sans-IO core of caldav/jmap/push.py ---------------
 
     _websocket_transport_class = SyncWebSocketTransport
 
-    def _watch(self, watcher: Watcher) -> Iterator[StateChange]:
+    def _watch(self, watcher: Watcher) -> Generator[StateChange, None, None]:
         while watcher.running:
             with (
                 watcher.attempt(),
@@ -61,7 +64,7 @@ class JMAPClient(JMAPClientAPI):
 
     # -- streamed blob downloads: thin drivers over methods/attachment.py's BlobDownload --
 
-    def _download(self, download: BlobDownload) -> Iterator[bytes]:
+    def _download(self, download: BlobDownload) -> Generator[bytes, None, None]:
         while download.running:
             request = self._run(download.open())
             stream = self._transport.stream(request, self._transport.timeout, self._deadline)

@@ -28,6 +28,7 @@ from typing import Any
 
 from caldav.lib.error import (
     AuthorizationError,
+    ConsistencyError,
     DAVError,
     ETagMismatchError,
     NotFoundError,
@@ -42,6 +43,7 @@ __all__ = [
     "JMAPBulkError",
     "JMAPCapabilityError",
     "JMAPConnectionError",
+    "JMAPConsistencyError",
     "JMAPConversionError",
     "JMAPError",
     "JMAPMethodError",
@@ -300,6 +302,12 @@ class JMAPBulkError(JMAPMethodError):
     def __init__(self, reason: str | None = None, result: Any = None) -> None:
         super().__init__(reason=reason, details=result)
         self.result = result
+
+
+class JMAPConsistencyError(JMAPError, ConsistencyError):
+    """What the server holds contradicts what the call demands: ``add_event(...,
+    no_overwrite=True)`` for a UID that exists, ``no_create=True`` for one that does not
+    (python-caldav raises its ConsistencyError there; this is one)."""
 
 
 class JMAPRateLimitError(JMAPError, RateLimitError):

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caldav.jmap import arguments
 from caldav.jmap.addresses import (
@@ -39,6 +39,11 @@ from caldav.jmap.addresses import (
     participant_addresses,
 )
 from caldav.jmap.convert.patch import apply_patch
+
+if TYPE_CHECKING:
+    # for annotations only (both import this module)
+    from caldav.jmap.api import JMAPClientAPI
+    from caldav.jmap.objects.event import JMAPEvent
 
 __all__ = [
     "AND",
@@ -505,7 +510,7 @@ def _leaf_on_instance(leaf: Leaf, event: dict[str, Any], mine: set[str]) -> bool
         ids = event.get("calendarIds")
         return isinstance(ids, dict) and any(ids.get(i) for i in value)
     if name == "uid":
-        return event.get("uid") == value
+        return bool(event.get("uid") == value)
     raise ValueError(f"the client cannot evaluate the filter {name!r} itself")
 
 
@@ -557,7 +562,7 @@ class EventSearcher:
     With the async client, ``fetch()`` returns an awaitable.
     """
 
-    def __init__(self, client: Any, calendar_id: str | None = None) -> None:
+    def __init__(self, client: JMAPClientAPI, calendar_id: str | None = None) -> None:
         self._client = client
         self._nodes: list[Node] = []
         if calendar_id is not None:
@@ -661,14 +666,14 @@ class EventSearcher:
             args["sort"] = list(self._sort)
         return args
 
-    def fetch(self) -> Any:
+    def fetch(self) -> list[str]:
         """The matching events as iCalendar strings."""
         return self._client.search_events(**self.arguments())
 
-    def fetch_objects(self) -> Any:
+    def fetch_objects(self) -> list[JMAPEvent]:
         """The matching events as :class:`~caldav.jmap.objects.event.JMAPEvent` objects."""
         return self._client.search_event_objects(**self.arguments())
 
-    def query_ids(self) -> Any:
+    def query_ids(self) -> tuple[list[str], str, int | None]:
         """``(ids, query_state, total)`` of the search, without the events."""
         return self._client.query_event_ids(**self.arguments())

@@ -38,7 +38,8 @@ from caldav.jmap.protocol.urls import may_carry_credentials
 __all__ = ["AsyncTransport", "DigestCredentials", "Operation", "SyncTransport", "build_auth"]
 
 T = TypeVar("T")
-Operation = Steps
+#: A sans-IO operation with result T (the generator type of protocol/steps.py).
+Operation = Steps[T]
 
 USER_AGENT = "python-caldav-jmap"
 

@@ -306,9 +306,8 @@ def add_attachment(
 
 
 def _blob_of(link: dict[str, Any]) -> str | None:
-    if isinstance(link.get("blobId"), str):
-        return link["blobId"]
-    return None
+    blob_id = link.get("blobId")
+    return blob_id if isinstance(blob_id, str) else None
 
 
 def _managed_attachment(conn: Connection, href: str, name: str, content_type: str) -> Steps[bytes]:

@@ -112,8 +112,9 @@ def _current_principal_id(session: Session, account_id: str) -> str | None:
     calendar account (urn:ietf:params:jmap:principals:owner)."""
     account = session.accounts.get(account_id)
     principals = account.capabilities.get(PRINCIPALS_CAPABILITY) if account else None
-    if isinstance(principals, dict) and isinstance(principals.get("currentUserPrincipalId"), str):
-        return principals["currentUserPrincipalId"]
+    current = principals.get("currentUserPrincipalId") if isinstance(principals, dict) else None
+    if isinstance(current, str):
+        return current
     try:
         calendar_account = session.accounts.get(session.account_id_for(CALENDAR_CAPABILITY))
     except JMAPCapabilityError:
@@ -121,9 +122,8 @@ def _current_principal_id(session: Session, account_id: str) -> str | None:
     if calendar_account is None:
         return None
     owner = calendar_account.capabilities.get(PRINCIPALS_OWNER_CAPABILITY)
-    if isinstance(owner, dict) and isinstance(owner.get("principalId"), str):
-        return owner["principalId"]
-    return None
+    owner_id = owner.get("principalId") if isinstance(owner, dict) else None
+    return owner_id if isinstance(owner_id, str) else None
 
 
 def get_current_principal(conn: Connection, client: Any = None) -> Steps[JMAPPrincipal]:

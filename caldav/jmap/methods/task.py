@@ -234,7 +234,7 @@ def task_properties(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def get_task_lists(conn: Connection, client: Any = None) -> Steps:
+def get_task_lists(conn: Connection, client: Any = None) -> Steps[list[JMAPTaskList]]:
     """Every task list of the account."""
     account_id = yield from conn.account_for(TASK_CAPABILITY)
     result = yield from get_by_ids(conn, TASK_LIST, account_id, None)
@@ -290,7 +290,7 @@ def get_task_list_changes(
     )
 
 
-def create_task(conn: Connection, task_list_id: str, title: str, **kwargs: Any) -> Steps:
+def create_task(conn: Connection, task_list_id: str, title: str, **kwargs: Any) -> Steps[str]:
     """Create a task; returns its id.  ``kwargs``: see :data:`TASK_FIELDS`."""
     unknown = set(kwargs) - set(TASK_FIELDS)
     if unknown:
@@ -314,20 +314,20 @@ def _get_raw_task(conn: Connection, account_id: str, task_id: str) -> Steps[dict
     raise JMAPNotFoundError(f"Task/get: no task {task_id}", "notFound", method="Task/get")
 
 
-def get_task(conn: Connection, task_id: str, client: Any = None) -> Steps:
+def get_task(conn: Connection, task_id: str, client: Any = None) -> Steps[JMAPTask]:
     """The task ``task_id``."""
     account_id = yield from conn.account_for(TASK_CAPABILITY)
     return JMAPTask.from_jmap((yield from _get_raw_task(conn, account_id, task_id)), client)
 
 
-def update_task(conn: Connection, task_id: str, patch: dict[str, Any]) -> Steps:
+def update_task(conn: Connection, task_id: str, patch: dict[str, Any]) -> Steps[None]:
     """Apply ``patch`` (JMAP or snake_case property names) to the task."""
     account_id = yield from conn.account_for(TASK_CAPABILITY)
     yield from set_one(conn, TASK, account_id, update=(task_id, task_properties(patch)))
     return None
 
 
-def delete_task(conn: Connection, task_id: str) -> Steps:
+def delete_task(conn: Connection, task_id: str) -> Steps[None]:
     """Delete the task."""
     account_id = yield from conn.account_for(TASK_CAPABILITY)
     yield from set_one(conn, TASK, account_id, destroy=task_id)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.methods.ical_input import ICalInput
 from caldav.jmap.objects.base import JMAPObject
+from caldav.jmap.query import EventSearcher
+
+if TYPE_CHECKING:
+    # for annotations only: both modules import this one
+    from caldav.jmap.api import JMAPClientAPI
+    from caldav.jmap.objects.event import JMAPEvent
 
 __all__ = ["RIGHTS_ALIASES", "JMAPCalendar"]
 
@@ -77,67 +85,108 @@ class JMAPCalendar(JMAPObject):
                 for principal, rights in self.share_with.items()
             }
 
-    def _bound(self) -> Any:
+    def _bound(self) -> JMAPClientAPI:
         if self.client is None:
             raise JMAPError(reason="this calendar is not bound to a client; get it from one")
-        return self.client
+        client: JMAPClientAPI = self.client
+        return client
 
-    def add_event(self, ical_str: str) -> Any:
-        """Create an event in this calendar from iCalendar; returns the new event id."""
-        return self._bound().create_event(self.id, ical_str)
+    def add_event(
+        self,
+        ical: ICalInput = None,
+        no_overwrite: bool = False,
+        no_create: bool = False,
+        **ical_data: Any,
+    ) -> str:
+        """Add an event to this calendar, as python-caldav's ``add_event``; returns its id.
 
-    def add_events(self, ical_strs: Any) -> Any:
+        ``ical``: iCalendar text, bytes, an ``icalendar.Calendar`` or ``Event``; or leave it
+        out and give the properties (``dtstart=``, ``dtend=``, ``summary=``, ``uid=``,
+        ``rrule=``, ``categories=``, ``alarm_trigger=``...).  An event of this calendar
+        with the same UID is updated instead (``no_overwrite=True``: raise
+        JMAPConsistencyError then; ``no_create=True``: raise it when there is none).
+        """
+        return self._bound()._add_event(self.id, ical, no_overwrite, no_create, ical_data)
+
+    def save_event(
+        self,
+        ical: ICalInput = None,
+        no_overwrite: bool = False,
+        no_create: bool = False,
+        **ical_data: Any,
+    ) -> JMAPEvent:
+        """:meth:`add_event` returning the stored event as a
+        :class:`~caldav.jmap.objects.event.JMAPEvent` of this calendar."""
+        return self._bound()._save_event_in(self, ical, no_overwrite, no_create, ical_data)
+
+    def add_events(self, ical_strs: Iterable[str]) -> list[str]:
         """Create many events in this calendar in few requests; returns their ids."""
         return self._bound().create_events(self.id, ical_strs)
 
-    def get_object_by_uid(self, uid: str) -> Any:
-        """The iCalendar of the event of this calendar with ``uid`` (one request)."""
-        return self._bound().get_object_by_uid(uid, calendar_id=self.id)
+    def get_object_by_uid(self, uid: str, comp_class: Any = None) -> str:
+        """The iCalendar of the event of this calendar with ``uid`` (one request);
+        ``comp_class`` (python-caldav's Event/Todo class, or a component name) picks the
+        kind: a Todo is looked up among the account's tasks."""
+        if comp_class is None:
+            return self._bound().get_object_by_uid(uid, calendar_id=self.id)
+        return self._bound()._object_by_uid(self.id, uid, comp_class)
 
     def search(
         self,
-        event: bool = True,
+        event: bool | None = None,
         start: Any = None,
         end: Any = None,
         text: str | None = None,
         **filters: Any,
-    ) -> Any:
-        """Events of this calendar overlapping ``start``..``end`` and/or containing ``text``
-        (and any other condition, ``filter``, ``sort``, ``limit``... of the client's
-        ``search_events``), as iCalendar strings.  ``event=False`` finds nothing:
-        calendars hold events only."""
-        if not event:
-            return self._bound()._nothing()
-        return self._bound().search_events(
-            calendar_id=self.id, start=start, end=end, text=text, **filters
-        )
+    ) -> list[str]:
+        """The events of this calendar overlapping ``start``..``end`` and matching every
+        other condition, as iCalendar strings.
 
-    def search_objects(self, **filters: Any) -> Any:
+        python-caldav's keywords: ``summary``, ``category``, ``uid``, ``location``,
+        ``description``, ``expand`` (recurrences one by one, within start..end),
+        ``sort_keys`` (iCalendar property names; ``sort_reverse``), ``comp_class``,
+        ``event`` / ``todo`` / ``journal``, ``include_completed``; also any condition,
+        ``filter``, ``sort`` or ``limit`` of the client's ``search_events``.  ``todo=True``
+        searches the account's tasks (JMAPCapabilityError on a server without JMAP
+        Tasks); ``journal=True`` or ``event=False`` alone find nothing: JMAP has no
+        journals.  An unknown keyword raises TypeError naming it.
+        """
+        keywords = dict(filters, event=event, start=start, end=end, text=text)
+        return self._bound()._caldav_search(self.id, keywords)
+
+    def events(self) -> list[JMAPEvent]:
+        """Every event of this calendar, as objects (python-caldav's ``events()``)."""
+        return self._bound()._calendar_events(self)
+
+    def search_objects(self, **filters: Any) -> list[JMAPEvent]:
         """:meth:`search` returning :class:`~caldav.jmap.objects.event.JMAPEvent` objects."""
         return self._bound().search_event_objects(calendar_id=self.id, **filters)
 
-    def searcher(self) -> Any:
+    def searcher(self) -> EventSearcher:
         """A fluent search of this calendar (:class:`caldav.jmap.query.EventSearcher`):
         ``cal.searcher().after("2026-01-01").is_undecided().fetch()``."""
-        from caldav.jmap.query import EventSearcher
-
         return EventSearcher(self._bound(), calendar_id=self.id)
 
-    def get_event_by_uid(self, uid: str) -> Any:
+    def get_event_by_uid(self, uid: str) -> JMAPEvent:
         """The :class:`~caldav.jmap.objects.event.JMAPEvent` of this calendar with ``uid``."""
         return self._bound().get_event_by_uid(uid, calendar_id=self.id)
 
-    def save(self) -> Any:
+    def event_by_uid(self, uid: str) -> JMAPEvent:
+        """The event of this calendar with exactly ``uid``, whose ``parent`` is this
+        calendar (python-caldav's ``event_by_uid``); JMAPNotFoundError when none."""
+        return self._bound()._event_by_uid(self, uid)
+
+    def save(self) -> None:
         """Send this calendar's settable properties (name, color, ...) to the server."""
         patch = {
             name: getattr(self, name) for name in WRITABLE_FIELDS if getattr(self, name) is not None
         }
         return self._bound().update_calendar(self.id, patch)
 
-    def delete(self, remove_events: bool = False) -> Any:
+    def delete(self, remove_events: bool = False) -> None:
         """Delete this calendar (and its events when ``remove_events``)."""
         return self._bound().delete_calendar(self.id, remove_events=remove_events)
 
-    def share(self, principal_id: str, rights: dict[str, Any] | None) -> Any:
+    def share(self, principal_id: str, rights: dict[str, Any] | None) -> None:
         """Share this calendar with ``principal_id`` (rights None: stop sharing)."""
         return self._bound().share_calendar(self.id, principal_id, rights)

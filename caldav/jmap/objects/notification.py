@@ -31,8 +31,9 @@ class Notification(JMAPObject):
         it ``calendarPrincipalId``)."""
         person = self.changed_by or {}
         for key in ("principalId", "calendarPrincipalId"):
-            if isinstance(person.get(key), str):
-                return person[key]
+            value = person.get(key)
+            if isinstance(value, str):
+                return value
         return None
 
     def dismiss(self) -> Any:

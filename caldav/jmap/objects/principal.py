@@ -13,11 +13,16 @@ one way to read either: :attr:`JMAPPrincipal.may_get_availability`,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPError
 from caldav.jmap.objects.base import JMAPObject
+
+if TYPE_CHECKING:
+    # for annotations only: objects/calendar.py imports this module (through query.py)
+    from caldav.jmap.api import JMAPClientAPI
+    from caldav.jmap.objects.calendar import JMAPCalendar
 
 __all__ = ["BusyPeriod", "JMAPParticipantIdentity", "JMAPPrincipal", "send_to_address"]
 
@@ -84,12 +89,26 @@ class JMAPPrincipal(JMAPObject):
             return address
         return send_to_address(self.send_to)
 
-    def get_availability(self, start: Any, end: Any, **kwargs: Any) -> Any:
-        """This principal's busy periods between ``start`` and ``end`` (see
-        :meth:`~caldav.jmap.api.JMAPClientAPI.get_availability`)."""
+    def _bound(self) -> JMAPClientAPI:
         if self.client is None:
             raise JMAPError(reason="this principal is not bound to a client; get it from one")
-        return self.client.get_availability(self.id, start, end, **kwargs)
+        client: JMAPClientAPI = self.client
+        return client
+
+    def get_availability(self, start: Any, end: Any, **kwargs: Any) -> list[BusyPeriod]:
+        """This principal's busy periods between ``start`` and ``end`` (see
+        :meth:`~caldav.jmap.api.JMAPClientAPI.get_availability`)."""
+        return self._bound().get_availability(self.id, start, end, **kwargs)
+
+    def calendars(self) -> list[JMAPCalendar]:
+        """The calendars of the account holding this principal's calendars (the user's
+        own for ``client.principal()``), as python-caldav's ``principal.calendars()``."""
+        return self._bound()._principal_calendars(self)
+
+    def calendar(self, name: str | None = None, cal_id: str | None = None) -> JMAPCalendar:
+        """One of :meth:`calendars`: by ``name`` and/or id ``cal_id`` (neither: the
+        default calendar); JMAPNotFoundError when there is none."""
+        return self._bound()._principal_calendar(self, name, cal_id)
 
 
 @dataclass

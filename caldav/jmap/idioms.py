@@ -1,0 +1,132 @@
+"""The client methods behind python-caldav's object idioms, shared by both clients.
+
+:class:`CalDAVIdioms` is a base of :class:`~caldav.jmap.api.JMAPClientAPI`: like every
+method there, each builds a sans-IO operation and hands it to ``_run`` (the async client
+returns an awaitable).  The objects (JMAPEvent, JMAPCalendar, JMAPPrincipal) call the
+private ones; ``principal()`` and ``calendar()`` are public, as in python-caldav.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from caldav.jmap.methods import calendar as calendar_ops
+from caldav.jmap.methods import conflict
+from caldav.jmap.methods import event as event_ops
+from caldav.jmap.methods import idioms as idiom_ops
+from caldav.jmap.methods import principal as principal_ops
+from caldav.jmap.methods.ical_input import ICalInput
+from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.event import JMAPEvent
+from caldav.jmap.objects.principal import JMAPPrincipal
+from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.transport import Operation
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["CalDAVIdioms"]
+
+T = TypeVar("T")
+
+
+class CalDAVIdioms:
+    """python-caldav's ``principal()`` / ``calendar()`` and what the objects' idioms run."""
+
+    _conn: Connection
+
+    def _run(self, operation: Operation[T]) -> T:
+        raise NotImplementedError
+
+    def for_account(self, account_id: str) -> Self:
+        raise NotImplementedError
+
+    def principal(self) -> JMAPPrincipal:
+        """The user's principal (python-caldav's ``client.principal()``): its
+        ``calendars()`` and ``calendar(name=..., cal_id=...)`` are the user's calendars."""
+        return self._run(principal_ops.get_current_principal(self._conn, self))
+
+    def calendar(self, name: str | None = None, cal_id: str | None = None) -> JMAPCalendar:
+        """The calendar named ``name`` and/or with the id ``cal_id`` (neither: the default
+        calendar); JMAPNotFoundError (a caldav NotFoundError) when there is none."""
+        return self._run(idiom_ops.find_calendar(self._conn, self, name, cal_id))
+
+    # -- what the objects call ----------------------------------------------------------
+
+    def _account_client(self, principal: JMAPPrincipal) -> Self:
+        """This client, or the view of it on the account holding ``principal``'s calendars."""
+        own = self._conn.account_id
+        if principal.account_id is None or principal.account_id == own:
+            return self
+        return self.for_account(principal.account_id)
+
+    def _principal_calendars(self, principal: JMAPPrincipal) -> list[JMAPCalendar]:
+        client = self._account_client(principal)
+        return client._run(calendar_ops.get_calendars(client._conn, client))
+
+    def _principal_calendar(
+        self, principal: JMAPPrincipal, name: str | None, cal_id: str | None
+    ) -> JMAPCalendar:
+        client = self._account_client(principal)
+        return client._run(idiom_ops.find_calendar(client._conn, client, name, cal_id))
+
+    def _save_event(self, event: JMAPEvent) -> None:
+        return self._run(conflict.save_event_object(self._conn, event))
+
+    def _delete_event_object(self, event: JMAPEvent) -> None:
+        return self._run(conflict.delete_event_object(self._conn, event))
+
+    def _load_event(self, event: JMAPEvent) -> JMAPEvent:
+        fresh = event_ops.get_event_object(self._conn, event.id, self)
+        return self._run(idiom_ops.then(fresh, event._loaded))
+
+    def _add_event(
+        self,
+        calendar_id: str,
+        ical: ICalInput,
+        no_overwrite: bool,
+        no_create: bool,
+        ical_data: dict[str, Any],
+    ) -> str:
+        return self._run(
+            idiom_ops.add_event(
+                self._conn,
+                calendar_id,
+                ical,
+                no_overwrite=no_overwrite,
+                no_create=no_create,
+                **ical_data,
+            )
+        )
+
+    def _save_event_in(
+        self,
+        calendar: JMAPCalendar,
+        ical: ICalInput,
+        no_overwrite: bool,
+        no_create: bool,
+        ical_data: dict[str, Any],
+    ) -> JMAPEvent:
+        return self._run(
+            idiom_ops.save_event(
+                self._conn,
+                calendar,
+                ical,
+                no_overwrite=no_overwrite,
+                no_create=no_create,
+                **ical_data,
+            )
+        )
+
+    def _caldav_search(self, calendar_id: str, keywords: dict[str, Any]) -> list[str]:
+        search = idiom_ops.CalDAVSearch.parse(**keywords)  # a wrong keyword raises at once
+        return self._run(idiom_ops.caldav_search(self._conn, self, calendar_id, search))
+
+    def _object_by_uid(self, calendar_id: str, uid: str, comp_class: Any) -> str:
+        return self._run(idiom_ops.object_by_uid(self._conn, self, calendar_id, uid, comp_class))
+
+    def _calendar_events(self, calendar: JMAPCalendar) -> list[JMAPEvent]:
+        return self._run(idiom_ops.calendar_events(self._conn, calendar))
+
+    def _event_by_uid(self, calendar: JMAPCalendar, uid: str) -> JMAPEvent:
+        return self._run(idiom_ops.event_by_uid(self._conn, calendar, uid))

@@ -1,0 +1,114 @@
+"""The library's types, checked as its users' checkers see them.
+
+- caldav/jmap/async_api.pyi (the async client's types) is what tools/gen_async_api.py
+  generates from the current source;
+- a program using the public API of both clients (user_program.py) has no error under
+  ``mypy --strict`` and ``pyright`` in strict mode, so ``await client.get_calendars()``,
+  ``await cal.add_event(...)`` and the sync forms are all typed as what they return;
+- ``mypy --strict caldav/jmap`` finds no more errors than the recorded count (a ratchet:
+  lower it as errors are fixed; the goal is 0).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+#: ``mypy --strict caldav/jmap`` errors left in the library (see the module docstring).
+LIBRARY_ERRORS_AT_MOST = 47
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("gen_async_api", ROOT / "tools/gen_async_api.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _mypy(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    pytest.importorskip("mypy", reason="mypy is in the test extra")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", f"--cache-dir={cache}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_generated_async_types_are_current() -> None:
+    gen = _generator()
+    current = (ROOT / "caldav/jmap/async_api.pyi").read_text()
+    assert gen.formatted(gen.render()) == current, (
+        "caldav/jmap/async_api.pyi is out of date: run python tools/gen_async_api.py"
+    )
+
+
+def test_async_types_make_every_server_method_a_coroutine() -> None:
+    stub = (ROOT / "caldav/jmap/async_api.pyi").read_text()
+    client = stub.split("class AsyncJMAPClientAPI", 1)[1].split("\nclass ", 1)[0]
+    for name in ("get_calendars", "create_event", "principal", "calendar", "get_session"):
+        assert re.search(rf"async def {name}\(", client), name
+    for name, kind in (("watch", "AsyncIterator"), ("iter_blob", "AsyncIterator")):
+        assert re.search(rf"\n    def {name}\([^)]*\)[^:]*-> {kind}\[", client, re.S), name
+    assert "async def save(self) -> None" in stub.split("class AsyncJMAPEvent", 1)[1]
+
+
+def test_user_program_passes_mypy_strict(tmp_path: Path) -> None:
+    # --follow-imports=silent: the library's own errors are not the user's (an installed
+    # package's are not reported either); wrong library types still fail the user's lines
+    result = _mypy("--follow-imports=silent", str(HERE / "user_program.py"), cache=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+WRONG_PROGRAM = """
+from caldav.jmap import AsyncJMAPClient, JMAPClient
+
+async def wrong(client: AsyncJMAPClient, sync: JMAPClient) -> None:
+    text: str = client.get_event("e1")  # not awaited
+    cal = (await client.get_calendars())[0]
+    event_id: str = cal.add_event("BEGIN:VCALENDAR")  # not awaited
+    await sync.get_event("e1")  # the sync client's result is no awaitable
+"""
+
+
+def test_mypy_check_catches_a_missing_or_wrong_await(tmp_path: Path) -> None:
+    program = tmp_path / "wrong_program.py"
+    program.write_text(WRONG_PROGRAM)
+    result = _mypy("--follow-imports=silent", str(program), cache=tmp_path / "cache")
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert [int(line.split(":")[1]) for line in errors] == [5, 7, 8], result.stdout
+
+
+def test_user_program_passes_pyright_strict() -> None:
+    pytest.importorskip("pyright", reason="pyright is in the test extra")
+    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent)) or "pyright"
+    result = subprocess.run(
+        [pyright, "--pythonpath", sys.executable, "-p", str(HERE)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stdout
+
+
+def test_library_mypy_strict_errors_do_not_grow(tmp_path: Path) -> None:
+    result = _mypy("caldav/jmap", cache=tmp_path)
+    found = re.search(r"Found (\d+) errors?", result.stdout)
+    count = int(found.group(1)) if found else 0
+    assert found or result.returncode == 0, result.stdout + result.stderr
+    assert count <= LIBRARY_ERRORS_AT_MOST, result.stdout
