@@ -202,6 +202,14 @@ def client_stub(writer: Writer) -> None:
     for name, annotation in CLIENT_ATTRIBUTES.items():
         writer.lines.append(f"    {name}: {annotation}")
     for name, func in _public_methods(JMAPClientAPI):
+        static = inspect.getattr_static(JMAPClientAPI, name)
+        if isinstance(static, property):
+            # a plain attribute read in both clients (no I/O): the sync type as it is
+            assert static.fget is not None
+            returns = str(inspect.signature(static.fget).return_annotation)
+            writer.need(returns, static.fget)
+            writer.lines += ["    @property", f"    def {name}(self) -> {returns}: ..."]
+            continue
         calls = _calls(func)
         if name == "__init__":
             kind = "plain"

@@ -36,7 +36,6 @@ from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.protocol.operations import constant
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap.protocol.steps import Steps

@@ -23,9 +23,11 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
+from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
+from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.push import ReconnectPolicy
 from caldav.jmap.query import EventSearcher, Node
 from caldav.jmap.session import Account, Session
@@ -49,9 +51,14 @@ class AsyncJMAPClientAPI:
         timeout: float = ...,
         ssl_verify_cert: bool | str = ...,
         headers: dict[str, str] | None = ...,
+        proxy: str | None = ...,
+        ssl_cert: str | tuple[str, str] | None = ...,
         *,
         allow_other_origins: bool = ...,
         jscalendar_dialect: str | None = ...,
+        paging_limits: PagingLimits | None = ...,
+        deadline: float | None = ...,
+        max_retry_wait: float = ...,
     ) -> None: ...
     async def add_attachment(
         self, event_id: str, data: bytes, filename: str, content_type: str
@@ -189,9 +196,7 @@ class AsyncJMAPClientAPI:
     async def get_object_changes(
         self, token: str
     ) -> tuple[list[AsyncJMAPEvent], list[AsyncJMAPEvent], list[str], str]: ...
-    async def get_objects_by_sync_token(
-        self, token: str
-    ) -> tuple[list[str], list[str], list[str]]: ...
+    async def get_objects_by_sync_token(self, token: str) -> SyncResult: ...
     async def get_participant_identities(self) -> list[JMAPParticipantIdentity]: ...
     async def get_principals(self) -> list[AsyncJMAPPrincipal]: ...
     async def get_push_subscriptions(self) -> list[push_ops.PushSubscription]: ...
@@ -228,6 +233,8 @@ class AsyncJMAPClientAPI:
     def iter_blob(
         self, blob_id: str, *, name: str = ..., content_type: str | None = ...
     ) -> AsyncIterator[bytes]: ...
+    @property
+    def last_sync_token(self) -> str | None: ...
     async def listen(
         self,
         on_change: Any,
@@ -266,7 +273,7 @@ class AsyncJMAPClientAPI:
         end: Any = ...,
         text: str | None = ...,
         **filters: Any,
-    ) -> list[str]: ...
+    ) -> EventTexts: ...
     async def search_principals(
         self,
         text: str | None = ...,

@@ -14,6 +14,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from caldav.lib.error import ConsistencyError, NotFoundError
 
 from caldav.jmap import (
     JMAPCalendar,
@@ -25,7 +26,6 @@ from caldav.jmap import (
     JMAPStateMismatchError,
 )
 from caldav.jmap.objects import calendar_object
-from caldav.lib.error import ConsistencyError, NotFoundError
 
 from .support import eventually, ics
 from .test_cyrus_principals import READ, shared_calendar
