@@ -15,7 +15,7 @@ from caldav.jmap.error import JMAPConversionError
 __all__ = ["EventTexts", "SyncResult", "event_texts"]
 
 
-class EventTexts(list):  # type: ignore[type-arg]
+class EventTexts(list[str]):
     """iCalendar texts of events, in the order found.
 
     ``broken`` maps the id of each event that could not be converted to iCalendar to its
@@ -47,7 +47,7 @@ def event_texts(events: Iterable[Any], log: Any) -> EventTexts:
     return texts
 
 
-class SyncResult(tuple):  # type: ignore[type-arg]
+class SyncResult(tuple[EventTexts, EventTexts, list[str]]):
     """``(added, modified, deleted)`` of an event sync: unpacks as those three values
     (iCalendar texts, iCalendar texts, deleted ids), and carries ``sync_token``: the token
     to pass to the next sync, the state this delta was computed to.
