@@ -35,7 +35,7 @@ ensure_python() {
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         log "installing the project and its test dependencies into $VENV_DIR"
         "$VENV_DIR/bin/python" -m pip install -q --upgrade pip >/dev/null
-        "$VENV_DIR/bin/python" -m pip install -q -e "$HERE[test,dev,websocket]"
+        "$VENV_DIR/bin/python" -m pip install -q -e "$HERE[test,dev,websocket,cli]"
         echo "$want" >"$stamp"
     else
         # The checkout may have moved (CI clones afresh): point the editable install here

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
@@ -33,6 +34,30 @@ USER_AGENT = "python-caldav-jmap"
 #: memory); JMAP servers split large results by their own limits long before.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
+
+#: Every HTTP exchange is logged here at DEBUG (``--debug`` of the command line): the
+#: request line and body, the status and body of the answer.  The credentials travel in the
+#: session's auth, never in the logged headers; an Authorization header is redacted anyway.
+http_log = logging.getLogger("caldav.jmap.http")
+_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+
+def log_exchange(request: HTTPRequest, response: HTTPResponse) -> None:
+    """Log one exchange at DEBUG on ``caldav.jmap.http``, credentials redacted."""
+    if not http_log.isEnabledFor(logging.DEBUG):
+        return
+    headers = {
+        k: ("<redacted>" if k.lower() in _REDACTED else v) for k, v in request.headers.items()
+    }
+    http_log.debug(
+        "%s %s %s\n%s\n-> %s\n%s",
+        request.method,
+        request.url,
+        headers,
+        (request.body or b"").decode("utf-8", "replace"),
+        response.status,
+        response.body.decode("utf-8", "replace"),
+    )
 
 
 class _Body:
@@ -207,7 +232,9 @@ class SyncTransport(_Transport):
                 raw.close()
         except self._library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
-        return body.response(raw)
+        response = body.response(raw)
+        log_exchange(request, response)
+        return response
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
@@ -315,7 +342,9 @@ class AsyncTransport(_Transport):
                 await raw.close()
         except self._library.exceptions.RequestException as error:
             raise self._failure(request, error) from error
-        return body.response(raw)
+        response = body.response(raw)
+        log_exchange(request, response)
+        return response
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
