@@ -86,6 +86,14 @@ def exit_code_of(error: BaseException) -> int:
     return EXIT_ERROR
 
 
+def _console() -> Console:
+    # a pipe or file gets whole lines (rich would wrap at 80 columns)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=240)
+    return console
+
+
 @dataclass
 class Context:
     """The global options, and the client made from them on first use."""
@@ -97,7 +105,7 @@ class Context:
     config_file: str | None = None
     as_json: bool = False
     debug: bool = False
-    console: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    console: Console = field(default_factory=lambda: _console())
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
     _client: JMAPClient | None = None
 

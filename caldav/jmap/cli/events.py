@@ -183,13 +183,16 @@ def edit(ctx: Context, uid: str, settings: tuple[str, ...], tz: str | None) -> N
             raise click.BadParameter(f"not KEY=VALUE: {setting!r}", param_hint="--set")
         if name == "UID":
             raise click.BadParameter("the UID cannot change", param_hint="--set")
-        main.pop(name, None)
+        old = main.pop(name, None)
         if value == "":
             continue
         if name in _DATES:
-            main.add(name, parse_when(value, zone, "--set"))
-            if name == "DTSTART" and "DTEND" in main and main["DTEND"].dt <= main["DTSTART"].dt:
-                raise click.BadParameter("DTSTART would be after DTEND", param_hint="--set")
+            when = parse_when(value, zone, "--set")
+            if name == "DTSTART" and old is not None and "DTEND" in main:
+                # moving the start keeps the length
+                length = main.pop("DTEND").dt - old.dt
+                main.add("DTEND", when + length)
+            main.add(name, when)
         elif name == "DURATION":
             main.pop("DTEND", None)
             main.add(name, duration_of(value))

@@ -7,7 +7,8 @@ calendar after taking the state).  The local side is hashed file by file against
 status file.  :func:`~caldav.jmap.cli.syncplan.plan_sync` decides; this module applies the
 steps in bulk and writes the status atomically after each one, so an interrupted sync
 resumes where it stopped: a create is recorded as pending before it is sent and looked up
-by UID on the next run, so it is never sent twice.
+by UID on the next run, so it is never sent twice; an update recorded as pending is sent
+again (the server's report of it counts as its echo, not as a conflict).
 """
 
 from __future__ import annotations
@@ -212,6 +213,9 @@ class _Applier:
     def _updates(self, updates: dict[str, tuple[str, LocalItem]]) -> list[str]:
         if not updates:
             return []
+        for uid, _ in updates.values():
+            self.status.items[uid].pending = "update"
+        self.save()  # a crash now: the next run sends the update again (see run_sync)
         failed: dict[str, Any] = {}
         try:
             self.ctx.client.update_events({k: item.text for k, (_, item) in updates.items()})
@@ -220,6 +224,7 @@ class _Applier:
         done = []
         for event_id, (uid, item) in updates.items():
             if event_id in failed:
+                self.status.items[uid].pending = None
                 self._fail(uid, failed[event_id])
                 continue
             self.status.items[uid] = Entry(item.file, event_id, item.hash, ECHO)
@@ -272,6 +277,12 @@ def run_sync(
     if not dry:
         _resolve_pending(ctx, status, applier.save)
     changes, events, token = _remote(ctx, calendar_id, status)
+    for uid, entry in status.items.items():
+        if entry.pending == "update" and not dry:
+            # an update a previous run sent without learning its outcome: the server's
+            # report of it is that update's echo; the file (still changed) goes up again
+            changes.pop(uid, None)
+            entry.pending = None
     local, broken = vdir.scan(status)
     plan = plan_sync(
         {uid: entry.synced for uid, entry in status.items.items()},
