@@ -1,0 +1,240 @@
+"""``caldav-jmap sync`` against the local Cyrus: both directions, each kind of conflict
+under the policies, and a sync interrupted at each point it can stop, resumed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from caldav.jmap.cli.vdir import STATUS_NAME, content_hash
+from tests.integration.cli_support import Cli, event, unique
+
+
+@pytest.fixture
+def cli(cyrus_url: str) -> Iterator[Cli]:
+    runner = Cli(cyrus_url, "user3")
+    runner.calendar = runner("calendars", "create", unique("sync-test")).strip()
+    yield runner
+    runner("calendars", "delete", runner.calendar, "--force")
+
+
+@pytest.fixture
+def synced(cli: Cli, tmp_path: Path) -> tuple[Path, list[str]]:
+    """A vdir synced with a calendar of two events (a, b)."""
+    uids = [unique("a"), unique("b")]
+    for n, uid in enumerate(uids):
+        cli.in_cal("add", "--file", "-", input=event(uid, f"Event {n}", day=5 + n))
+    vdir = tmp_path / "vdir"
+    result = cli.json("sync", str(vdir), "--calendar", cli.calendar)
+    assert sorted(r["action"] for r in result["actions"]) == ["download", "download"]
+    return vdir, uids
+
+
+def sync(cli: Cli, vdir: Path, *args: str, code: int = 0) -> dict:
+    return cli.json("sync", str(vdir), "--calendar", cli.calendar, *args, code=code)
+
+
+def file_of(vdir: Path, uid: str) -> Path:
+    return vdir / f"{uid}.ics"
+
+
+def summary(cli: Cli, uid: str) -> str:
+    return cli.json("show", uid)["title"]
+
+
+def test_remote_changes_come_down(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    vdir, (a, b) = synced
+    assert "SUMMARY:Event 0" in file_of(vdir, a).read_text()
+    new = unique("new")
+    cli.in_cal("add", "--file", "-", input=event(new, "Added remotely"))
+    cli("edit", a, "--set", "summary=Edited remotely")
+    cli("delete", b)
+    result = sync(cli, vdir)
+    assert sorted((r["action"], r["uid"]) for r in result["actions"]) == sorted(
+        [("download", new), ("download", a), ("delete-local", b)]
+    )
+    assert "SUMMARY:Edited remotely" in file_of(vdir, a).read_text()
+    assert "SUMMARY:Added remotely" in file_of(vdir, new).read_text()
+    assert not file_of(vdir, b).exists()
+    assert sync(cli, vdir)["actions"] == []  # and nothing more to do
+
+
+def test_local_changes_go_up(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    vdir, (a, b) = synced
+    new = unique("local")
+    (vdir / "anything.ics").write_text(event(new, "Added locally"))
+    path = file_of(vdir, a)
+    path.write_text(path.read_text().replace("SUMMARY:Event 0", "SUMMARY:Edited locally"))
+    file_of(vdir, b).unlink()
+    dry = sync(cli, vdir, "--dry-run")
+    plan = sorted((r["action"], r["uid"]) for r in dry["actions"])
+    assert plan == sorted([("upload-new", new), ("upload", a), ("delete-remote", b)])
+    assert cli.uids() == sorted([a, b])  # the dry run changed nothing
+    result = sync(cli, vdir)
+    assert sorted((r["action"], r["uid"]) for r in result["actions"]) == plan
+    assert cli.uids() == sorted([a, new])
+    assert summary(cli, a) == "Edited locally" and summary(cli, new) == "Added locally"
+    # our own uploads are not reported back as remote changes
+    assert sync(cli, vdir)["actions"] == []
+    assert "SUMMARY:Edited locally" in path.read_text()
+
+
+def _edit_local(vdir: Path, uid: str, title: str) -> None:
+    path = file_of(vdir, uid)
+    text = path.read_text()
+    start = text.index("SUMMARY:")
+    path.write_text(text[:start] + f"SUMMARY:{title}" + text[text.index("\n", start) :])
+
+
+@pytest.mark.parametrize("policy", ["remote", "local", "keep-both"])
+def test_modified_on_both_sides(cli: Cli, synced: tuple[Path, list[str]], policy: str) -> None:
+    vdir, (a, _) = synced
+    _edit_local(vdir, a, "Local title")
+    cli("edit", a, "--set", "summary=Remote title")
+    aborted = sync(cli, vdir, code=5)  # the default is to stop, changing nothing
+    assert aborted["aborted"] and aborted["conflicts"] == [
+        {"uid": a, "conflict": "modified on both sides"}
+    ]
+    assert summary(cli, a) == "Remote title" and "Local title" in file_of(vdir, a).read_text()
+    result = sync(cli, vdir, "--conflict", policy)
+    assert result["conflicts"] == aborted["conflicts"]
+    if policy == "remote":
+        assert "SUMMARY:Remote title" in file_of(vdir, a).read_text()
+        assert summary(cli, a) == "Remote title"
+    elif policy == "local":
+        assert summary(cli, a) == "Local title"
+        assert "SUMMARY:Local title" in file_of(vdir, a).read_text()
+    else:
+        assert "SUMMARY:Remote title" in file_of(vdir, a).read_text()
+        copies = [u for u in cli.uids() if u.startswith(f"{a}-local-")]
+        assert len(copies) == 1 and summary(cli, copies[0]) == "Local title"
+        assert "SUMMARY:Local title" in file_of(vdir, copies[0]).read_text()
+    assert sync(cli, vdir)["actions"] == []
+
+
+@pytest.mark.parametrize("policy", ["remote", "local", "keep-both"])
+def test_deleted_locally_modified_remotely(
+    cli: Cli, synced: tuple[Path, list[str]], policy: str
+) -> None:
+    vdir, (a, b) = synced
+    file_of(vdir, a).unlink()
+    cli("edit", a, "--set", "summary=Remote title")
+    assert sync(cli, vdir, code=5)["conflicts"][0]["conflict"] == (
+        "deleted locally, modified remotely"
+    )
+    sync(cli, vdir, "--conflict", policy)
+    if policy == "local":
+        assert cli.uids() == [b] and not file_of(vdir, a).exists()
+    else:  # remote and keep-both restore the modified version
+        assert "SUMMARY:Remote title" in file_of(vdir, a).read_text()
+        assert cli.uids() == sorted([a, b])
+    assert sync(cli, vdir)["actions"] == []
+
+
+@pytest.mark.parametrize("policy", ["remote", "local", "keep-both"])
+def test_modified_locally_deleted_remotely(
+    cli: Cli, synced: tuple[Path, list[str]], policy: str
+) -> None:
+    vdir, (a, b) = synced
+    _edit_local(vdir, a, "Local title")
+    cli("delete", a)
+    assert sync(cli, vdir, code=5)["conflicts"][0]["conflict"] == (
+        "modified locally, deleted remotely"
+    )
+    sync(cli, vdir, "--conflict", policy)
+    if policy == "remote":
+        assert cli.uids() == [b] and not file_of(vdir, a).exists()
+    else:  # local and keep-both bring the local version back to the server
+        assert summary(cli, a) == "Local title" and cli.uids() == sorted([a, b])
+    assert sync(cli, vdir)["actions"] == []
+
+
+def _status(vdir: Path) -> dict:
+    return json.loads((vdir / STATUS_NAME).read_text())
+
+
+def test_interrupted_after_a_create_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    """The create reached the server, the answer did not reach the status: the status
+    holds the pending entry written before sending.  Resuming adopts the event, once."""
+    vdir, (a, b) = synced
+    new = unique("pending")
+    text = event(new, "Sent before the crash")
+    (vdir / f"{new}.ics").write_text(text)
+    status = _status(vdir)
+    status["items"][new] = {
+        "file": f"{new}.ics",
+        "id": None,
+        "local": content_hash(text),
+        "remote": "",
+        "pending": "create",
+    }
+    (vdir / STATUS_NAME).write_text(json.dumps(status))
+    cli.in_cal("add", "--file", "-", input=text)  # what the interrupted run had sent
+    sync(cli, vdir, "--conflict", "abort")
+    assert cli.uids() == sorted([a, b, new])  # no duplicate, no conflict
+    assert _status(vdir)["items"][new]["pending"] is None
+    assert sync(cli, vdir)["actions"] == []
+
+
+def test_interrupted_before_a_create_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    vdir, (a, b) = synced
+    new = unique("unsent")
+    text = event(new, "Never sent")
+    (vdir / f"{new}.ics").write_text(text)
+    status = _status(vdir)
+    status["items"][new] = {
+        "file": f"{new}.ics",
+        "id": None,
+        "local": content_hash(text),
+        "remote": "",
+        "pending": "create",
+    }
+    (vdir / STATUS_NAME).write_text(json.dumps(status))
+    sync(cli, vdir, "--conflict", "abort")
+    assert cli.uids() == sorted([a, b, new]) and summary(cli, new) == "Never sent"
+
+
+def test_interrupted_after_an_update_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    vdir, (a, _) = synced
+    _edit_local(vdir, a, "Updated before the crash")
+    status = _status(vdir)
+    status["items"][a]["pending"] = "update"  # written before the update was sent
+    (vdir / STATUS_NAME).write_text(json.dumps(status))
+    cli("import", str(file_of(vdir, a)), "--calendar", cli.calendar)  # what was sent
+    result = sync(cli, vdir, "--conflict", "abort")  # no false conflict
+    assert [(r["action"], r["uid"]) for r in result["actions"]] == [("upload", a)]
+    assert summary(cli, a) == "Updated before the crash"
+    assert sync(cli, vdir)["actions"] == []
+
+
+def test_interrupted_after_downloads_before_the_status(
+    cli: Cli, synced: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """Files written, status (and state) not: the next run finds them equal, no conflict."""
+    vdir, (a, b) = synced
+    before = tmp_path / "status-before"
+    shutil.copy(vdir / STATUS_NAME, before)
+    cli("edit", a, "--set", "summary=Remote edit")
+    new = unique("remote-new")
+    cli.in_cal("add", "--file", "-", input=event(new, "Remote new"))
+    sync(cli, vdir)
+    shutil.copy(before, vdir / STATUS_NAME)  # as if the run stopped before saving it
+    result = sync(cli, vdir, "--conflict", "abort")
+    assert result["conflicts"] == [] and result["actions"] == []
+    assert sorted(_status(vdir)["items"]) == sorted([a, b, new])
+    assert sync(cli, vdir)["actions"] == []
+    assert sorted(p.name for p in vdir.glob("*.ics")) == sorted(f"{u}.ics" for u in (a, b, new))
+
+
+def test_a_vdir_of_another_calendar_is_refused(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    vdir, _ = synced
+    other = cli("calendars", "create", unique("other")).strip()
+    try:
+        cli("sync", str(vdir), "--calendar", other, code=2)
+        assert "is synced with calendar" in cli.stderr
+    finally:
+        cli("calendars", "delete", other, "--force")
