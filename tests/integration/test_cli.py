@@ -219,3 +219,33 @@ def test_debug_shows_the_exchange_without_credentials(cyrus_url: str) -> None:
     wrong.base[-1] = "wrong-password"
     wrong("--debug", "calendars", code=3)
     assert "Traceback" in wrong.stderr and "wrong-password" not in wrong.stderr
+
+
+def test_import_never_changes_an_event_of_another_calendar(cli: Cli, tmp_path: Path) -> None:
+    uid = unique("elsewhere")
+    other = cli("calendars", "create", unique("other")).strip()
+    try:
+        cli("add", "--file", "-", "--calendar", other, input=event(uid, "In the other one"))
+        source = tmp_path / "one.ics"
+        source.write_text(event(uid, "Imported"))
+        for dry in ([], ["--dry-run"]):
+            result = cli.json("import", str(source), "--calendar", cli.calendar, *dry, code=6)
+            (row,) = result["objects"]
+            assert row["status"] == "failed" and other in row["reason"]
+        assert cli.json("show", uid)["title"] == "In the other one"
+    finally:
+        cli("calendars", "delete", other, "--force")
+
+
+def test_check_reports_and_removes_its_scratch_calendar(cyrus_url: str) -> None:
+    cli = Cli(cyrus_url, "user2")
+    before = {row["id"] for row in cli.json("calendars")}
+    rows = {(r["area"], r["probe"]): r for r in cli.json("check")}
+    assert rows["events", "dialect read back"]["detail"] == "RFC 8984"
+    assert rows["round trip", "alerts"]["ok"] and rows["round trip", "participants"]["ok"]
+    assert rows["filters", "expand recurrences"]["detail"] == "4 found"
+    # Cyrus 3.10 refuses a custom zone (timeZones): reported, not hidden
+    assert rows["round trip", "custom time zone stored"]["ok"] is False
+    assert rows["calendars", "Calendar/set destroy"]["ok"]
+    assert {row["id"] for row in cli.json("calendars")} == before
+    assert "text index" in cli("check")  # the table

@@ -33,15 +33,20 @@ class Probe:
     detail: str = ""
 
 
-def _rich_event(uid: str) -> str:
-    """An event with what round trips lose first: a custom zone, an alarm, attendees,
-    an override, a vendor property."""
+_CUSTOM_ZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Custom/Check\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+    "TZOFFSETFROM:+0130\r\nTZOFFSETTO:+0130\r\nTZNAME:CHK\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+)
+
+
+def _rich_event(uid: str, zone: str = "Europe/Berlin") -> str:
+    """An event with what round trips lose first: an alarm, attendees, a recurrence, a
+    vendor property (and with ``zone="Custom/Check"`` a zone of its own)."""
     return (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//python-caldav//check//EN\r\n"
-        "BEGIN:VTIMEZONE\r\nTZID:Custom/Check\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
-        "TZOFFSETFROM:+0130\r\nTZOFFSETTO:+0130\r\nTZNAME:CHK\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
-        f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n"
-        "DTSTART;TZID=Custom/Check:20260105T100000\r\nDURATION:PT1H\r\n"
+        + (_CUSTOM_ZONE if zone == "Custom/Check" else "")
+        + f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;TZID={zone}:20260105T100000\r\nDURATION:PT1H\r\n"
         "RRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:compatibility check zebra\r\n"
         "LOCATION:Room 1\r\nDESCRIPTION:probe\r\nX-CHECK-VENDOR:kept\r\n"
         "ORGANIZER;CN=Org:mailto:org@example.com\r\n"
@@ -111,15 +116,15 @@ def _scratch(client: JMAPClient, cal_id: str, probes: list[Probe]) -> None:
     probes.append(
         Probe("round trip", "vendor property X-CHECK-VENDOR", main.get("X-CHECK-VENDOR") == "kept")
     )
-    probes.append(
-        Probe(
-            "round trip",
-            "custom time zone Custom/Check",
-            "Custom/Check" in str(main["DTSTART"].params.get("TZID", ""))
-            or bool(stored.get("timeZones")),
-            str(stored.get("timeZone")),
-        )
+    custom = f"{uid}-zone"
+    custom_id = _attempt(
+        probes,
+        "round trip",
+        "custom time zone stored",
+        lambda: client.create_event(cal_id, _rich_event(custom, "Custom/Check")),
     )
+    if custom_id is not None:
+        client.delete_event(custom_id)
     probes.append(Probe("round trip", "title", stored.get("title") == sent.get("title")))
     token = client.get_sync_token()
     _attempt(

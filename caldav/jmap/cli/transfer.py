@@ -12,7 +12,7 @@ import click
 import icalendar
 from rich.progress import Progress
 
-from caldav.jmap import OR, Filter, JMAPBulkError, JMAPClient, JMAPConversionError
+from caldav.jmap import OR, Filter, JMAPBulkError, JMAPClient, JMAPConversionError, JMAPEvent
 from caldav.jmap.cli.common import EXIT_PARTIAL, CliError, Context, emit, pass_context, read_only
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 
@@ -88,16 +88,21 @@ def split_objects(source: str, text: str) -> list[ImportItem]:
     return items
 
 
-def existing_ids(client: JMAPClient, uids: list[str]) -> dict[str, str]:
-    """Event id by UID of those of ``uids`` the account already holds (few queries)."""
-    found: dict[str, str] = {}
+def existing_events(client: JMAPClient, uids: list[str]) -> dict[str, JMAPEvent]:
+    """The events of ``uids`` the account already holds, by UID (few queries)."""
+    found: dict[str, JMAPEvent] = {}
     for i in range(0, len(uids), _LOOKUP_CHUNK):
         chunk = uids[i : i + _LOOKUP_CHUNK]
         condition = OR(*(Filter(uid=u) for u in chunk)) if len(chunk) > 1 else Filter(uid=chunk[0])
         for event in client.search_event_objects(filter=condition):
             if event.uid:
-                found[event.uid] = event.id
+                found[event.uid] = event
     return found
+
+
+def existing_ids(client: JMAPClient, uids: list[str]) -> dict[str, str]:
+    """Event id by UID of those of ``uids`` the account already holds."""
+    return {uid: event.id for uid, event in existing_events(client, uids).items()}
 
 
 @contextmanager
@@ -148,11 +153,17 @@ def import_items(
                     item.fail(getattr(error, "reason", None) or str(error))
             advance(len(chunk))
         if clashes:
-            known = existing_ids(client, [i.uid for i in clashes if i.uid])
-            updates = {known[i.uid]: i for i in clashes if i.uid in known}
+            known = existing_events(client, [i.uid for i in clashes if i.uid])
+            updates = {}
             for item in clashes:
-                if item.uid not in known:
+                found = known.get(item.uid or "")
+                if found is None:
                     item.fail("the server refused its UID (held by an event it does not show)")
+                elif calendar_id not in found.calendar_ids:
+                    # an account holds one event per UID: never change another calendar's
+                    item.fail(f"UID taken by an event of calendar {', '.join(found.calendar_ids)}")
+                else:
+                    updates[found.id] = item
             _, failed = _bulk(client.update_events, {k: i.ical for k, i in updates.items()})
             failed.pop("_created", None)
             for event_id, item in updates.items():
@@ -162,7 +173,7 @@ def import_items(
                     item.status, item.event_id = "updated", event_id
 
 
-def dry_run(ctx: Context, items: list[ImportItem]) -> None:
+def dry_run(ctx: Context, calendar_id: str, items: list[ImportItem]) -> None:
     """What an import would do: conversion failures, and create or update per UID."""
     for item in items:
         if item.status != "pending":
@@ -171,10 +182,15 @@ def dry_run(ctx: Context, items: list[ImportItem]) -> None:
             ical_to_jscal(item.ical or "")
         except JMAPConversionError as error:
             item.fail(str(error.reason))
-    known = existing_ids(ctx.client, [i.uid for i in items if i.uid and i.status == "pending"])
+    known = existing_events(ctx.client, [i.uid for i in items if i.uid and i.status == "pending"])
     for item in items:
-        if item.status == "pending":
-            item.status = "would update" if item.uid in known else "would create"
+        found = known.get(item.uid or "")
+        if item.status != "pending":
+            continue
+        if found is not None and calendar_id not in found.calendar_ids:
+            item.fail(f"UID taken by an event of calendar {', '.join(found.calendar_ids)}")
+        else:
+            item.status = "would create" if found is None else "would update"
 
 
 def _read(path: str) -> str:
@@ -193,10 +209,11 @@ def import_command(ctx: Context, files: tuple[str, ...], calendar: str | None, d
     """Import FILE.ics... (- for stdin) in bulk: new UIDs are created, existing ones
     updated; a summary names each object that failed and why (exit code 6)."""
     items = [item for path in files for item in split_objects(path, _read(path))]
+    calendar_id = ctx.calendar(calendar).id
     if dry:
-        dry_run(ctx, items)
+        dry_run(ctx, calendar_id, items)
     else:
-        import_items(ctx, ctx.calendar(calendar).id, items)
+        import_items(ctx, calendar_id, items)
     rows = [{"status": i.status, "uid": i.uid, "file": i.source, "reason": i.reason} for i in items]
     counts: dict[str, int] = {}
     for row in rows:
@@ -225,7 +242,11 @@ def export(ctx: Context, calendar: str | None, output: Any) -> None:
     --output FILE."""
     events = ctx.client.search_event_objects(calendar_id=ctx.calendar(calendar).id)
     if not events:
-        raise CliError("the calendar holds no events", EXIT_PARTIAL)
+        empty = icalendar.Calendar()
+        empty.add("prodid", _PRODID)
+        empty.add("version", "2.0")
+        output.write(empty.to_ical().decode("utf-8"))
+        return
     output.write(jscal_to_ical([event.jscal for event in events]))
 
 
