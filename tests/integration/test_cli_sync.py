@@ -238,3 +238,40 @@ def test_a_vdir_of_another_calendar_is_refused(cli: Cli, synced: tuple[Path, lis
         assert "is synced with calendar" in cli.stderr
     finally:
         cli("calendars", "delete", other, "--force")
+
+
+def test_watch_prints_each_change_and_keeps_a_vdir_current(cli: Cli, tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    vdir = tmp_path / "watched"
+    watcher = subprocess.Popen(
+        [
+            *cli.base,
+            "--json",
+            "watch",
+            "--calendar",
+            cli.calendar,
+            "--count",
+            "1",
+            "--sync",
+            str(vdir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (vdir / STATUS_NAME).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the first sync done: the watcher is about to listen
+        uid = unique("watched")
+        time.sleep(1)
+        cli.in_cal("add", "--file", "-", input=event(uid, "Pushed"))
+        out, err = watcher.communicate(timeout=60)
+    finally:
+        watcher.kill()
+    assert watcher.returncode == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert {"type": "CalendarEvent", "change": "created", "uid": uid}.items() <= lines[0].items()
+    assert "SUMMARY:Pushed" in file_of(vdir, uid).read_text()

@@ -184,19 +184,28 @@ def read_only(*columns: str, title: str | None = None) -> Table:
 
 @contextmanager
 def debug_logging(enabled: bool) -> Iterator[None]:
-    """With --debug: every HTTP exchange on stderr (credentials redacted by the library)."""
-    if not enabled:
-        yield
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("debug: %(message)s"))
-    log = logging.getLogger("caldav.jmap.http")
-    log.addHandler(handler)
-    log.setLevel(logging.DEBUG)
+    """The library's warnings on stderr as ``warning: ...`` lines; with --debug also every
+    HTTP exchange (credentials redacted by the library)."""
+    handlers = []
+    for name, level, prefix in (
+        ("caldav.jmap", logging.WARNING, "warning"),
+        ("caldav.jmap.http", logging.DEBUG, "debug"),
+    ):
+        if level == logging.DEBUG and not enabled:
+            continue
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(f"{prefix}: %(message)s"))
+        handler.setLevel(level)
+        log = logging.getLogger(name)
+        log.addHandler(handler)
+        log.setLevel(min(log.level or level, level))
+        log.propagate = name == "caldav.jmap"
+        handlers.append((log, handler))
     try:
         yield
     finally:
-        log.removeHandler(handler)
+        for log, handler in handlers:
+            log.removeHandler(handler)
 
 
 @contextmanager

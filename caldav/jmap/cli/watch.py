@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from caldav.jmap import JMAPCannotCalculateChangesError
 from caldav.jmap.cli.common import Context, pass_context
 from caldav.jmap.cli.sync import run_sync
 
@@ -71,7 +72,20 @@ def watch(
             run_sync(ctx, directory, calendar, conflict, False)
         seen += 1
 
-    client.listen(report, types=("CalendarEvent", "Calendar"), max_events=count)
+    while True:
+        try:
+            client.listen(
+                report,
+                types=("CalendarEvent", "Calendar"),
+                max_events=None if count is None else count - seen,
+            )
+            return
+        except JMAPCannotCalculateChangesError:
+            # the server lost track (Cyrus: after a calendar was deleted): say so,
+            # resynchronise the vdir (a full listing), listen again from now
+            click.echo("the server cannot tell what changed; listening again", err=True)
+            if directory is not None:
+                run_sync(ctx, directory, calendar, conflict, False)
 
 
 COMMANDS = [watch]
