@@ -18,8 +18,21 @@ from caldav.jmap.cli.common import Context, guarded
 __all__ = ["main"]
 
 
+_ANYWHERE = ("--json", "--debug")
+
+
 class _Main(click.Group):
     """The command group; runs each command inside :func:`guarded`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --json and --debug are accepted after the command too (caldav-jmap agenda --json)
+        if "--" in args:
+            head, tail = args[: args.index("--")], args[args.index("--") :]
+        else:
+            head, tail = args, []
+        flags = [a for a in head if a in _ANYWHERE]
+        rest = [a for a in head if a not in _ANYWHERE]
+        return super().parse_args(ctx, [*dict.fromkeys(flags), *rest, *tail])
 
     def invoke(self, ctx: click.Context) -> Any:
         # the options are parsed by now; the commands find them in ctx.obj
