@@ -12,6 +12,7 @@ import pytest
 from tests.integration.cli_support import Cli, entry_point, event, unique
 
 ROOT = Path(__file__).resolve().parents[2]
+JANUARY = ("--start", "2026-01-01", "--end", "2026-02-15", "--tz", "UTC")
 
 
 @pytest.fixture
@@ -147,34 +148,14 @@ def test_export_reimported_equal(cli: Cli, cyrus_url: str, tmp_path: Path) -> No
     cal = icalendar.Calendar.from_ical(exported)
     zones = {str(z["TZID"]) for z in cal.walk("VTIMEZONE")}
     assert zones == {"Europe/Berlin", "America/New_York"}
-    before = cli.json(
-        "agenda",
-        "--start",
-        "2026-01-01",
-        "--end",
-        "2026-02-15",
-        "--tz",
-        "UTC",
-        "--calendar",
-        cli.calendar,
-    )
+    before = cli.json("agenda", *JANUARY, "--calendar", cli.calendar)
     # into a second calendar of another user: the same occurrences
     other = Cli(cyrus_url, "user3")
     other.calendar = other("calendars", "create", unique("reimport")).strip()
     try:
         (tmp_path / "export.ics").write_text(exported)
         assert "4 created" in other.in_cal("import", str(tmp_path / "export.ics"))
-        after = other.json(
-            "agenda",
-            "--start",
-            "2026-01-01",
-            "--end",
-            "2026-02-15",
-            "--tz",
-            "UTC",
-            "--calendar",
-            other.calendar,
-        )
+        after = other.json("agenda", *JANUARY, "--calendar", other.calendar)
         strip = [{k: v for k, v in r.items() if k != "calendar"} for r in before]
         assert [{k: v for k, v in r.items() if k != "calendar"} for r in after] == strip
         assert len(before) == 18  # 11 standups, a call, a conference, 5 lunches

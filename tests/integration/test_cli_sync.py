@@ -157,22 +157,28 @@ def _status(vdir: Path) -> dict:
     return json.loads((vdir / STATUS_NAME).read_text())
 
 
-def test_interrupted_after_a_create_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
-    """The create reached the server, the answer did not reach the status: the status
-    holds the pending entry written before sending.  Resuming adopts the event, once."""
-    vdir, (a, b) = synced
-    new = unique("pending")
-    text = event(new, "Sent before the crash")
-    (vdir / f"{new}.ics").write_text(text)
+def _pending_create(vdir: Path, uid: str, title: str) -> str:
+    """A new file, and the status as a sync leaves it just before sending its create."""
+    text = event(uid, title)
+    (vdir / f"{uid}.ics").write_text(text)
     status = _status(vdir)
-    status["items"][new] = {
-        "file": f"{new}.ics",
+    status["items"][uid] = {
+        "file": f"{uid}.ics",
         "id": None,
         "local": content_hash(text),
         "remote": "",
         "pending": "create",
     }
     (vdir / STATUS_NAME).write_text(json.dumps(status))
+    return text
+
+
+def test_interrupted_after_a_create_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
+    """The create reached the server, the answer did not reach the status: the status
+    holds the pending entry written before sending.  Resuming adopts the event, once."""
+    vdir, (a, b) = synced
+    new = unique("pending")
+    text = _pending_create(vdir, new, "Sent before the crash")
     cli.in_cal("add", "--file", "-", input=text)  # what the interrupted run had sent
     sync(cli, vdir, "--conflict", "abort")
     assert cli.uids() == sorted([a, b, new])  # no duplicate, no conflict
@@ -183,17 +189,7 @@ def test_interrupted_after_a_create_was_sent(cli: Cli, synced: tuple[Path, list[
 def test_interrupted_before_a_create_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
     vdir, (a, b) = synced
     new = unique("unsent")
-    text = event(new, "Never sent")
-    (vdir / f"{new}.ics").write_text(text)
-    status = _status(vdir)
-    status["items"][new] = {
-        "file": f"{new}.ics",
-        "id": None,
-        "local": content_hash(text),
-        "remote": "",
-        "pending": "create",
-    }
-    (vdir / STATUS_NAME).write_text(json.dumps(status))
+    _pending_create(vdir, new, "Never sent")
     sync(cli, vdir, "--conflict", "abort")
     assert cli.uids() == sorted([a, b, new]) and summary(cli, new) == "Never sent"
 
