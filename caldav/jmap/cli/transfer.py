@@ -130,11 +130,13 @@ def _bulk(call: Any, *args: Any) -> tuple[Any, dict[str, Any]]:
         return None, dict(error.result.failed) | {"_created": error.result.created}
 
 
-def import_items(
-    ctx: Context, calendar_id: str, items: list[ImportItem], *, batch: int = 500
-) -> None:
+def import_items(ctx: Context, calendar_id: str, items: list[ImportItem]) -> None:
     """Create the new objects, update the ones whose UID exists; record each outcome."""
     client = ctx.client
+    # one bulk call per server limit (the library packs its /set calls into requests);
+    # the progress bar advances per call
+    session = client.get_session()
+    batch = session.max_objects_in_set * max(1, session.max_calls_in_request // 2)
     todo = [item for item in items if item.status == "pending"]
     clashes: list[ImportItem] = []
     with _progress(ctx, len(todo), "importing") as advance:

@@ -83,6 +83,13 @@ class Status:
         items = {uid: Entry(**entry) for uid, entry in data.get("items", {}).items()}
         return cls(calendar_id, data.get("token"), items)
 
+    @staticmethod
+    def calendar_of(path: Path) -> str | None:
+        """The calendar id a status file is of (None: no status yet)."""
+        if not path.exists():
+            return None
+        return json.loads(path.read_text(encoding="utf-8")).get("calendar_id")
+
     def save(self, path: Path) -> None:
         """Write the status atomically."""
         data: dict[str, Any] = {
