@@ -74,6 +74,8 @@ quickstart() {
     grep -c BEGIN:VEVENT "$work/export.ics" | sed 's/^/bootstrap: VEVENTs exported: /' >&2
     log "sync to the vdir $work/vdir"; "${cli[@]}" sync "$work/vdir" --calendar Sample
     log "server check";            "${cli[@]}" check
+    # leave the server as it was, so that the next run starts afresh
+    "${cli[@]}" calendars delete Sample --force
     rm -rf "$work"
 }
 
