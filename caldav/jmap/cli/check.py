@@ -20,7 +20,8 @@ from caldav.jmap.convert import ical_to_jscal
 
 __all__ = ["COMMANDS", "Probe"]
 
-_CALENDARS = "urn:ietf:params:jmap:calendars"
+#: The probe event's weeks (January and February 2026)
+_WINDOW = ("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z")
 
 
 @dataclass
@@ -54,6 +55,14 @@ def _rich_event(uid: str, zone: str = "Europe/Berlin") -> str:
         "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:soon\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
+
+
+def _attendee(jscal: dict[str, Any]) -> str:
+    """The participant id of the probe event's attendee."""
+    for key, participant in (jscal.get("participants") or {}).items():
+        if "att@example.com" in str(participant.get("sendTo") or participant.get("email")):
+            return key
+    raise KeyError("the server did not keep the attendee")
 
 
 def _attempt(probes: list[Probe], area: str, name: str, call: Callable[[], Any]) -> Any:
@@ -146,6 +155,24 @@ def _scratch(client: JMAPClient, cal_id: str, probes: list[Probe]) -> None:
         probes, "methods", "Blob upload", lambda: bool(client.upload_blob(b"probe", "text/plain"))
     )
     _attempt(probes, "methods", "Principal/get", lambda: len(client.get_principals()))
+    me = client.get_current_principal().id
+    _attempt(
+        probes,
+        "methods",
+        "Principal/getAvailability",
+        lambda: f"{len(client.get_availability(me, *_WINDOW))} busy",
+    )
+    copied = _attempt(
+        probes, "methods", "CalendarEvent/copy", lambda: client.copy_event(event_id, cal_id)
+    )
+    if copied is not None:
+        client.delete_event(copied)
+    _attempt(
+        probes,
+        "methods",
+        "participantReply (RSVP)",
+        lambda: client.reply_to_event(event_id, "accepted", participant_id=_attendee(stored)),
+    )
     # the text index first: the filters on text properties need it (Cyrus indexes
     # asynchronously), so their probes then say what the server accepts, not how fast
     began = time.monotonic()
