@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -271,3 +273,59 @@ def test_watch_prints_each_change_and_keeps_a_vdir_current(cli: Cli, tmp_path: P
     lines = [json.loads(line) for line in out.splitlines()]
     assert {"type": "CalendarEvent", "change": "created", "uid": uid}.items() <= lines[0].items()
     assert "SUMMARY:Pushed" in file_of(vdir, uid).read_text()
+
+
+def _kill_when(process: subprocess.Popen, ready) -> None:
+    """SIGKILL ``process`` as soon as ``ready()`` holds (or when it ended by itself)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and not ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.kill()
+    process.wait(timeout=30)
+
+
+def test_killed_mid_upload_resumes_without_loss_or_duplicates(cli: Cli, tmp_path: Path) -> None:
+    """A real interruption: the sync is killed once it recorded its creates as pending
+    (wherever it is then: before, during or after the request); the next run finishes."""
+    vdir = tmp_path / "kill-up"
+    vdir.mkdir()
+    uids = [unique(f"k{n}") for n in range(150)]
+    for n, uid in enumerate(uids):
+        (vdir / f"{uid}.ics").write_text(event(uid, f"Local {n}", day=1 + n % 28))
+    status = vdir / STATUS_NAME
+    process = subprocess.Popen(
+        [*cli.base, "sync", str(vdir), "--calendar", cli.calendar],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _kill_when(process, lambda: status.exists() and '"create"' in status.read_text())
+    sync(cli, vdir, "--conflict", "abort")
+    assert cli.uids() == sorted(uids)  # each once: the agenda would list a duplicate twice
+    rows = cli.json(
+        "agenda", "--start", "2026-01-01", "--end", "2026-02-01", "--calendar", cli.calendar
+    )
+    assert len(rows) == len(uids)
+    assert sync(cli, vdir)["actions"] == []
+
+
+def test_killed_mid_download_resumes_without_loss(cli: Cli, tmp_path: Path) -> None:
+    uids = [unique(f"d{n}") for n in range(250)]
+    source = tmp_path / "many.ics"
+    body = "".join(event(uid, f"Remote {n}", day=1 + n % 28) for n, uid in enumerate(uids))
+    source.write_text(
+        body.replace(
+            "END:VCALENDAR\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//cli//EN\r\n", ""
+        )
+    )
+    cli.in_cal("import", str(source))
+    vdir = tmp_path / "kill-down"
+    process = subprocess.Popen(
+        [*cli.base, "sync", str(vdir), "--calendar", cli.calendar],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _kill_when(process, lambda: vdir.exists() and len(list(vdir.glob("*.ics"))) > 120)
+    result = sync(cli, vdir, "--conflict", "abort")
+    assert result["conflicts"] == []
+    assert sorted(p.stem for p in vdir.glob("*.ics")) == sorted(uids)
+    assert sync(cli, vdir)["actions"] == []

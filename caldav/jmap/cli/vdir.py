@@ -19,6 +19,7 @@ from caldav.jmap.cli.syncplan import Synced
 __all__ = ["STATUS_NAME", "Entry", "LocalItem", "Status", "Vdir", "content_hash"]
 
 STATUS_NAME = ".caldav-jmap-status.json"
+_TMP_PREFIX = ".caldav-jmap-tmp-"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+=-]")
 _DTSTAMP = re.compile(r"^DTSTAMP[:;].*?(?:\r?\n)", re.MULTILINE)
 
@@ -32,7 +33,8 @@ def content_hash(text: str) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    # not named *.ics: a write cut short must not look like an item
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_TMP_PREFIX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -126,6 +128,8 @@ class Vdir:
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
         self.status_path = path / STATUS_NAME
+        for stale in path.glob(f"{_TMP_PREFIX}*"):  # left by a run that was killed
+            stale.unlink(missing_ok=True)
 
     @staticmethod
     def file_name(uid: str) -> str:
@@ -138,6 +142,8 @@ class Vdir:
         found: dict[str, LocalItem] = {}
         broken: list[str] = []
         for path in sorted(self.path.glob("*.ics")):
+            if path.name.startswith("."):
+                continue
             text = path.read_text(encoding="utf-8")
             digest = content_hash(text)
             uid = by_file.get(path.name)
