@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine (as root) needs, then one of the project's two jobs:
 #
-#   bash tests/bootstrap.sh quickstart   # start the local Cyrus, run examples/quickstart.py
+#   bash tests/bootstrap.sh quickstart   # start the local Cyrus, run the caldav-jmap command line
 #   bash tests/bootstrap.sh test         # start the local Cyrus, run the whole test suite
 #
 # The virtualenv and the Cyrus chroot are cached outside the checkout (VENV_DIR,
 # CYRUS_CACHE_DIR), so a second run starts in seconds.  Extra arguments go to pytest
-# (test) or to the example (quickstart).  JMAP_TESTS_UNIT_ONLY=1 skips Cyrus altogether.
+# (test) or to caldav-jmap (quickstart).  JMAP_TESTS_UNIT_ONLY=1 skips Cyrus altogether.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +44,7 @@ ensure_python() {
         "$VENV_DIR/bin/python" -m pip install -q --upgrade pip >/dev/null
         # the editable install serves caldav.jmap from this checkout's caldav/jmap
         # (build_support/_caldav_jmap_finder.py); python-caldav provides caldav
-        "$VENV_DIR/bin/python" -m pip install -q -e "$HERE[test,dev,websocket]"
+        "$VENV_DIR/bin/python" -m pip install -q -e "$HERE[test,dev,websocket,cli]"
         echo "$want" >"$stamp"
     else
         # The checkout may have moved (CI clones afresh): point the editable install here
@@ -66,6 +66,28 @@ stop_cyrus() {
     fi
 }
 
+# The main job: the caldav-jmap command line against the local Cyrus, on the sample calendar
+quickstart() {
+    local cli=("$VENV_DIR/bin/caldav-jmap" --url "${CYRUS_JMAP_URL:-http://127.0.0.1:18080/.well-known/jmap}"
+        --username user1 --password "${CYRUS_PASSWORD:-password}" "$@")
+    local work
+    work=$(mktemp -d)
+    if ! "${cli[@]}" --json calendars | grep -q '"name": "Sample"'; then
+        "${cli[@]}" calendars create Sample --color '#3a87ad' --alert -PT10M >/dev/null
+    fi
+    log "calendars";               "${cli[@]}" calendars
+    log "import the sample";       "${cli[@]}" import examples/sample-calendar.ics --calendar Sample
+    log "agenda, 5-16 Jan 2026";   "${cli[@]}" agenda --calendar Sample --start 2026-01-05 --end 2026-01-17 --tz Europe/Berlin
+    log "export to $work/export.ics"
+    "${cli[@]}" export --calendar Sample --output "$work/export.ics"
+    grep -c BEGIN:VEVENT "$work/export.ics" | sed 's/^/bootstrap: VEVENTs exported: /' >&2
+    log "sync to the vdir $work/vdir"; "${cli[@]}" sync "$work/vdir" --calendar Sample
+    log "server check";            "${cli[@]}" check
+    # leave the server as it was, so that the next run starts afresh
+    "${cli[@]}" calendars delete Sample --force
+    rm -rf "$work"
+}
+
 ensure_python
 cd "$HERE"
 case "$JOB" in
@@ -82,9 +104,7 @@ test)
 quickstart)
     start_cyrus
     trap stop_cyrus EXIT
-    "$VENV_DIR/bin/python" examples/quickstart.py \
-        --url "${CYRUS_JMAP_URL:-http://127.0.0.1:18080/.well-known/jmap}" \
-        --username user1 --password "${CYRUS_PASSWORD:-password}" "$@"
+    quickstart "$@"
     ;;
 *)
     echo "usage: $0 test|quickstart [args...]" >&2

@@ -36,7 +36,12 @@ from caldav.jmap.constants import (
     PRINCIPALS_CAPABILITY,
     TASK_CAPABILITY,
 )
-from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPMethodError
+from caldav.jmap.error import (
+    JMAPCannotCalculateChangesError,
+    JMAPConnectionError,
+    JMAPError,
+    JMAPMethodError,
+)
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import (
     EventSourceParser,
@@ -408,9 +413,12 @@ class Listener:
             except JMAPMethodError as error:
                 if error.error_type != "cannotCalculateChanges":
                     raise
-                raise JMAPError(
-                    reason=f"the server cannot tell what changed in {name} since the "
-                    "listener's token: resynchronise, then listen again"
+                # typed, so a caller (caldav-jmap watch) can resynchronise and listen again
+                raise JMAPCannotCalculateChangesError(
+                    f"the server cannot tell what changed in {name} since the "
+                    "listener's token: resynchronise, then listen again",
+                    "cannotCalculateChanges",
+                    method=error.method,
                 ) from error
             self.tokens[name] = token
             if added or modified or deleted:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, closing
@@ -53,6 +54,30 @@ CHUNK_BYTES = 64 * 1024
 #: Seconds one HTTP exchange (connect, send the request, receive the whole answer) may take
 #: at most; ``timeout`` bounds each connect and each read within it.
 DEFAULT_DEADLINE = 300.0
+
+#: Every HTTP exchange is logged here at DEBUG (``--debug`` of the command line): the
+#: request line and body, the status and body of the answer.  The credentials travel as the
+#: request's auth, never in the logged headers; an Authorization header is redacted anyway.
+http_log = logging.getLogger("caldav.jmap.http")
+_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+
+def log_exchange(request: HTTPRequest, response: HTTPResponse) -> None:
+    """Log one exchange at DEBUG on ``caldav.jmap.http``, credentials redacted."""
+    if not http_log.isEnabledFor(logging.DEBUG):
+        return
+    headers = {
+        k: ("<redacted>" if k.lower() in _REDACTED else v) for k, v in request.headers.items()
+    }
+    http_log.debug(
+        "%s %s %s\n%s\n-> %s\n%s",
+        request.method,
+        request.url,
+        headers,
+        (request.body or b"").decode("utf-8", "replace"),
+        response.status,
+        response.body.decode("utf-8", "replace"),
+    )
 
 
 class _Body:
@@ -369,7 +394,9 @@ class SyncTransport(_Transport):
         with closing(parts):
             for part in parts:
                 body.add(part)
-        return body.response()
+        response = body.response()
+        log_exchange(request, response)
+        return response
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
@@ -496,7 +523,9 @@ class AsyncTransport(_Transport):
         async with aclosing(self._parts(request, None, self.deadline)) as parts:
             async for part in parts:
                 body.add(part)
-        return body.response()
+        response = body.response()
+        log_exchange(request, response)
+        return response
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""

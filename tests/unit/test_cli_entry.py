@@ -1,0 +1,50 @@
+"""``python -m caldav.jmap`` is the same command line as the ``caldav-jmap`` script; the
+offline commands need no server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-calendar.ics"
+
+
+def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caldav.jmap", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_module_runs_the_command_line():
+    done = run("--help")
+    assert done.returncode == 0 and "sync" in done.stdout and "check" in done.stdout
+
+
+def test_convert_from_stdin_to_stdout_and_back():
+    jscal = run("convert", input=SAMPLE.read_text())
+    assert jscal.returncode == 0 and '"uid": "standup@sample.caldav-jmap"' in jscal.stdout
+    ical = run("convert", "--to", "ical", input=jscal.stdout)
+    assert ical.returncode == 0 and ical.stdout.count("BEGIN:VEVENT") == 5
+
+
+def test_bad_input_is_one_line_and_a_usage_error():
+    done = run("convert", input="neither iCalendar nor JSON")
+    assert done.returncode == 2
+    assert done.stderr.startswith("caldav-jmap: error: ") and done.stderr.count("\n") == 1
+
+
+def test_nothing_configured_is_a_usage_error(tmp_path: Path):
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "caldav.jmap", "calendars"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 2 and "no server configured" in done.stderr
