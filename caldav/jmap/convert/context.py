@@ -39,6 +39,9 @@ class ToJSCal:
     vtimezones: dict[str, ICalComponent] = field(default_factory=dict)
     #: properties no mapper converted, preserved in the vendor property
     unconverted: list[ICalProperty] = field(default_factory=list)
+    #: participant id by calendar address (lower case): ATTENDEE and ORGANIZER lines find
+    #: the participant they merge into in constant time (5,000 attendees were quadratic)
+    addresses: dict[str, str] = field(default_factory=dict)
 
     @property
     def zone(self) -> str | None:

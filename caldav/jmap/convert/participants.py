@@ -114,8 +114,16 @@ def _strip_mailto(value: str) -> str:
     return value[7:] if value.startswith("mailto:") else value
 
 
-def _same(a: str, b: str) -> bool:
-    return normalize_address(a).lower() == normalize_address(b).lower()
+def _address_key(value: str) -> str:
+    """What two spellings of one calendar address have in common."""
+    return normalize_address(value).lower()
+
+
+def _register(ctx: ToJSCal, pid: str, participant: dict[str, Any]) -> None:
+    """Index the addresses of ``participant`` for :func:`_find_participant`."""
+    for address in (participant.get("sendTo") or {}).values():
+        if isinstance(address, str):
+            ctx.addresses.setdefault(_address_key(address), pid)
 
 
 def _find_participant(ctx: ToJSCal, prop: ICalProperty) -> str:
@@ -124,18 +132,18 @@ def _find_participant(ctx: ToJSCal, prop: ICalProperty) -> str:
     for name in ID_PARAMS:
         if prop.param(name):
             return prop.param(name) or ""
-    for pid, participant in ctx.obj.get("participants", {}).items():
-        if any(_same(addr, prop.value) for addr in participant.get("sendTo", {}).values()):
-            return pid
-    return uuid5_id(prop.value)
+    found = ctx.addresses.get(_address_key(prop.value))
+    return found if found is not None else uuid5_id(prop.value)
 
 
 def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
     address = normalize_address(prop.value)
-    participant = put(ctx.obj, "participants", _find_participant(ctx, prop), {})
+    pid = _find_participant(ctx, prop)
+    participant = put(ctx.obj, "participants", pid, {})
     participant["@type"] = "Participant"
     # merged organizer / attendee: the first spelling of the address wins
     participant.setdefault("sendTo", {}).setdefault(_method(address), address)
+    _register(ctx, pid, participant)
     email = prop.param("EMAIL") or (address[7:] if address.startswith("mailto:") else None)
     simple = {
         "name": prop.param("CN"),
@@ -359,14 +367,6 @@ _ATTENDEE_DEFAULTS: dict[str, Any] = {
 _COMPONENT_KEYS = ("description", "links", "percentComplete")
 
 
-def _by_address(obj: dict[str, Any], address: str) -> str | None:
-    for pid, participant in (obj.get("participants") or {}).items():
-        send_to = participant.get("sendTo") or {}
-        if any(isinstance(a, str) and _same(a, address) for a in send_to.values()):
-            return pid
-    return None
-
-
 def _percent_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     if prop.value.strip().isdigit() and not prop.params:
         ctx.obj["percentComplete"] = int(prop.value.strip())
@@ -409,7 +409,7 @@ def _participant_mappers(
 def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
     participants = ctx.obj.setdefault("participants", {})
     address = next((p for p in comp.all("CALENDAR-ADDRESS") if p.value.strip()), None)
-    merged_id = _by_address(ctx.obj, address.value) if address is not None else None
+    merged_id = ctx.addresses.get(_address_key(address.value)) if address is not None else None
     if merged_id is not None and component_name(participants[merged_id]) == _PARTICIPANT:
         merged_id = None  # that attendee has its PARTICIPANT already: this one stands alone
     merged = participants[merged_id] if merged_id is not None else None
@@ -420,7 +420,9 @@ def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
     found = component_to_js(comp, ctx, "Participant", mappers, ignored)
     if merged is None:
         found.setdefault("roles", {"attendee": True})  # RFC 8984 requires roles
-        participants[unique_key(key, participants)] = found
+        pid = unique_key(key, participants)
+        participants[pid] = found
+        _register(ctx, pid, found)
         return
     vendor = found.pop(VENDOR_KEY)
     for name, item in found.items():
