@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal
+from caldav.jmap.convert.context import JsMapper, OutOfRange, PropMapper, ToICal, ToJSCal
 from caldav.jmap.convert.model import ICalComponent
 from caldav.jmap.convert.preserve import VENDOR_KEY, store_unconverted
 from caldav.jmap.error import JMAPConversionError
@@ -53,7 +53,7 @@ def guarded(name: str, call: Callable[[], None]) -> None:
     """Run one mapper, turning any unexpected failure into a JMAPConversionError naming it."""
     try:
         call()
-    except JMAPConversionError:
+    except (JMAPConversionError, OutOfRange):
         raise
     except Exception as e:  # noqa: BLE001 - every failure must surface as a conversion error
         raise JMAPConversionError(f"cannot convert: {type(e).__name__}: {e}", name) from e
@@ -104,4 +104,19 @@ def run_to_ical(
         if mapper is None and fallback is not None:
             guarded(key, lambda k=key, v=value: fallback({k: v}, ctx))
         elif mapper is not None and value is not None:
-            guarded(key, lambda m=mapper, v=value: m(v, ctx))
+            _write_in_range(ctx, key, value, mapper, fallback)
+
+
+def _write_in_range(
+    ctx: ToICal, key: str, value: Any, mapper: JsMapper, fallback: JsMapper | None
+) -> None:
+    """Run ``mapper``; when the value is out of iCalendar's range, undo what it wrote and
+    keep the JSCalendar value through ``fallback`` (JSPROP) instead."""
+    comp = ctx.component
+    n_props, n_comps = len(comp.properties), len(comp.components)
+    try:
+        guarded(key, lambda: mapper(value, ctx))
+    except OutOfRange:
+        del comp.properties[n_props:], comp.components[n_comps:]
+        if fallback is not None:
+            fallback({key: value}, ctx)

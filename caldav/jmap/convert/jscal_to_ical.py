@@ -24,6 +24,7 @@ from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, serialize
 from caldav.jmap.convert.patch import apply_patch
 from caldav.jmap.convert.timezones import timezone_to_ical, tzinfos_of_timezones, vtimezones
+from caldav.jmap.convert.valid import make_valid
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["PROPERTY_MAPPERS", "PRODID", "jscal_to_ical"]
@@ -132,7 +133,8 @@ def _write(objects: list[dict[str, Any]]) -> str:
     for source in objects:
         kind = source.get("@type", "Event")
         obj = dict(source)
-        obj.setdefault("uid", str(uuid.uuid4()))
+        if obj.get("uid") is None:  # RFC 5545 requires a UID; RFC 8984 too (absent = broken)
+            obj["uid"] = str(uuid.uuid4())
         components.append(_component(obj, kind, tzids))
         components += _instances(obj, kind, tzids)
         custom_zones.update(expect(obj.get("timeZones") or {}, dict, "timeZones"))
@@ -149,6 +151,7 @@ def _write(objects: list[dict[str, Any]]) -> str:
     calendar.properties += preserve.calendar_properties(objects)
     zones = vtimezones(tzids, {"timeZones": custom_zones}, first_year)
     calendar.components = [*zones, *components]
+    make_valid(calendar)
     return serialize(calendar)
 
 

@@ -14,9 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from caldav.jmap.convert import links
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect, put
+from caldav.jmap.convert.context import (
+    JsMapper,
+    PropMapper,
+    ToICal,
+    ToJSCal,
+    expect,
+    in_range,
+    put,
+)
 from caldav.jmap.convert.ids import ID_PARAMS, id_param, uuid5_id
+from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, unescape_text
+from caldav.jmap.convert.patch import escape_pointer
 from caldav.jmap.convert.preserve import (
     VENDOR_KEY,
     converted_entry,
@@ -286,7 +296,12 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
         if converted_from(participant, "name") == "summary":
             params["CN"] = None  # the name was the PARTICIPANT's SUMMARY
         attends = bool(set(roles) - {"owner"})
-        if roles.get("owner"):
+        if roles.get("owner") and has_owner:
+            # RFC 5545 allows one ORGANIZER: a further owner is written as an ATTENDEE
+            # and its roles as JSPROP, which restores the owner role on the way back
+            attends = True
+            jsprop_to_ical({f"participants/{escape_pointer(pid)}/roles": roles}, ctx)
+        elif roles.get("owner"):
             has_owner = True
             organizer = ctx.component.add("ORGANIZER", address, **params)
             # MEMBER belongs to the ATTENDEE (RFC 5545 has none on ORGANIZER): the organizer
@@ -436,7 +451,7 @@ def _summary_to_ical(value: Any, ctx: ToICal) -> None:
 
 
 def _percent_to_ical(value: Any, ctx: ToICal) -> None:
-    ctx.component.add("PERCENT-COMPLETE", str(expect(value, int, "percentComplete")))
+    ctx.component.add("PERCENT-COMPLETE", str(in_range(value, 0, 100, "percentComplete")))
 
 
 _PARTICIPANT_TO_ICAL: dict[str, JsMapper] = {

@@ -7,12 +7,23 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
+from caldav.jmap.convert.context import (
+    INT32,
+    JsMapper,
+    OutOfRange,
+    PropMapper,
+    ToICal,
+    ToJSCal,
+    expect,
+    in_range,
+)
 from caldav.jmap.convert.datetime import (
     UTC_ZONES,
     ICalTime,
     duration_between,
     format_local,
+    ical_date,
+    ical_datetime,
     parse_duration,
     parse_ical_time,
     parse_local,
@@ -118,13 +129,13 @@ def _until_to_ical(value: Any, ctx: ToICal) -> str:
     if ctx.obj.get("showWithoutTime"):
         # An all-day UNTIL stays a DATE; servers (Cyrus) store it as the last second of the
         # day, which names the same date
-        return f"{until:%Y%m%d}"
+        return ical_date(until)
     zone = ctx.zone
     if zone is None:
-        return f"{until:%Y%m%dT%H%M%S}"
+        return ical_datetime(until)
     if zone_info(zone) is not None and zone not in UTC_ZONES:
         until = to_zone(ICalTime(until, tzid=zone), "Etc/UTC")
-    return f"{until:%Y%m%dT%H%M%SZ}"
+    return ical_datetime(until, utc=True)
 
 
 def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
@@ -135,30 +146,75 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
     rule = {k: v for k, v in rule.items() if v is not None and RULE_DEFAULTS.get(k) != v}
     if rule.get("rscale") or rule.get("skip"):
         # RFC 7529: SKIP only goes with RSCALE, so a non-default skip brings the default back
-        parts.insert(0, f"RSCALE={str(rule.get('rscale') or 'gregorian').upper()}")
+        rscale = str(rule.get("rscale") or "gregorian")
+        if not _RSCALE.match(rscale):
+            raise OutOfRange(f"{prop}/rscale {rscale!r} is no calendar scale name")
+        parts.insert(0, f"RSCALE={rscale.upper()}")
+    if frequency.lower() not in _FREQUENCIES:
+        raise OutOfRange(f"{prop}/frequency {frequency!r} is no RFC 5545 FREQ")
     for key, name in (("interval", "INTERVAL"), ("count", "COUNT")):
         if key in rule:
-            parts.append(f"{name}={expect(rule[key], int, f'{prop}/{key}')}")
+            parts.append(f"{name}={in_range(rule[key], 1, INT32[1], f'{prop}/{key}')}")
     if "until" in rule:
         parts.append(f"UNTIL={_until_to_ical(rule['until'], ctx)}")
     if rule.get("byDay"):
         days = []
         for nday in expect(rule["byDay"], list, f"{prop}/byDay"):
-            day = expect(expect(nday, dict, f"{prop}/byDay").get("day"), str, f"{prop}/byDay")
+            day = _token(expect(nday, dict, f"{prop}/byDay").get("day"), _DAYS, f"{prop}/byDay")
             nth = nday.get("nthOfPeriod")
-            days.append(f"{expect(nth, int, f'{prop}/byDay') if nth else ''}{day.upper()}")
+            days.append(f"{_nonzero(nth, 53, f'{prop}/byDay') if nth else ''}{day}")
         parts.append("BYDAY=" + ",".join(days))
     if rule.get("byMonth"):
         months = expect(rule["byMonth"], list, f"{prop}/byMonth")
-        parts.append("BYMONTH=" + ",".join(str(m) for m in months))
+        for month in months:
+            if not isinstance(month, str) or not _MONTH.match(month):
+                raise OutOfRange(f"{prop}/byMonth {month!r} is no month (1..12, L for leap)")
+        parts.append("BYMONTH=" + ",".join(months))
     for name, key in _INT_LISTS.items():
         if rule.get(key):
-            values = [expect(v, int, f"{prop}/{key}") for v in expect(rule[key], list, prop)]
-            parts.append(f"{name}=" + ",".join(map(str, values)))
-    for name, key in (("WKST", "firstDayOfWeek"), ("SKIP", "skip")):
-        if rule.get(key):
-            parts.append(f"{name}={expect(rule[key], str, f'{prop}/{key}').upper()}")
+            low, high = _INT_RANGES[key]
+            checked = (
+                _nonzero(v, high, f"{prop}/{key}") if low < 0 else in_range(v, low, high, prop)
+                for v in expect(rule[key], list, prop)
+            )
+            parts.append(f"{name}=" + ",".join(map(str, checked)))
+    if rule.get("firstDayOfWeek"):
+        parts.append(f"WKST={_token(rule['firstDayOfWeek'], _DAYS, f'{prop}/firstDayOfWeek')}")
+    if rule.get("skip"):
+        parts.append(f"SKIP={_token(rule['skip'], _SKIPS, f'{prop}/skip')}")
     return ";".join(parts)
+
+
+_DAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
+_SKIPS = frozenset({"OMIT", "BACKWARD", "FORWARD"})
+_MONTH = re.compile(r"^(?:[1-9]|1[0-2])L?$")
+_RSCALE = re.compile(r"^[A-Za-z0-9-]+$")
+#: RFC 5545 section 3.3.10 value ranges; a negative low bound: +-1..high, never 0
+_INT_RANGES = {
+    "byMonthDay": (-31, 31),
+    "byYearDay": (-366, 366),
+    "byWeekNo": (-53, 53),
+    "byHour": (0, 23),
+    "byMinute": (0, 59),
+    "bySecond": (0, 60),
+    "bySetPosition": (-366, 366),
+}
+
+
+def _nonzero(value: Any, high: int, prop: str) -> int:
+    """A value of +-1..``high`` (BYMONTHDAY, BYSETPOS, an NDay's nthOfPeriod, ...)."""
+    in_range(value, -high, high, prop)
+    if value == 0:
+        raise OutOfRange(f"{prop} 0 is not allowed")
+    return value
+
+
+def _token(value: Any, allowed: frozenset[str], prop: str) -> str:
+    """An enumerated rule part, upper-case."""
+    text = expect(value, str, prop).upper()
+    if text not in allowed:
+        raise OutOfRange(f"{prop} {value!r} is none of {sorted(allowed)}")
+    return text
 
 
 def _rules_to_js(key: str) -> PropMapper:

@@ -21,6 +21,7 @@ from caldav.jmap.convert.datetime import (
     ICalTime,
     add_duration,
     duration_between,
+    format_local,
     parse_duration,
     parse_ical_time,
     parse_local,
@@ -148,7 +149,7 @@ def _due_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         return
     # a Task has one time zone, the start's: express the due time in it
     start = parse_ical_time(start_prop.value, start_prop.param("TZID"))
-    ctx.obj["due"] = to_zone(time, start.zone).strftime("%Y-%m-%dT%H:%M:%S")
+    ctx.obj["due"] = format_local(to_zone(time, start.zone))
 
 
 def _recurrence_id_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import icalendar
 
 from caldav.jmap.convert.context import ToICal, expect
-from caldav.jmap.convert.datetime import is_iana, parse_ical_time, parse_local
+from caldav.jmap.convert.datetime import ical_datetime, is_iana, parse_ical_time, parse_local
 from caldav.jmap.convert.model import ICalComponent, parse_ical, serialize
 from caldav.jmap.convert.recurrence import rule_from_ical, rule_to_ical
 from caldav.jmap.error import JMAPConversionError
@@ -82,13 +82,13 @@ def timezone_to_ical(tzid: str, zone: Any) -> ICalComponent:
         for rule in expect(zone.get(key, []), list, f"timeZones/{key}"):
             expect(rule, dict, f"timeZones/{key}")
             sub = ICalComponent(name)
-            sub.add("DTSTART", f"{parse_local(rule.get('start'), 'timeZones'):%Y%m%dT%H%M%S}")
+            sub.add("DTSTART", ical_datetime(parse_local(rule.get("start"), "timeZones")))
             for prop, field in (("TZOFFSETFROM", "offsetFrom"), ("TZOFFSETTO", "offsetTo")):
                 sub.add(prop, expect(rule.get(field), str, f"timeZones/{field}"))
             for rrule in rule.get("recurrenceRules") or []:
                 sub.add("RRULE", rule_to_ical(rrule, utc_ctx, "timeZones/recurrenceRules"))
             for rdate in rule.get("recurrenceOverrides") or {}:
-                sub.add("RDATE", f"{parse_local(rdate, 'timeZones'):%Y%m%dT%H%M%S}")
+                sub.add("RDATE", ical_datetime(parse_local(rdate, "timeZones")))
             for tzname in rule.get("names") or {}:
                 sub.add("TZNAME", str(tzname))
             comp.components.append(sub)

@@ -18,6 +18,7 @@ from typing import Any
 from caldav.jmap.addresses import identity_addresses
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.convert import RFC8984, ical_to_jscal, ical_to_jscal_all, jscal_to_ical
+from caldav.jmap.convert.datetime import format_local
 from caldav.jmap.error import (
     JMAPBulkError,
     JMAPCannotCalculateChangesError,
@@ -155,9 +156,9 @@ def local_datetime(value: Any, what: str) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
+        return format_local(value)
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%dT00:00:00")
+        return format_local(value)
     if isinstance(value, str):
         text = value.strip()
         try:
