@@ -32,12 +32,12 @@ import icalendar
 import pytest
 
 from caldav.jmap import JMAPClient
-from caldav.jmap.convert.fidelity import Fact, facts, split_objects
 from caldav.jmap.convert.ical_to_jscal import ical_to_jscal
 from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.error import JMAPBulkError, JMAPConversionError
 from caldav.jmap.methods.iana_zones import iana_equivalent
+from tools.fidelity import Fact, facts, split_objects
 
 PASSWORD = os.environ.get("CYRUS_PASSWORD", "password")
 CORPUS = Path(os.path.dirname(icalendar.__file__)) / "tests"

@@ -24,7 +24,13 @@ from caldav.jmap.convert.preserve import store_calendar_properties
 from caldav.jmap.convert.timezones import timezone_from_ical, tzinfos_of_timezones
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["PROPERTY_MAPPERS", "COMPONENT_MAPPERS", "ical_to_jscal", "ical_to_jscal_all"]
+__all__ = [
+    "COMPONENT_MAPPERS",
+    "PROPERTY_MAPPERS",
+    "group_objects",
+    "ical_to_jscal",
+    "ical_to_jscal_all",
+]
 
 #: iCalendar property name -> mapper, for VEVENT and VTODO.
 PROPERTY_MAPPERS: dict[str, PropMapper] = {
@@ -66,7 +72,7 @@ def _vtimezones(root: ICalComponent) -> dict[str, ICalComponent]:
     return found
 
 
-def _groups(root: ICalComponent) -> list[list[ICalComponent]]:
+def group_objects(root: ICalComponent) -> list[list[ICalComponent]]:
     """The components of each object of the calendar: one group per UID (and kind), in the
     order of first appearance; a master and its recurrence instances share a group."""
     objects = [root] if root.name in _KINDS else [c for c in root.components if c.name in _KINDS]
@@ -163,7 +169,7 @@ def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[d
     root = parse_ical(ical_str)
     vtimezones = _vtimezones(root)
     with custom_zones(tzinfos_of_timezones(vtimezones)):
-        objects = [_convert_group(root, g, vtimezones, calendar_id) for g in _groups(root)]
+        objects = [_convert_group(root, g, vtimezones, calendar_id) for g in group_objects(root)]
     if dialect == JSCALENDAR_2:
         objects = [to_jscalendar_2(obj) for obj in objects]
     return objects
