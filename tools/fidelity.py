@@ -1,8 +1,9 @@
 """How much iCalendar survives ical -> JSCalendar -> ical.
 
 ``python -m tools.fidelity DIR_OR_FILE...`` (from a checkout) converts every object of
-every ``.ics`` file (one VEVENT / VTODO with its recurrence instances, as :func:`ical_to_jscal_all` groups
-them) to JSCalendar and back, and prints per iCalendar property how many *facts*
+every ``.ics`` file (one VEVENT / VTODO with its recurrence instances, as
+:func:`ical_to_jscal_all` groups them) to JSCalendar and back, and prints per iCalendar
+property how many *facts*
 survived and the overall percentage. Strict: an object the converter refuses or crashes
 on loses all its facts, a file that does not parse loses the facts of its VEVENTs and
 VTODOs; outputs that icalendar cannot read or that repeat a once-only property are
