@@ -38,10 +38,10 @@ def test_refused_objects_lose_all_their_facts() -> None:
     report = Report()
     measure_text("not icalendar", "bad", report)
     assert report.skipped == ["bad"] and report.files == 0  # no VEVENT / VTODO: left out
-    broken = SIMPLE.replace("END:VEVENT\r\nEND:VCALENDAR", "END:VTODO\r\nEND:VCALENDAR")
-    measure_text(broken, "unbalanced", report)
-    assert report.refused == ["unbalanced"] and report.percentage == 0.0
-    assert sum(report.total.values()) == 10
+    broken = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    measure_text(broken, "unreadable", report)
+    assert report.refused == ["unreadable"] and report.percentage == 0.0
+    assert sum(report.total.values()) == 1
 
 
 def test_command_line_prints_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ from caldav.jmap.convert.datetime import (
     to_zone,
 )
 from caldav.jmap.convert.dialect import DIALECTS, JSCALENDAR_2, RFC8984, to_jscalendar_2
-from caldav.jmap.convert.dispatch import ComponentMapper, run_to_jscal
+from caldav.jmap.convert.dispatch import ComponentMapper, reading, run_to_jscal
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.patch import make_patch
-from caldav.jmap.convert.preserve import store_calendar_properties
+from caldav.jmap.convert.preserve import VENDOR_KEY, store_calendar_properties
 from caldav.jmap.convert.timezones import timezone_from_ical, tzinfos_of_timezones
 from caldav.jmap.error import JMAPConversionError
 
@@ -129,6 +129,9 @@ def _convert_group(
     # without a main component the first instance stands in for it, keeping recurrenceId
     main = masters[0] if masters else instances.pop(0)
     obj = _convert_component(main, vtimezones)
+    if main.properties and not set(obj) - {"@type", VENDOR_KEY}:
+        # lenient, but not empty: a component none of whose properties could be read
+        raise JMAPConversionError(f"nothing in this {main.name} could be read", main.name)
     for comp in instances:
         key = _override_key(comp, obj.get("timeZone"))
         if obj.get("recurrenceOverrides", {}).get(key, {}).get("excluded"):
@@ -166,10 +169,13 @@ def _convert_group(
 def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[dict[str, Any]]:
     if dialect not in DIALECTS:
         raise JMAPConversionError(f"unknown JSCalendar dialect {dialect!r}")
-    root = parse_ical(ical_str)
-    vtimezones = _vtimezones(root)
-    with custom_zones(tzinfos_of_timezones(vtimezones)):
-        objects = [_convert_group(root, g, vtimezones, calendar_id) for g in group_objects(root)]
+    with reading("iCalendar input") as notes:
+        root = parse_ical(ical_str, notes)
+        vtimezones = _vtimezones(root)
+        with custom_zones(tzinfos_of_timezones(vtimezones)):
+            objects = [
+                _convert_group(root, g, vtimezones, calendar_id) for g in group_objects(root)
+            ]
     if dialect == JSCALENDAR_2:
         objects = [to_jscalendar_2(obj) for obj in objects]
     return objects

@@ -221,7 +221,8 @@ def _rules_to_js(key: str) -> PropMapper:
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         start = ctx.component.first("DTSTART") or ctx.component.first("DUE")
         all_day = start is not None and (start.param("VALUE") or "").upper() == "DATE"
-        ctx.obj.setdefault(key, []).append(rule_from_ical(prop.value, ctx.zone, all_day))
+        rule = rule_from_ical(prop.value, ctx.zone, all_day)  # may raise: then nothing is set
+        ctx.obj.setdefault(key, []).append(rule)
 
     return to_js
 

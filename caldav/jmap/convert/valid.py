@@ -64,7 +64,10 @@ _BAD_NAME = re.compile(r"[^A-Za-z0-9-]")
 def _clean_property(prop: ICalProperty, removed: set[str]) -> bool:
     """Remove control characters and misnamed parameters; False for a misnamed property
     (a line no parser reads as what it was: ``ORGANIZER="mailto:...``)."""
-    if not prop.name or _BAD_NAME.search(prop.name):
+    if not prop.name:
+        removed.add("lines that could not be read (kept in the JSCalendar object)")
+        return False
+    if _BAD_NAME.search(prop.name):
         removed.add(f"the property named {prop.name!r}")
         return False
     if _CONTROL.search(prop.value):
