@@ -187,12 +187,8 @@ def _prop_facts(prop: ICalProperty, comp: ICalComponent, where: str) -> Iterator
                 value = value[:10].replace("-", "")  # all-day: the instance is its date
             if end and name == "RDATE" and _period_length(start, end, prop) == _length(comp):
                 end = ""  # a period as long as the event says no more than its start
-            if end:
-                value += "/" + (
-                    str(parse_duration(end).timedelta())
-                    if end.lstrip("+-").startswith("P")
-                    else _instant(end, prop.param("TZID"))
-                )
+            if end:  # a period: its start and length, however the end is written
+                value += "/" + str(_period_length(start, end, prop))
             yield where, name, params, value
     elif name == "CATEGORIES":
         for word in split_text_list(prop.value):
@@ -362,7 +358,7 @@ def measure_text(text: str, name: str, report: Report) -> None:
     objects = _object_texts(text)
     if objects is None:  # unparseable: every fact of its VEVENTs / VTODOs is lost
         tree = _tolerant_tree(text)
-        source = facts(tree)
+        source = facts(tree) if any(c.name in _COUNTED for c in tree.components) else None
         if not source:
             report.skipped.append(name)
             return

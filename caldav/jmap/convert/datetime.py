@@ -259,6 +259,8 @@ def parse_duration(value: object, prop: str | None = None) -> Duration:
     sign, w, d, h, mi, s = m.groups()
     days = int(w or 0) * 7 + int(d or 0)
     seconds = int(h or 0) * 3600 + int(mi or 0) * 60 + Decimal(s or 0)
+    if days + seconds / 86400 > 3_650_000:  # ten thousand years: no calendar's duration
+        raise JMAPConversionError(f"duration out of range: {value!r}", property=prop)
     weeks_only = bool(w) and not (d or h or mi or s)
     return Duration(sign == "-", days, Decimal(seconds), weeks_only)
 

@@ -129,7 +129,8 @@ def _convert_group(
     # without a main component the first instance stands in for it, keeping recurrenceId
     main = masters[0] if masters else instances.pop(0)
     obj = _convert_component(main, vtimezones)
-    if main.properties and not set(obj) - {"@type", VENDOR_KEY}:
+    kept = (obj.get(VENDOR_KEY) or {}).get("properties") or []
+    if main.properties and not set(obj) - {"@type", VENDOR_KEY} and all(p[0] == "" for p in kept):
         # lenient, but not empty: a component none of whose properties could be read
         raise JMAPConversionError(f"nothing in this {main.name} could be read", main.name)
     for comp in instances:

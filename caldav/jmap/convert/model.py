@@ -67,7 +67,7 @@ class ICalComponent:
         return prop
 
 
-_UNFOLD = re.compile(r"\r?\n[ \t]")
+_UNFOLD = re.compile(r"(?:\r?\n)+[ \t]")  # blank lines inside a fold (Mozilla): still one line
 _PARAM_DECODE = {"^n": "\n", "^^": "^", "^'": '"'}
 
 
@@ -88,6 +88,16 @@ def parse_line(line: str) -> ICalProperty:
     while line[i] == ";":
         i += 1
         eq = line.find("=", i)
+        colon = line.find(":", i)
+        if params and (eq < 0 or (0 <= colon < eq)):
+            # ";" inside an unquoted parameter value (``CN=Society\; 2014:x``): part of it
+            end = colon if colon >= 0 else n
+            last = next(reversed(params))
+            params[last][-1] += ";" + line[i:end]
+            i = end
+            if i >= n:
+                raise JMAPConversionError(f"content line without value: {line[:60]!r}")
+            break
         if eq < 0:
             raise JMAPConversionError(f"bad parameter in line: {line[:60]!r}")
         pname = line[i:eq].strip().upper()
