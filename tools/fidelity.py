@@ -86,6 +86,7 @@ _DEFAULT_PARAMS = {
     ("*", "VALUE", "CAL-ADDRESS"),
 }
 _SKIPPED = frozenset({"VERSION"})
+_ENUMERATED = frozenset({"METHOD", "STATUS", "CLASS", "TRANSP", "ACTION", "CALSCALE"})
 _COUNTED = frozenset({"VEVENT", "VTODO"})
 
 Fact = tuple[str, str, str, str]  # where, property name, parameters, value
@@ -190,6 +191,8 @@ def _prop_facts(prop: ICalProperty, comp: ICalComponent, where: str) -> Iterator
             if end:  # a period: its start and length, however the end is written
                 value += "/" + str(_period_length(start, end, prop))
             yield where, name, params, value
+    elif name in _ENUMERATED:  # RFC 5545 section 2.1: enumerated values ignore case
+        yield where, name, params, prop.value.strip().upper()
     elif name == "CATEGORIES":
         for word in split_text_list(prop.value):
             yield where, name, params, word
