@@ -115,6 +115,29 @@ def _custom_timezones(
     return {tzid: timezone_from_ical(vtimezones[tzid]) for tzid in used if tzid in vtimezones}
 
 
+#: What an instance without the properties behind them keeps of its series, by the
+#: properties that would have set them (RFC 5545 instances repeat, JSCalendar inherits).
+_SERIES_FIELDS = {
+    "start": ("DTSTART",),
+    # the length is measured from DTSTART: without one the instance has the series' length
+    "duration": ("DTSTART",),
+    "timeZone": ("DTSTART",),
+    "showWithoutTime": ("DTSTART",),
+    "updated": ("DTSTAMP", "LAST-MODIFIED"),
+    "created": ("CREATED",),
+}
+
+
+def _keep_series_fields(patch: dict[str, Any], obj: dict[str, Any], comp: ICalComponent) -> None:
+    """Overrides never remove the series' start, duration or time zone unless the source
+    did: an instance without DTSTART (or DTEND / DURATION) has the series' (a patch with
+    ``start: null`` removes the mandatory start; servers refuse it); one without DTSTAMP
+    or CREATED has the series' timestamps."""
+    for key, props in _SERIES_FIELDS.items():
+        if key in patch and patch[key] is None and not any(comp.first(p) for p in props):
+            del patch[key]
+
+
 def _convert_group(
     root: ICalComponent,
     group: list[ICalComponent],
@@ -129,6 +152,7 @@ def _convert_group(
     # without a main component the first instance stands in for it, keeping recurrenceId
     main = masters[0] if masters else instances.pop(0)
     obj = _convert_component(main, vtimezones)
+    from_instances: set[str] = set()
     kept = (obj.get(VENDOR_KEY) or {}).get("properties") or []
     if main.properties and not set(obj) - {"@type", VENDOR_KEY} and all(p[0] == "" for p in kept):
         # lenient, but not empty: a component none of whose properties could be read
@@ -147,8 +171,17 @@ def _convert_group(
             # producers leave them out of exceptions, and servers refuse an instance that
             # drops them while the series has an organizer
             del patch["participants"]
+        _keep_series_fields(patch, obj, comp)
+        if not patch:
+            # An instance that repeats its series (Google exports every touched instance)
+            # stays an instance: an empty patch would come back as an RDATE, duplicating
+            # an occurrence the rules already make. Its own timestamp (or start) says so.
+            patch = {"updated": instance["updated"]} if "updated" in instance else {"start": key}
         obj.setdefault("recurrenceOverrides", {})[key] = patch
-    for patch in obj.get("recurrenceOverrides", {}).values():
+        from_instances.add(key)
+    for key, patch in obj.get("recurrenceOverrides", {}).items():
+        if key in from_instances:
+            continue
         # an RDATE period as long as the main object changes nothing
         same = [k for k, v in patch.items() if k in obj and obj[k] == v]
         for k in same:

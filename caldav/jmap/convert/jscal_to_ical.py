@@ -78,8 +78,9 @@ def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComp
     base = {k: v for k, v in obj.items() if k not in _MAIN_ONLY}
     result = []
     for key, patch in overrides.items():
-        if not expect(patch, dict, f"recurrenceOverrides/{key}") or patch.get("excluded"):
-            continue
+        expect(patch, dict, f"recurrenceOverrides/{key}")
+        if patch.get("excluded") or (not patch and not recurrence.is_generated(obj, key)):
+            continue  # EXDATE, or an added occurrence: RDATE
         if kind == "Event" and recurrence.is_rdate_period(patch, bool(obj.get("showWithoutTime"))):
             continue  # written as RDATE;VALUE=PERIOD
         parse_local(key, "recurrenceOverrides")

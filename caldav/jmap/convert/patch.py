@@ -11,8 +11,9 @@ from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["NOT_PATCHABLE", "apply_patch", "escape_pointer", "make_patch"]
 
-#: Top-level properties an override patch must not touch (RFC 8984 section 4.3.5), plus
-#: per-instance timestamps, which would make every override differ.
+#: Top-level properties an override patch must not touch (RFC 8984 section 4.3.5). The
+#: timestamps (``created``, ``updated``) are the instance's own and may differ (Google
+#: exports each instance with its own CREATED, LAST-MODIFIED, DTSTAMP).
 NOT_PATCHABLE = frozenset(
     {
         "@type",
@@ -29,8 +30,6 @@ NOT_PATCHABLE = frozenset(
         "sentBy",
         "timeZones",
         "uid",
-        "updated",
-        "created",
     }
 )
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dateutil.rrule import rrulestr
+
 from caldav.jmap.convert.context import (
     INT32,
     JsMapper,
@@ -31,11 +33,12 @@ from caldav.jmap.convert.datetime import (
     to_zone,
     zone_info,
 )
-from caldav.jmap.convert.model import ICalProperty
+from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
     "RULE_DEFAULTS",
+    "is_generated",
     "is_rdate_period",
     "TO_ICAL",
     "TO_JSCAL",
@@ -274,6 +277,40 @@ def is_rdate_period(patch: dict[str, Any], all_day: bool = False) -> bool:
     return not all_day and set(patch) == {"duration"} and isinstance(patch["duration"], str)
 
 
+#: Frequencies whose occurrences are few enough to look one up by stepping through them.
+_COARSE = frozenset({"yearly", "monthly", "weekly", "daily"})
+
+
+def is_generated(obj: dict[str, Any], key: str) -> bool:
+    """Whether the recurrence rules of ``obj`` make an occurrence at ``key`` (a
+    LocalDateTime), in wall time. An empty override there is an instance that repeats
+    its series, not an added occurrence (an RDATE would duplicate it). False whenever
+    it cannot tell (no rules, an excluded rule, a fine-grained frequency)."""
+    rules = obj.get("recurrenceRules") or []
+    if isinstance(rules, dict):
+        rules = [rules]
+    if isinstance(obj.get("recurrenceRule"), dict):  # the 2.0 dialect
+        rules = [*rules, obj["recurrenceRule"]]
+    if not rules or obj.get("excludedRecurrenceRules") or not isinstance(obj.get("start"), str):
+        return False
+    try:
+        start = parse_local(obj["start"], "start")
+        target = parse_local(key, "recurrenceOverrides")
+        for rule in rules:
+            if str(rule.get("frequency")) not in _COARSE:
+                continue
+            local = {k: v for k, v in rule.items() if k != "until"}
+            ctx = ToICal({"showWithoutTime": obj.get("showWithoutTime")}, ICalComponent("X"), "")
+            found = rrulestr(rule_to_ical(local, ctx, "recurrenceRules"), dtstart=start)
+            if "until" in rule:
+                found = found.replace(until=parse_local(rule["until"], "until"))
+            if found.after(target, inc=True) == target:
+                return True
+    except (JMAPConversionError, OutOfRange, ValueError, TypeError, OverflowError):
+        return False
+    return False
+
+
 def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
     """Excluded instances become EXDATE, added ones RDATE; the driver writes the others."""
     all_day = bool(ctx.obj.get("showWithoutTime"))
@@ -282,7 +319,7 @@ def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
         time = parse_local(key, "recurrenceOverrides")
         if patch.get("excluded") is True:
             ctx.add_time("EXDATE", time, ctx.zone, all_day)
-        elif not patch:
+        elif not patch and not is_generated(ctx.obj, key):
             ctx.add_time("RDATE", time, ctx.zone, all_day)
         elif is_rdate_period(patch, all_day) and ctx.kind == "Event":
             prop = ctx.add_time("RDATE", time, ctx.zone, all_day, VALUE="PERIOD")

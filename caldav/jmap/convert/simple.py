@@ -9,6 +9,7 @@ from typing import Any
 from caldav.jmap.convert.context import (
     INT32,
     JsMapper,
+    OutOfRange,
     PropMapper,
     ToICal,
     ToJSCal,
@@ -102,8 +103,8 @@ def enum(
 
     def to_ical(value: Any, ctx: ToICal) -> None:
         ical_value = reverse.get(expect(value, str, key))
-        if ical_value is None:
-            raise JMAPConversionError(f"unknown value {value!r}", property=key)
+        if ical_value is None:  # a vendor value ("example.com:draft", RFC 8984 3.3): JSPROP
+            raise OutOfRange(f"{key} {value!r} has no iCalendar value")
         if ctx.writes(key, value, default):
             ctx.component.add(ical, ical_value)
 
@@ -282,9 +283,8 @@ _EVENT_STATUS = enum(
     "STATUS",
     "status",
     {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"},
-    # RFC 8984 defaults Event.status to "confirmed" and servers echo it; iCalendar has no
-    # default, so an explicit STATUS:CONFIRMED of the source is kept as explicit default
-    default="confirmed",
+    # RFC 8984 defaults Event.status to "confirmed", but iCalendar has no default: a status
+    # the object states is written, STATUS:CONFIRMED included (what the source said)
 )
 _TASK_PROGRESS = enum(
     "STATUS",

@@ -1,0 +1,149 @@
+"""Recurrence instances and status (issue 12, classes 1, 3, 4, 5), from small hand-written
+calendars of the shapes real exports have: an instance that repeats its series (Google
+exports every instance a user touched), an override with DTEND and DURATION or without
+DTSTART (Thunderbird), instances with their own CREATED / DTSTAMP, STATUS:CONFIRMED and
+vendor status values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
+from caldav.jmap.convert.model import ICalComponent, parse_ical
+
+SERIES = [
+    "UID:s1@example.com",
+    "DTSTAMP:20260201T000000Z",
+    "CREATED:20251201T000000Z",
+    "DTSTART;TZID=Europe/Berlin:20260105T100000",
+    "DTEND;TZID=Europe/Berlin:20260105T110000",
+    "RRULE:FREQ=WEEKLY;COUNT=5",
+    "SEQUENCE:0",
+    "SUMMARY:Weekly",
+]
+
+
+def calendar(*components: list[str]) -> str:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for props in components:
+        lines += ["BEGIN:VEVENT", *props, "END:VEVENT"]
+    return "\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n"
+
+
+def instance(*extra: str, rid: str = "20260112T100000") -> list[str]:
+    return [
+        "UID:s1@example.com",
+        f"RECURRENCE-ID;TZID=Europe/Berlin:{rid}",
+        f"DTSTART;TZID=Europe/Berlin:{rid}",
+        f"DTEND;TZID=Europe/Berlin:{rid[:9]}110000",
+        "SUMMARY:Weekly",
+        *extra,
+    ]
+
+
+def events(text: str) -> list[ICalComponent]:
+    return [c for c in parse_ical(text).components if c.name == "VEVENT"]
+
+
+def by_rid(text: str) -> dict[str | None, ICalComponent]:
+    found = {}
+    for comp in events(text):
+        rid = comp.first("RECURRENCE-ID")
+        found[rid.value if rid else None] = comp
+    return found
+
+
+# --- class 1: an instance equal to its series stays an instance -----------------------------
+
+
+def test_an_instance_that_repeats_its_series_stays_an_instance() -> None:
+    text = calendar(SERIES, instance("DTSTAMP:20260201T000000Z", "SEQUENCE:0"))
+    event = ical_to_jscal(text)
+    assert event["recurrenceOverrides"] == {"2026-01-12T10:00:00": {"updated": event["updated"]}}
+    back = jscal_to_ical(event)
+    comps = by_rid(back)
+    assert set(comps) == {None, "20260112T100000"}
+    assert comps[None].first("RDATE") is None  # no duplicate occurrence
+    assert comps["20260112T100000"].first("SUMMARY").value == "Weekly"
+
+
+def test_an_empty_override_on_a_generated_occurrence_is_an_instance_not_an_rdate() -> None:
+    event: dict[str, Any] = {
+        "@type": "Event",
+        "uid": "x@example.com",
+        "start": "2026-01-05T10:00:00",
+        "timeZone": "Europe/Berlin",
+        "duration": "PT1H",
+        "recurrenceRules": [{"@type": "RecurrenceRule", "frequency": "weekly", "count": 5}],
+        # one the rule makes (Jan 12), one it does not (Jan 13: an added occurrence)
+        "recurrenceOverrides": {"2026-01-12T10:00:00": {}, "2026-01-13T10:00:00": {}},
+    }
+    comps = by_rid(jscal_to_ical(event))
+    assert set(comps) == {None, "20260112T100000"}
+    assert [p.value for p in comps[None].all("RDATE")] == ["20260113T100000"]
+
+
+# --- class 3: overrides are valid and never lose the series' start ------------------------
+
+
+def test_an_override_with_dtend_and_duration_gives_one_end() -> None:
+    text = calendar(SERIES, instance("DURATION:PT2H"))
+    back = jscal_to_ical(ical_to_jscal(text))
+    comp = by_rid(back)["20260112T100000"]
+    ends = comp.all("DTEND") + comp.all("DURATION")
+    assert len(ends) == 1
+
+
+def test_an_override_without_dtstart_keeps_the_series_start() -> None:
+    lines = [line for line in instance() if not line.startswith(("DTSTART", "DTEND"))]
+    event = ical_to_jscal(calendar(SERIES, lines))
+    patch = event["recurrenceOverrides"]["2026-01-12T10:00:00"]
+    assert "start" not in patch and "timeZone" not in patch and "duration" not in patch
+    comp = by_rid(jscal_to_ical(event))["20260112T100000"]
+    assert comp.first("DTSTART").value == "20260112T100000"
+    assert comp.first("DTSTART").param("TZID") == "Europe/Berlin"
+
+
+# --- class 4: instances keep their own metadata ------------------------------------------
+
+
+def test_instances_keep_their_own_created_and_dtstamp() -> None:
+    own = ("DTSTAMP:20260301T000000Z", "CREATED:20251203T000000Z", "SEQUENCE:2")
+    back = jscal_to_ical(ical_to_jscal(calendar(SERIES, instance(*own))))
+    comp = by_rid(back)["20260112T100000"]
+    assert comp.first("DTSTAMP").value == "20260301T000000Z"
+    assert comp.first("CREATED").value == "20251203T000000Z"
+    assert comp.first("SEQUENCE").value == "2"
+    series = by_rid(back)[None]
+    assert series.first("CREATED").value == "20251201T000000Z"
+
+
+def test_an_instance_without_dtstamp_takes_the_series_one() -> None:
+    event = ical_to_jscal(calendar(SERIES, instance("SUMMARY:Other")))
+    patch = event["recurrenceOverrides"]["2026-01-12T10:00:00"]
+    assert "updated" not in patch and "created" not in patch  # never null: inherited
+    comp = by_rid(jscal_to_ical(event))["20260112T100000"]
+    assert comp.first("DTSTAMP").value == "20260201T000000Z"
+
+
+# --- class 5: status -----------------------------------------------------------------------
+
+
+def test_status_confirmed_is_written_when_the_object_states_it() -> None:
+    text = calendar([*SERIES, "STATUS:CONFIRMED"])
+    event = ical_to_jscal(text)
+    assert event["status"] == "confirmed"
+    event.pop("python-caldav:iCalendar", None)  # as through a server that drops vendor data
+    assert by_rid(jscal_to_ical(event))[None].first("STATUS").value == "CONFIRMED"
+
+
+def test_no_status_stays_no_status() -> None:
+    assert by_rid(jscal_to_ical(ical_to_jscal(calendar(SERIES))))[None].first("STATUS") is None
+
+
+def test_a_vendor_status_value_is_read_and_kept() -> None:
+    event = ical_to_jscal(calendar(SERIES))
+    event["status"] = "example.com:draft"  # RFC 8984 section 3.3 allows vendor values
+    text = jscal_to_ical(event)
+    assert by_rid(text)[None].first("STATUS") is None  # RFC 5545 has no such STATUS
+    assert ical_to_jscal(text)["status"] == "example.com:draft"  # kept as JSPROP
