@@ -3,6 +3,7 @@ as RECURRENCE-ID components, adds a VTIMEZONE for every TZID used."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -130,7 +131,7 @@ def _write(objects: list[dict[str, Any]]) -> str:
     tzids: set[str] = set()
     components: list[ICalComponent] = []
     custom_zones: dict[str, Any] = {}
-    first_year = 1970
+    first_year = 9999  # the VTIMEZONEs cover the objects' years, from the earliest start on
     for source in objects:
         kind = source.get("@type", "Event")
         obj = dict(source)
@@ -150,7 +151,7 @@ def _write(objects: list[dict[str, Any]]) -> str:
     if isinstance(first.get("method"), str):
         calendar.add("METHOD", first["method"].upper())
     calendar.properties += preserve.calendar_properties(objects)
-    zones = vtimezones(tzids, {"timeZones": custom_zones}, first_year)
+    zones = vtimezones(tzids, {"timeZones": custom_zones}, min(first_year, dt.date.today().year))
     calendar.components = [*zones, *components]
     make_valid(calendar)
     return serialize(calendar)
