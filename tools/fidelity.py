@@ -19,12 +19,15 @@ the ``mailto:`` scheme in any case, durations by length (``P1W`` = ``P7D``), DTE
 DURATION as the event's length, recurrence rules part by part with RFC 5545 / RFC 7529
 defaults dropped, parameters at their RFC 5545 default dropped (``VALUE`` of the
 property's default type, ``RELATED=START``). VTIMEZONEs are regenerated and not counted;
-VERSION neither.
+VERSION neither. In a calendar with an X-WR-TIMEZONE naming an IANA zone, floating and UTC
+times of its objects are read in that zone, as the converter reads them (the convention
+of the exports that write it).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
 import sys
 from collections import Counter
@@ -53,6 +56,7 @@ from caldav.jmap.convert.model import (
     unescape_text,
 )
 from caldav.jmap.convert.valid import ONCE
+from caldav.jmap.convert.xwrtimezone import calendar_zone, move_into_calendar_zone
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["Report", "facts", "measure", "main", "split_objects"]
@@ -220,6 +224,9 @@ def facts(root: ICalComponent, uids: set[str] | None = None) -> Counter[Fact]:
     found: Counter[Fact] = Counter()
     if root.name in _COUNTED:  # a bare VEVENT / VTODO converts into a VCALENDAR
         root = ICalComponent("VCALENDAR", [], [root])
+    if calendar_zone(root) is not None:  # its floating times are in that zone: compare so
+        root = copy.deepcopy(root)
+        move_into_calendar_zone(root)
     for prop in root.properties:
         if prop.name not in _SKIPPED:
             found.update(_safe_facts(prop, root, "VCALENDAR"))

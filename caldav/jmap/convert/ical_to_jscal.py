@@ -22,6 +22,7 @@ from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.patch import make_patch
 from caldav.jmap.convert.preserve import VENDOR_KEY, store_calendar_properties
 from caldav.jmap.convert.timezones import timezone_from_ical, tzinfos_of_timezones
+from caldav.jmap.convert.xwrtimezone import move_into_calendar_zone
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
@@ -205,6 +206,7 @@ def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[d
         raise JMAPConversionError(f"unknown JSCalendar dialect {dialect!r}")
     with reading("iCalendar input") as notes:
         root = parse_ical(ical_str, notes)
+        move_into_calendar_zone(root)
         vtimezones = _vtimezones(root)
         with custom_zones(tzinfos_of_timezones(vtimezones)):
             objects = [
