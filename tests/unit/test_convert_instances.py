@@ -147,3 +147,13 @@ def test_a_vendor_status_value_is_read_and_kept() -> None:
     text = jscal_to_ical(event)
     assert by_rid(text)[None].first("STATUS") is None  # RFC 5545 has no such STATUS
     assert ical_to_jscal(text)["status"] == "example.com:draft"  # kept as JSPROP
+
+
+def test_a_timed_instance_of_an_all_day_series_is_identified_by_a_date() -> None:
+    series = ["UID:d@example.com", "DTSTAMP:20260101T000000Z", "DTSTART;VALUE=DATE:20260101"]
+    series += ["RRULE:FREQ=MONTHLY", "SUMMARY:Bill"]
+    moved = ["UID:d@example.com", "DTSTAMP:20260101T000000Z", "RECURRENCE-ID;VALUE=DATE:20260301"]
+    moved += ["DTSTART;TZID=Europe/Vienna:20260302T170000", "DURATION:PT1H", "SUMMARY:Bill"]
+    comp = by_rid(jscal_to_ical(ical_to_jscal(calendar(series, moved))))["20260301"]
+    assert comp.first("RECURRENCE-ID").param("VALUE") == "DATE"  # RFC 5545: the series' type
+    assert comp.first("DTSTART").param("TZID") == "Europe/Vienna"

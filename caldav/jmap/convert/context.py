@@ -64,6 +64,9 @@ class ToICal:
     #: Properties to write even at their JSCalendar default: a recurrence instance that
     #: sets a default its series does not have must say so, iCalendar inherits nothing
     explicit: frozenset[str] = frozenset()
+    #: For a recurrence instance: whether its series is all-day (RFC 5545: RECURRENCE-ID
+    #: has the value type of the series' DTSTART, whatever the instance's own start is)
+    series_all_day: bool | None = None
 
     def writes(self, key: str, value: Any, default: Any) -> bool:
         """Whether ``key`` with ``value`` goes into the iCalendar output."""

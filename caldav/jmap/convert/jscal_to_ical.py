@@ -64,10 +64,15 @@ _MAIN_ONLY = (
 
 
 def _component(
-    obj: dict[str, Any], kind: str, tzids: set[str], explicit: frozenset[str] = frozenset()
+    obj: dict[str, Any],
+    kind: str,
+    tzids: set[str],
+    explicit: frozenset[str] = frozenset(),
+    series_all_day: bool | None = None,
 ) -> ICalComponent:
     comp = ICalComponent(_COMPONENTS[kind])
-    run_to_ical(ToICal(obj, comp, kind, tzids, explicit), PROPERTY_MAPPERS, jsprop_to_ical)
+    ctx = ToICal(obj, comp, kind, tzids, explicit, series_all_day)
+    run_to_ical(ctx, PROPERTY_MAPPERS, jsprop_to_ical)
     if comp.first("DTSTAMP") is None:
         comp.properties.insert(0, ICalProperty("DTSTAMP", {}, simple.fresh_dtstamp()))
     return comp
@@ -87,11 +92,13 @@ def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComp
         parse_local(key, "recurrenceOverrides")
         instance = apply_patch(dict(base, start=key), patch)
         instance["recurrenceId"] = key
+        # the instance is identified in the series' zone and value type
         instance.pop("recurrenceIdTimeZone", None)
         if obj.get("timeZone"):
             instance["recurrenceIdTimeZone"] = obj["timeZone"]
         changed = frozenset(k for k in patch if "/" not in k and patch[k] != base.get(k))
-        result.append(_component(instance, kind, tzids, changed))
+        series_all_day = bool(obj.get("showWithoutTime"))
+        result.append(_component(instance, kind, tzids, changed, series_all_day))
     return result
 
 

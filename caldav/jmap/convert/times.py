@@ -273,9 +273,12 @@ def _estimated_to_ical(value: Any, ctx: ToICal) -> None:
 
 
 def _recurrence_id_to_ical(value: Any, ctx: ToICal) -> None:
-    zone = ctx.obj.get("recurrenceIdTimeZone", ctx.zone)
+    zone = ctx.obj["recurrenceIdTimeZone"] if "recurrenceIdTimeZone" in ctx.obj else ctx.zone
     time = parse_local(value, "recurrenceId")
-    prop = ctx.add_time("RECURRENCE-ID", time, zone, is_all_day(ctx, value, "recurrenceId"))
+    all_day = is_all_day(ctx, value, "recurrenceId")
+    if ctx.series_all_day is not None:  # an instance: a DATE when its series' start is one
+        all_day = ctx.series_all_day and time.time() == dt.time()
+    prop = ctx.add_time("RECURRENCE-ID", time, None if all_day else zone, all_day)
     restore_property_params(ctx.obj, "recurrenceId", prop)
 
 
