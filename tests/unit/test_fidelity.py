@@ -4,6 +4,8 @@ icalendar package's real-world calendars keep at least 98% of their facts."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import icalendar
@@ -59,3 +61,19 @@ def test_icalendar_corpus_fidelity_at_least_85_percent() -> None:
     assert not report.invalid, report.invalid
     # strict: refused objects count as lost (docs/fidelity.md has today's figure)
     assert report.percentage >= 85.0, report.format()
+
+
+def test_documented_command_runs(tmp_path: Path) -> None:
+    # docs/fidelity.md: python -m tools.fidelity DIR, from a checkout
+    (tmp_path / "a.ics").write_text(SIMPLE)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.fidelity", str(tmp_path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "facts: 10, kept: 10 (100.00%)" in done.stdout
