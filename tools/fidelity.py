@@ -59,7 +59,7 @@ from caldav.jmap.convert.valid import ONCE
 from caldav.jmap.convert.xwrtimezone import calendar_zone, move_into_calendar_zone
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["Report", "facts", "measure", "main", "split_objects"]
+__all__ = ["Report", "facts", "measure", "main", "repeated_once_only", "split_objects"]
 
 _TIMES = frozenset(
     {
@@ -335,12 +335,13 @@ def _tolerant_tree(text: str) -> ICalComponent:
     return root
 
 
-def _repeats(comp: ICalComponent) -> list[str]:
+def repeated_once_only(comp: ICalComponent) -> list[str]:
+    """The once-only properties (RFC 5545) repeated in ``comp`` or below, as COMP/NAME."""
     once = ONCE.get(comp.name, frozenset())
     names = [p.name for p in comp.properties]
-    found = [n for n in set(names) if n in once and names.count(n) > 1]
+    found = [f"{comp.name}/{n}" for n in sorted(set(names)) if n in once and names.count(n) > 1]
     for sub in comp.components:
-        found += _repeats(sub)
+        found += repeated_once_only(sub)
     return found
 
 
@@ -352,7 +353,7 @@ def _is_valid(text: str) -> bool:
         return False
     if any(comp.errors for comp in calendar.walk()):
         return False
-    return not _repeats(parse_ical(text))
+    return not repeated_once_only(parse_ical(text))
 
 
 def _object_texts(text: str) -> list[tuple[str, str]] | None:

@@ -23,6 +23,7 @@ from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.valid import ONCE
 from caldav.jmap.error import JMAPConversionError
 from caldav.jmap.methods.event import local_datetime
+from tools.fidelity import repeated_once_only
 
 
 def event(**props: Any) -> dict[str, Any]:
@@ -39,16 +40,6 @@ def event(**props: Any) -> dict[str, Any]:
 
 def vevent(text: str) -> ICalComponent:
     return next(c for c in parse_ical(text).components if c.name in ("VEVENT", "VTODO"))
-
-
-def repeated_once_only(comp: ICalComponent) -> list[str]:
-    """Once-only properties that occur more than once, in ``comp`` and below."""
-    names = [p.name for p in comp.properties]
-    once = ONCE.get(comp.name, frozenset())
-    found = [f"{comp.name}/{n}" for n in sorted(set(names)) if n in once and names.count(n) > 1]
-    for sub in comp.components:
-        found += repeated_once_only(sub)
-    return found
 
 
 def assert_valid(text: str) -> None:
