@@ -3,6 +3,7 @@ excluded / added entries of recurrenceOverrides."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -277,8 +278,34 @@ def is_rdate_period(patch: dict[str, Any], all_day: bool = False) -> bool:
     return not all_day and set(patch) == {"duration"} and isinstance(patch["duration"], str)
 
 
-#: Frequencies whose occurrences are few enough to look one up by stepping through them.
-_COARSE = frozenset({"yearly", "monthly", "weekly", "daily"})
+#: Frequencies whose occurrences are few enough to look one up by stepping through them,
+#: with the days one step spans: stepping stops after _MAX_STEPS (hostile data, or a rule
+#: that never matches, must not cost seconds)
+_COARSE = {"yearly": 365, "monthly": 28, "weekly": 7, "daily": 1}
+_MAX_STEPS = 5000
+
+
+def _may_match(rule: dict[str, Any], start: dt.datetime, target: dt.datetime) -> bool:
+    """Whether ``target`` passes the simple filters of ``rule`` (month, positive month day,
+    weekday, time of day). dateutil steps through a rule that never matches for seconds;
+    a target that passes these has occurrences around it, which it finds fast."""
+    months = rule.get("byMonth")
+    if months and str(target.month) not in [str(m) for m in months]:
+        return False
+    days = rule.get("byMonthDay")
+    if days and all(isinstance(d, int) and d > 0 for d in days) and target.day not in days:
+        return False
+    weekdays = rule.get("byDay")
+    names = ("mo", "tu", "we", "th", "fr", "sa", "su")
+    if weekdays and all(isinstance(d, dict) for d in weekdays):
+        if names[target.weekday()] not in [d.get("day") for d in weekdays]:
+            return False
+    for key, value in (("byHour", target.hour), ("byMinute", target.minute)):
+        if rule.get(key) and value not in rule[key]:
+            return False
+    if not rule.get("byHour") and not rule.get("byMinute") and target.time() != start.time():
+        return False
+    return True
 
 
 def is_generated(obj: dict[str, Any], key: str) -> bool:
@@ -297,14 +324,20 @@ def is_generated(obj: dict[str, Any], key: str) -> bool:
         start = parse_local(obj["start"], "start")
         target = parse_local(key, "recurrenceOverrides")
         for rule in rules:
-            if str(rule.get("frequency")) not in _COARSE:
+            step = _COARSE.get(str(rule.get("frequency")))
+            if step is None or (target - start).days > step * _MAX_STEPS:
                 continue
-            local = {k: v for k, v in rule.items() if k != "until"}
+            if not _may_match(rule, start, target):
+                continue
+            # stepping ends at the target (a rule that never matches would otherwise run to
+            # year 9999); COUNT is checked on the occurrences up to it
+            local = {k: v for k, v in rule.items() if k not in ("until", "count")}
+            until = parse_local(rule["until"], "until") if "until" in rule else target
             ctx = ToICal({"showWithoutTime": obj.get("showWithoutTime")}, ICalComponent("X"), "")
             found = rrulestr(rule_to_ical(local, ctx, "recurrenceRules"), dtstart=start)
-            if "until" in rule:
-                found = found.replace(until=parse_local(rule["until"], "until"))
-            if found.after(target, inc=True) == target:
+            occurrences = list(found.replace(until=min(until, target)))
+            count = rule.get("count")
+            if occurrences[-1:] == [target] and (count is None or len(occurrences) <= count):
                 return True
     except (JMAPConversionError, OutOfRange, ValueError, TypeError, OverflowError):
         return False
