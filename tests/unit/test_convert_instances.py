@@ -157,3 +157,28 @@ def test_a_timed_instance_of_an_all_day_series_is_identified_by_a_date() -> None
     comp = by_rid(jscal_to_ical(ical_to_jscal(calendar(series, moved))))["20260301"]
     assert comp.first("RECURRENCE-ID").param("VALUE") == "DATE"  # RFC 5545: the series' type
     assert comp.first("DTSTART").param("TZID") == "Europe/Vienna"
+
+
+# --- an organizer who is also an attendee keeps each line's own parameters ------------------
+
+
+def test_organizer_and_attendee_lines_keep_their_own_parameters() -> None:
+    lines = [
+        *SERIES,
+        "ATTENDEE;CN=Ann Smith;PARTSTAT=ACCEPTED;X-NUM-GUESTS=0:mailto:ann@example.com",
+        "ORGANIZER;CN=Ann;SCHEDULE-AGENT=CLIENT:mailto:ann@example.com",
+    ]
+    event = ical_to_jscal(calendar(lines))
+    [ann] = event["participants"].values()
+    assert ann["name"] == "Ann Smith"  # the ATTENDEE's, in whichever order the lines come
+    back = by_rid(jscal_to_ical(event))[None]
+    organizer, attendee = back.first("ORGANIZER"), back.first("ATTENDEE")
+    assert organizer.param("CN") == "Ann" and organizer.param("SCHEDULE-AGENT") == "CLIENT"
+    assert "X-NUM-GUESTS" not in organizer.params and "PARTSTAT" not in organizer.params
+    assert attendee.param("CN") == "Ann Smith" and attendee.param("X-NUM-GUESTS") == "0"
+    assert "SCHEDULE-AGENT" not in attendee.params
+    # changed in JSCalendar: both lines say the new name
+    ann["name"] = "Ann S."
+    changed = by_rid(jscal_to_ical(event))[None]
+    assert changed.first("ORGANIZER").param("CN") == changed.first("ATTENDEE").param("CN")
+    assert changed.first("ATTENDEE").param("CN") == "Ann S."

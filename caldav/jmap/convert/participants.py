@@ -31,7 +31,9 @@ from caldav.jmap.convert.preserve import (
     VENDOR_KEY,
     converted_entry,
     converted_from,
+    keep_line_params,
     keep_params,
+    line_params,
     mark_converted,
     restore_params,
     restore_property_params,
@@ -162,7 +164,11 @@ def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
         "language": prop.param("LANGUAGE"),
         "scheduleAgent": (prop.param("SCHEDULE-AGENT") or "").lower() or None,
     }
-    participant.update((k, v) for k, v in simple.items() if v)
+    # merged: the ATTENDEE's values win over the ORGANIZER's, in whichever order they come
+    # (a round trip writes ORGANIZER first)
+    for k, v in simple.items():
+        if v and (prop.name == "ATTENDEE" or k not in participant):
+            participant[k] = v
     if "SCHEDULE-FORCE-SEND" in prop.params:
         participant["scheduleForceSend"] = True
     if prop.params.get("SCHEDULE-STATUS"):
@@ -192,6 +198,7 @@ def _attendee_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     for param, key in _ID_SET_PARAMS:
         if prop.params.get(param):
             participant[key] = {uuid5_id(normalize_address(v)): True for v in prop.params[param]}
+    _keep_lines(participant, ctx)
 
 
 def _organizer_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
@@ -199,6 +206,38 @@ def _organizer_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     participant.setdefault("roles", {})["owner"] = True
     method = _method(normalize_address(prop.value))
     ctx.obj["replyTo"] = {method: participant["sendTo"][method]}
+    _keep_lines(participant, ctx)
+
+
+#: What of a Participant its ORGANIZER / ATTENDEE lines say (their parameters).
+_LINE_FIELDS = (
+    "name", "email", "sentBy", "language", "scheduleAgent", "scheduleForceSend",
+    "scheduleStatus", "participationStatus", "expectReply", "kind", "roles", "delegatedTo",
+    "delegatedFrom", "memberOf",
+)  # fmt: skip
+
+
+def _line_fields(participant: dict[str, Any]) -> list[Any]:
+    return [participant.get(key) for key in _LINE_FIELDS]
+
+
+def _keep_lines(participant: dict[str, Any], ctx: ToJSCal) -> None:
+    """An organizer who is also an attendee is one Participant from two lines, whose CN,
+    SCHEDULE-AGENT or X- parameters may differ (Google, Oracle, RIM exports): each line's
+    own parameters are kept, for as long as the Participant stays as it was."""
+    roles = participant.get("roles") or {}
+    if not (roles.get("owner") and set(roles) - {"owner"}):
+        return
+    address = _address_key(next(iter(participant["sendTo"].values())))
+    lines = {  # without the id parameter: the writer adds one as the key needs
+        prop.name.lower(): ICalProperty(
+            prop.name, {k: v for k, v in prop.params.items() if k not in ID_PARAMS}, prop.value
+        )
+        for prop in ctx.component.properties
+        if prop.name in ("ORGANIZER", "ATTENDEE") and _address_key(prop.value) == address
+    }
+    if len(lines) == 2:
+        keep_line_params(participant, lines, _line_fields(participant))
 
 
 def _address_of(participant: dict[str, Any]) -> str | None:
@@ -296,6 +335,7 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
         if converted_from(participant, "name") == "summary":
             params["CN"] = None  # the name was the PARTICIPANT's SUMMARY
         attends = bool(set(roles) - {"owner"})
+        fields = _line_fields(participant)
         if roles.get("owner") and has_owner:
             # RFC 5545 allows one ORGANIZER: a further owner is written as an ATTENDEE
             # and its roles as JSPROP, which restores the owner role on the way back
@@ -303,12 +343,22 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
             jsprop_to_ical({f"participants/{escape_pointer(pid)}/roles": roles}, ctx)
         elif roles.get("owner"):
             has_owner = True
-            organizer = ctx.component.add("ORGANIZER", address, **params)
-            # MEMBER belongs to the ATTENDEE (RFC 5545 has none on ORGANIZER): the organizer
-            # keeps only one it had itself
-            own_member = not attends and "memberOf" not in participant
-            restore_params(participant, organizer, _ATTENDEE_ONLY | _MEMBER_SKIP[own_member])
-        if attends:
+            kept = line_params(participant, "organizer", fields)
+            if kept is not None:  # the source's own ORGANIZER line, the participant unchanged
+                jsid = id_param(pid, kept.value)  # read first again: its value gives the id
+                if jsid and not any(name in kept.params for name in ID_PARAMS):
+                    kept.params["JSID"] = [jsid]
+                ctx.component.properties.append(kept)
+            else:
+                organizer = ctx.component.add("ORGANIZER", address, **params)
+                # MEMBER belongs to the ATTENDEE (RFC 5545 has none on ORGANIZER): the
+                # organizer keeps only one it had itself
+                own_member = not attends and "memberOf" not in participant
+                restore_params(participant, organizer, _ATTENDEE_ONLY | _MEMBER_SKIP[own_member])
+        kept = line_params(participant, "attendee", fields) if attends else None
+        if kept is not None:
+            ctx.component.properties.append(kept)
+        elif attends:
             status = participant.get("participationStatus")
             progress = participant.get("progress")
             if ctx.kind == "Task" and progress in _TASK_PARTSTAT.values():
