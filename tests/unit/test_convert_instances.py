@@ -182,3 +182,13 @@ def test_organizer_and_attendee_lines_keep_their_own_parameters() -> None:
     changed = by_rid(jscal_to_ical(event))[None]
     assert changed.first("ORGANIZER").param("CN") == changed.first("ATTENDEE").param("CN")
     assert changed.first("ATTENDEE").param("CN") == "Ann S."
+
+
+def test_cyrus_x_jmap_id_parameters_come_back_as_x_jmap_id() -> None:
+    lines = [*SERIES, "LOCATION;X-JMAP-ID=loc1:Room 1", "ATTENDEE;X-JMAP-ID=ann:mailto:a@x"]
+    event = ical_to_jscal(calendar(lines))
+    assert set(event["locations"]) == {"loc1"} and set(event["participants"]) == {"ann"}
+    back = by_rid(jscal_to_ical(event))[None]
+    assert back.first("LOCATION").param("X-JMAP-ID") == "loc1"
+    assert back.first("ATTENDEE").param("X-JMAP-ID") == "ann"
+    assert "JSID" not in back.first("ATTENDEE").params

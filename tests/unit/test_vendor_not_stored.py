@@ -35,6 +35,15 @@ def test_dropped_vendor_data_is_described_by_icalendar_names() -> None:
     assert not any("/" in name or "python-caldav" in name for name in names)
 
 
+def test_markers_alone_are_not_reported() -> None:
+    event = {"uid": "1", "python-caldav:iCalendar": {"idParameter": "X-JMAP-ID"}}
+    _, dropped = strip_vendor_properties(event)
+    assert dropped == ["python-caldav:iCalendar"] and describe_dropped(event, dropped) == []
+    found: dict[str, list[str]] = {}
+    assert "python-caldav:iCalendar" not in for_server(False, event, "event 1", found)
+    assert found == {}  # nothing to report
+
+
 def test_for_server_records_instead_of_logging(caplog: pytest.LogCaptureFixture) -> None:
     event = ical_to_jscal(ICS)
     found: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ from caldav.jmap.convert.datetime import (
 )
 from caldav.jmap.convert.dialect import DIALECTS, JSCALENDAR_2, RFC8984, to_jscalendar_2
 from caldav.jmap.convert.dispatch import ComponentMapper, reading, run_to_jscal
+from caldav.jmap.convert.ids import ID_PARAMETER_KEY, uses_cyrus_ids
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.patch import make_patch
@@ -193,6 +194,8 @@ def _convert_group(
             obj[key] = found.value.lower() if key == "method" else found.value
     if root.name == "VCALENDAR":
         store_calendar_properties(obj, [p for p in root.properties if p.name not in _CALENDAR_DONE])
+    if uses_cyrus_ids(group):  # ids come back as X-JMAP-ID rather than the draft's JSID
+        obj.setdefault(VENDOR_KEY, {})[ID_PARAMETER_KEY] = "X-JMAP-ID"
     custom = _custom_timezones(group, vtimezones)
     if custom:
         obj["timeZones"] = custom

@@ -21,9 +21,11 @@ from caldav.jmap.convert.context import JsMapper, ToICal, expect
 from caldav.jmap.convert.datetime import custom_zones, parse_local
 from caldav.jmap.convert.dialect import from_jscalendar_2
 from caldav.jmap.convert.dispatch import run_to_ical
+from caldav.jmap.convert.ids import ID_PARAMETER_KEY, write_cyrus_ids
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, serialize
 from caldav.jmap.convert.patch import apply_patch
+from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.convert.timezones import timezone_to_ical, tzinfos_of_timezones, vtimezones
 from caldav.jmap.convert.valid import make_valid
 from caldav.jmap.error import JMAPConversionError
@@ -144,8 +146,12 @@ def _write(objects: list[dict[str, Any]]) -> str:
         obj = dict(source)
         if obj.get("uid") is None:  # RFC 5545 requires a UID; RFC 8984 too (absent = broken)
             obj["uid"] = str(uuid.uuid4())
-        components.append(_component(obj, kind, tzids))
-        components += _instances(obj, kind, tzids)
+        own = [_component(obj, kind, tzids), *_instances(obj, kind, tzids)]
+        vendor = obj.get(VENDOR_KEY)
+        if isinstance(vendor, dict) and vendor.get(ID_PARAMETER_KEY) == "X-JMAP-ID":
+            for comp in own:
+                write_cyrus_ids(comp)
+        components += own
         custom_zones.update(expect(obj.get("timeZones") or {}, dict, "timeZones"))
         start = obj.get("start") or obj.get("due")
         if start:

@@ -92,7 +92,7 @@ def _kept_names(value: Any) -> list[str]:
     for item in value.get("calendarProperties") or []:
         if isinstance(item, list) and item and isinstance(item[0], str):
             names.append(f"the calendar's {item[0].upper()}")
-    if value.get("parameters") or value.get("convertedProperties"):
+    if value.get("parameters") or value.get("convertedProperties") or value.get("lines"):
         names.append("parameters")
     return names
 
@@ -107,9 +107,9 @@ def describe_dropped(obj: dict[str, Any], dropped: list[str]) -> list[str]:
         for step in steps:
             value = value.get(step) if isinstance(value, dict) else None
         owner = _OWNERS.get(steps[0]) if len(steps) > 1 else None
-        # the converter's unconverted data names what it holds; another vendor's property
-        # is named by its own name
-        names = (_kept_names(value) if steps[-1] == VENDOR_KEY else []) or [steps[-1]]
+        # the converter's unconverted data names what it holds (nothing a person would miss
+        # when it holds only markers); another vendor's property is named by its own name
+        names = _kept_names(value) if steps[-1] == VENDOR_KEY else [steps[-1]]
         for name in names:
             text = f"{owner} {name}" if owner and not name.startswith("the ") else name
             if text not in found:
@@ -129,8 +129,8 @@ def for_server(
     if vendor_properties is not False:
         return obj
     kept, dropped = strip_vendor_properties(obj)
-    if dropped:
-        names = describe_dropped(obj, dropped)
+    names = describe_dropped(obj, dropped) if dropped else []
+    if names:
         if not_stored is not None:
             not_stored[what] = names
         else:
