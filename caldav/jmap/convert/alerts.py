@@ -10,7 +10,13 @@ from typing import Any
 
 from caldav.jmap.convert import links
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
-from caldav.jmap.convert.datetime import format_utc, parse_duration, parse_ical_time, parse_utc
+from caldav.jmap.convert.datetime import (
+    format_utc,
+    ical_datetime,
+    parse_duration,
+    parse_ical_time,
+    parse_utc,
+)
 from caldav.jmap.convert.dispatch import run_to_ical, run_to_jscal
 from caldav.jmap.convert.ids import ID_PARAMS, uuid5_id
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_ical, jsprop_to_js
@@ -101,7 +107,7 @@ def _trigger_to_ical(value: Any, ctx: ToICal) -> None:
     kind = trigger.get("@type", "OffsetTrigger")
     if kind == "AbsoluteTrigger":
         when = parse_utc(trigger.get("when"), "alerts/trigger/when")
-        ctx.component.add("TRIGGER", f"{when:%Y%m%dT%H%M%SZ}", VALUE="DATE-TIME")
+        ctx.component.add("TRIGGER", ical_datetime(when, utc=True), VALUE="DATE-TIME")
     elif kind == "OffsetTrigger":
         offset = parse_duration(trigger.get("offset"), "alerts/trigger/offset").ical()
         related = "END" if trigger.get("relativeTo") == "end" else None

@@ -31,6 +31,8 @@ __all__ = [
     "format_ical_time",
     "format_local",
     "format_utc",
+    "ical_date",
+    "ical_datetime",
     "is_iana",
     "parse_duration",
     "parse_ical_time",
@@ -141,9 +143,22 @@ def to_zone(time: ICalTime, zone: str | None) -> dt.datetime:
     return aware.astimezone(target_info).replace(tzinfo=None)
 
 
-def format_local(value: dt.datetime) -> str:
-    """A naive datetime as a LocalDateTime string."""
-    return f"{value:%Y-%m-%dT%H:%M:%S}" if value.year >= 1000 else value.isoformat()[:19]
+def format_local(value: dt.datetime | dt.date) -> str:
+    """A naive datetime (or a date, at midnight) as a LocalDateTime string; years before
+    1000 zero-padded (``strftime("%Y")`` does not pad them)."""
+    if not isinstance(value, dt.datetime):
+        return f"{value.year:04d}-{value:%m-%d}T00:00:00"
+    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}"
+
+
+def ical_date(value: dt.date) -> str:
+    """An iCalendar DATE value (four-digit year)."""
+    return f"{value.year:04d}{value:%m%d}"
+
+
+def ical_datetime(value: dt.datetime, utc: bool = False) -> str:
+    """An iCalendar DATE-TIME value (four-digit year), with ``Z`` when ``utc``."""
+    return f"{value.year:04d}{value:%m%dT%H%M%S}" + ("Z" if utc else "")
 
 
 def format_utc(time: ICalTime) -> str:
@@ -180,8 +195,8 @@ def format_ical_time(
 ) -> tuple[str, dict[str, str]]:
     """An iCalendar value and its parameters (VALUE=DATE or TZID) for a wall time in ``zone``."""
     if is_date:
-        return f"{value:%Y%m%d}", {"VALUE": "DATE"}
-    text = f"{value:%Y%m%dT%H%M%S}"
+        return ical_date(value), {"VALUE": "DATE"}
+    text = ical_datetime(value)
     if zone in UTC_ZONES:
         return text + "Z", {}
     return text, ({"TZID": zone} if zone else {})
@@ -244,6 +259,8 @@ def parse_duration(value: object, prop: str | None = None) -> Duration:
     sign, w, d, h, mi, s = m.groups()
     days = int(w or 0) * 7 + int(d or 0)
     seconds = int(h or 0) * 3600 + int(mi or 0) * 60 + Decimal(s or 0)
+    if days + seconds / 86400 > 3_650_000:  # ten thousand years: no calendar's duration
+        raise JMAPConversionError(f"duration out of range: {value!r}", property=prop)
     weeks_only = bool(w) and not (d or h or mi or s)
     return Duration(sign == "-", days, Decimal(seconds), weeks_only)
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal
-from caldav.jmap.convert.model import ICalComponent
+from caldav.jmap.convert.context import JsMapper, OutOfRange, PropMapper, ToICal, ToJSCal
+from caldav.jmap.convert.model import ICalComponent, format_line, serialize, unreadable
 from caldav.jmap.convert.preserve import VENDOR_KEY, store_unconverted
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["ComponentMapper", "guarded", "run_to_ical", "run_to_jscal"]
+__all__ = [
+    "ComponentMapper",
+    "guarded",
+    "note_unreadable",
+    "reading",
+    "run_to_ical",
+    "run_to_jscal",
+]
+
+log = logging.getLogger("caldav.jmap.convert")
 
 ComponentMapper = Callable[[ICalComponent, ToJSCal], None]
 
@@ -49,14 +61,52 @@ SINGLE = frozenset(
 _LAST = ("localizations", VENDOR_KEY)
 
 
+#: What the conversion under way could not read (and kept verbatim), for one warning.
+_UNREADABLE: ContextVar[list[str] | None] = ContextVar("unreadable", default=None)
+
+
+def note_unreadable(what: str) -> None:
+    """Record that ``what`` could not be read and was kept verbatim."""
+    notes = _UNREADABLE.get()
+    if notes is not None:
+        notes.append(what)
+
+
+@contextmanager
+def reading(source: str) -> Iterator[list[str]]:
+    """Collect what :func:`note_unreadable` records while reading; one warning at the end
+    names it all (a broken feed logs once per conversion, not once per line)."""
+    notes: list[str] = []
+    token = _UNREADABLE.set(notes)
+    try:
+        yield notes
+    finally:
+        _UNREADABLE.reset(token)
+    if notes:
+        shown = "; ".join(notes[:5]) + (f"; and {len(notes) - 5} more" if len(notes) > 5 else "")
+        log.warning("%s: kept verbatim what could not be read: %s", source, shown)
+
+
 def guarded(name: str, call: Callable[[], None]) -> None:
     """Run one mapper, turning any unexpected failure into a JMAPConversionError naming it."""
     try:
         call()
-    except JMAPConversionError:
+    except (JMAPConversionError, OutOfRange):
         raise
     except Exception as e:  # noqa: BLE001 - every failure must surface as a conversion error
         raise JMAPConversionError(f"cannot convert: {type(e).__name__}: {e}", name) from e
+
+
+def _undo(obj: dict[str, Any], size: int, sizes: dict[str, int]) -> None:
+    """Remove what a failed mapper added: the keys past the first ``size`` and, in the maps
+    whose sizes ``sizes`` holds, the entries past those (dicts keep insertion order)."""
+    for key in list(obj)[size:]:
+        del obj[key]
+    for key, count in sizes.items():
+        entries = obj.get(key)
+        if isinstance(entries, dict):
+            for extra in list(entries)[count:]:
+                del entries[extra]
 
 
 def run_to_jscal(
@@ -76,14 +126,27 @@ def run_to_jscal(
                 mapper = None
             seen.add(prop.name)
         if mapper is not None:
-            guarded(prop.name, lambda m=mapper, p=prop: m(p, ctx))
+            size = len(ctx.obj)
+            try:
+                guarded(prop.name, lambda m=mapper, p=prop: m(p, ctx))
+            except JMAPConversionError as e:  # lenient: kept as it came, the rest converts
+                _undo(ctx.obj, size, {})
+                note_unreadable(f"{prop.name} ({e.args[0] if e.args else e})")
+                ctx.unconverted.append(unreadable(format_line(prop)))
         elif prop.name not in ignored:
             ctx.unconverted.append(prop)
     unconverted_components = []
     for sub in ctx.component.components:
         comp_mapper = components.get(sub.name)
         if comp_mapper is not None:
-            guarded(sub.name, lambda m=comp_mapper, c=sub: m(c, ctx))
+            size = len(ctx.obj)
+            sizes = {k: len(v) for k, v in ctx.obj.items() if isinstance(v, dict)}
+            try:
+                guarded(sub.name, lambda m=comp_mapper, c=sub: m(c, ctx))
+            except JMAPConversionError as e:
+                _undo(ctx.obj, size, sizes)
+                note_unreadable(f"{sub.name} ({e.args[0] if e.args else e})")
+                ctx.unconverted.append(unreadable(serialize(sub)))
         else:
             unconverted_components.append(sub)
     store_unconverted(ctx.obj, ctx.unconverted, unconverted_components)
@@ -104,4 +167,19 @@ def run_to_ical(
         if mapper is None and fallback is not None:
             guarded(key, lambda k=key, v=value: fallback({k: v}, ctx))
         elif mapper is not None and value is not None:
-            guarded(key, lambda m=mapper, v=value: m(v, ctx))
+            _write_in_range(ctx, key, value, mapper, fallback)
+
+
+def _write_in_range(
+    ctx: ToICal, key: str, value: Any, mapper: JsMapper, fallback: JsMapper | None
+) -> None:
+    """Run ``mapper``; when the value is out of iCalendar's range, undo what it wrote and
+    keep the JSCalendar value through ``fallback`` (JSPROP) instead."""
+    comp = ctx.component
+    n_props, n_comps = len(comp.properties), len(comp.components)
+    try:
+        guarded(key, lambda: mapper(value, ctx))
+    except OutOfRange:
+        del comp.properties[n_props:], comp.components[n_comps:]
+        if fallback is not None:
+            fallback({key: value}, ctx)

@@ -16,15 +16,23 @@ from caldav.jmap.convert.datetime import (
     to_zone,
 )
 from caldav.jmap.convert.dialect import DIALECTS, JSCALENDAR_2, RFC8984, to_jscalendar_2
-from caldav.jmap.convert.dispatch import ComponentMapper, run_to_jscal
+from caldav.jmap.convert.dispatch import ComponentMapper, reading, run_to_jscal
+from caldav.jmap.convert.ids import ID_PARAMETER_KEY, uses_cyrus_ids
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.patch import make_patch
-from caldav.jmap.convert.preserve import store_calendar_properties
+from caldav.jmap.convert.preserve import VENDOR_KEY, store_calendar_properties
 from caldav.jmap.convert.timezones import timezone_from_ical, tzinfos_of_timezones
+from caldav.jmap.convert.xwrtimezone import move_into_calendar_zone
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["PROPERTY_MAPPERS", "COMPONENT_MAPPERS", "ical_to_jscal", "ical_to_jscal_all"]
+__all__ = [
+    "COMPONENT_MAPPERS",
+    "PROPERTY_MAPPERS",
+    "group_objects",
+    "ical_to_jscal",
+    "ical_to_jscal_all",
+]
 
 #: iCalendar property name -> mapper, for VEVENT and VTODO.
 PROPERTY_MAPPERS: dict[str, PropMapper] = {
@@ -66,7 +74,7 @@ def _vtimezones(root: ICalComponent) -> dict[str, ICalComponent]:
     return found
 
 
-def _groups(root: ICalComponent) -> list[list[ICalComponent]]:
+def group_objects(root: ICalComponent) -> list[list[ICalComponent]]:
     """The components of each object of the calendar: one group per UID (and kind), in the
     order of first appearance; a master and its recurrence instances share a group."""
     objects = [root] if root.name in _KINDS else [c for c in root.components if c.name in _KINDS]
@@ -109,6 +117,29 @@ def _custom_timezones(
     return {tzid: timezone_from_ical(vtimezones[tzid]) for tzid in used if tzid in vtimezones}
 
 
+#: What an instance without the properties behind them keeps of its series, by the
+#: properties that would have set them (RFC 5545 instances repeat, JSCalendar inherits).
+_SERIES_FIELDS = {
+    "start": ("DTSTART",),
+    # the length is measured from DTSTART: without one the instance has the series' length
+    "duration": ("DTSTART",),
+    "timeZone": ("DTSTART",),
+    "showWithoutTime": ("DTSTART",),
+    "updated": ("DTSTAMP", "LAST-MODIFIED"),
+    "created": ("CREATED",),
+}
+
+
+def _keep_series_fields(patch: dict[str, Any], obj: dict[str, Any], comp: ICalComponent) -> None:
+    """Overrides never remove the series' start, duration or time zone unless the source
+    did: an instance without DTSTART (or DTEND / DURATION) has the series' (a patch with
+    ``start: null`` removes the mandatory start; servers refuse it); one without DTSTAMP
+    or CREATED has the series' timestamps."""
+    for key, props in _SERIES_FIELDS.items():
+        if key in patch and patch[key] is None and not any(comp.first(p) for p in props):
+            del patch[key]
+
+
 def _convert_group(
     root: ICalComponent,
     group: list[ICalComponent],
@@ -123,6 +154,11 @@ def _convert_group(
     # without a main component the first instance stands in for it, keeping recurrenceId
     main = masters[0] if masters else instances.pop(0)
     obj = _convert_component(main, vtimezones)
+    from_instances: set[str] = set()
+    kept = (obj.get(VENDOR_KEY) or {}).get("properties") or []
+    if main.properties and not set(obj) - {"@type", VENDOR_KEY} and all(p[0] == "" for p in kept):
+        # lenient, but not empty: a component none of whose properties could be read
+        raise JMAPConversionError(f"nothing in this {main.name} could be read", main.name)
     for comp in instances:
         key = _override_key(comp, obj.get("timeZone"))
         if obj.get("recurrenceOverrides", {}).get(key, {}).get("excluded"):
@@ -137,8 +173,17 @@ def _convert_group(
             # producers leave them out of exceptions, and servers refuse an instance that
             # drops them while the series has an organizer
             del patch["participants"]
+        _keep_series_fields(patch, obj, comp)
+        if not patch:
+            # An instance that repeats its series (Google exports every touched instance)
+            # stays an instance: an empty patch would come back as an RDATE, duplicating
+            # an occurrence the rules already make. Its own timestamp (or start) says so.
+            patch = {"updated": instance["updated"]} if "updated" in instance else {"start": key}
         obj.setdefault("recurrenceOverrides", {})[key] = patch
-    for patch in obj.get("recurrenceOverrides", {}).values():
+        from_instances.add(key)
+    for key, patch in obj.get("recurrenceOverrides", {}).items():
+        if key in from_instances:
+            continue
         # an RDATE period as long as the main object changes nothing
         same = [k for k, v in patch.items() if k in obj and obj[k] == v]
         for k in same:
@@ -149,6 +194,8 @@ def _convert_group(
             obj[key] = found.value.lower() if key == "method" else found.value
     if root.name == "VCALENDAR":
         store_calendar_properties(obj, [p for p in root.properties if p.name not in _CALENDAR_DONE])
+    if uses_cyrus_ids(group):  # ids come back as X-JMAP-ID rather than the draft's JSID
+        obj.setdefault(VENDOR_KEY, {})[ID_PARAMETER_KEY] = "X-JMAP-ID"
     custom = _custom_timezones(group, vtimezones)
     if custom:
         obj["timeZones"] = custom
@@ -160,10 +207,14 @@ def _convert_group(
 def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[dict[str, Any]]:
     if dialect not in DIALECTS:
         raise JMAPConversionError(f"unknown JSCalendar dialect {dialect!r}")
-    root = parse_ical(ical_str)
-    vtimezones = _vtimezones(root)
-    with custom_zones(tzinfos_of_timezones(vtimezones)):
-        objects = [_convert_group(root, g, vtimezones, calendar_id) for g in _groups(root)]
+    with reading("iCalendar input") as notes:
+        root = parse_ical(ical_str, notes)
+        move_into_calendar_zone(root)
+        vtimezones = _vtimezones(root)
+        with custom_zones(tzinfos_of_timezones(vtimezones)):
+            objects = [
+                _convert_group(root, g, vtimezones, calendar_id) for g in group_objects(root)
+            ]
     if dialect == JSCALENDAR_2:
         objects = [to_jscalendar_2(obj) for obj in objects]
     return objects

@@ -9,15 +9,47 @@ from __future__ import annotations
 
 import uuid
 
-from caldav.jmap.convert.model import ICalProperty
+from caldav.jmap.convert.model import ICalComponent, ICalProperty
 
-__all__ = ["ID_NAMESPACE", "ID_PARAMS", "id_param", "property_id", "uuid5_id"]
+__all__ = [
+    "ID_NAMESPACE",
+    "ID_PARAMETER_KEY",
+    "ID_PARAMS",
+    "id_param",
+    "property_id",
+    "uses_cyrus_ids",
+    "uuid5_id",
+    "write_cyrus_ids",
+]
 
 #: Namespace of the draft's UUIDv5 key generation.
 ID_NAMESPACE = uuid.UUID("7f1e1965-ae73-4454-b088-232c90730ce2")
 
 #: Parameters (and component properties) that carry an explicit JSCalendar id.
 ID_PARAMS = ("JSID", "X-JMAP-ID")
+
+
+#: The vendor data key recording that the source wrote ids as Cyrus's X-JMAP-ID.
+ID_PARAMETER_KEY = "idParameter"
+
+
+def uses_cyrus_ids(comps: list[ICalComponent]) -> bool:
+    """Whether any property of ``comps`` (or of their subcomponents) carries X-JMAP-ID."""
+    for comp in comps:
+        if any("X-JMAP-ID" in prop.params for prop in comp.properties):
+            return True
+        if uses_cyrus_ids(comp.components):
+            return True
+    return False
+
+
+def write_cyrus_ids(comp: ICalComponent) -> None:
+    """Write the id parameters of ``comp`` and below as X-JMAP-ID (how the source had them)."""
+    for prop in comp.properties:
+        if "JSID" in prop.params:
+            prop.params["X-JMAP-ID"] = prop.params.pop("JSID")
+    for sub in comp.components:
+        write_cyrus_ids(sub)
 
 
 def uuid5_id(raw_value: str) -> str:

@@ -3,6 +3,7 @@ as RECURRENCE-ID components, adds a VTIMEZONE for every TZID used."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -20,10 +21,13 @@ from caldav.jmap.convert.context import JsMapper, ToICal, expect
 from caldav.jmap.convert.datetime import custom_zones, parse_local
 from caldav.jmap.convert.dialect import from_jscalendar_2
 from caldav.jmap.convert.dispatch import run_to_ical
+from caldav.jmap.convert.ids import ID_PARAMETER_KEY, write_cyrus_ids
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, serialize
 from caldav.jmap.convert.patch import apply_patch
+from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.convert.timezones import timezone_to_ical, tzinfos_of_timezones, vtimezones
+from caldav.jmap.convert.valid import make_valid
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["PROPERTY_MAPPERS", "PRODID", "jscal_to_ical"]
@@ -62,10 +66,15 @@ _MAIN_ONLY = (
 
 
 def _component(
-    obj: dict[str, Any], kind: str, tzids: set[str], explicit: frozenset[str] = frozenset()
+    obj: dict[str, Any],
+    kind: str,
+    tzids: set[str],
+    explicit: frozenset[str] = frozenset(),
+    series_all_day: bool | None = None,
 ) -> ICalComponent:
     comp = ICalComponent(_COMPONENTS[kind])
-    run_to_ical(ToICal(obj, comp, kind, tzids, explicit), PROPERTY_MAPPERS, jsprop_to_ical)
+    ctx = ToICal(obj, comp, kind, tzids, explicit, series_all_day)
+    run_to_ical(ctx, PROPERTY_MAPPERS, jsprop_to_ical)
     if comp.first("DTSTAMP") is None:
         comp.properties.insert(0, ICalProperty("DTSTAMP", {}, simple.fresh_dtstamp()))
     return comp
@@ -77,18 +86,21 @@ def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComp
     base = {k: v for k, v in obj.items() if k not in _MAIN_ONLY}
     result = []
     for key, patch in overrides.items():
-        if not expect(patch, dict, f"recurrenceOverrides/{key}") or patch.get("excluded"):
-            continue
+        expect(patch, dict, f"recurrenceOverrides/{key}")
+        if patch.get("excluded") or (not patch and not recurrence.is_generated(obj, key)):
+            continue  # EXDATE, or an added occurrence: RDATE
         if kind == "Event" and recurrence.is_rdate_period(patch, bool(obj.get("showWithoutTime"))):
             continue  # written as RDATE;VALUE=PERIOD
         parse_local(key, "recurrenceOverrides")
         instance = apply_patch(dict(base, start=key), patch)
         instance["recurrenceId"] = key
+        # the instance is identified in the series' zone and value type
         instance.pop("recurrenceIdTimeZone", None)
         if obj.get("timeZone"):
             instance["recurrenceIdTimeZone"] = obj["timeZone"]
         changed = frozenset(k for k in patch if "/" not in k and patch[k] != base.get(k))
-        result.append(_component(instance, kind, tzids, changed))
+        series_all_day = bool(obj.get("showWithoutTime"))
+        result.append(_component(instance, kind, tzids, changed, series_all_day))
     return result
 
 
@@ -128,13 +140,18 @@ def _write(objects: list[dict[str, Any]]) -> str:
     tzids: set[str] = set()
     components: list[ICalComponent] = []
     custom_zones: dict[str, Any] = {}
-    first_year = 1970
+    first_year = 9999  # the VTIMEZONEs cover the objects' years, from the earliest start on
     for source in objects:
         kind = source.get("@type", "Event")
         obj = dict(source)
-        obj.setdefault("uid", str(uuid.uuid4()))
-        components.append(_component(obj, kind, tzids))
-        components += _instances(obj, kind, tzids)
+        if obj.get("uid") is None:  # RFC 5545 requires a UID; RFC 8984 too (absent = broken)
+            obj["uid"] = str(uuid.uuid4())
+        own = [_component(obj, kind, tzids), *_instances(obj, kind, tzids)]
+        vendor = obj.get(VENDOR_KEY)
+        if isinstance(vendor, dict) and vendor.get(ID_PARAMETER_KEY) == "X-JMAP-ID":
+            for comp in own:
+                write_cyrus_ids(comp)
+        components += own
         custom_zones.update(expect(obj.get("timeZones") or {}, dict, "timeZones"))
         start = obj.get("start") or obj.get("due")
         if start:
@@ -147,8 +164,9 @@ def _write(objects: list[dict[str, Any]]) -> str:
     if isinstance(first.get("method"), str):
         calendar.add("METHOD", first["method"].upper())
     calendar.properties += preserve.calendar_properties(objects)
-    zones = vtimezones(tzids, {"timeZones": custom_zones}, first_year)
+    zones = vtimezones(tzids, {"timeZones": custom_zones}, min(first_year, dt.date.today().year))
     calendar.components = [*zones, *components]
+    make_valid(calendar)
     return serialize(calendar)
 
 

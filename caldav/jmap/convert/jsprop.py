@@ -13,7 +13,13 @@ from caldav.jmap.convert.context import ToICal, ToJSCal
 from caldav.jmap.convert.model import ICalProperty, escape_text, unescape_text
 from caldav.jmap.convert.patch import apply_patch
 
-__all__ = ["JMAP_ONLY", "JS_DEFAULTS", "apply_jsprops", "jsprop_to_ical", "jsprop_to_js"]
+__all__ = [
+    "JMAP_ONLY",
+    "JS_DEFAULTS",
+    "apply_jsprops",
+    "jsprop_to_ical",
+    "jsprop_to_js",
+]
 
 #: Properties of the JMAP object that are server state, not calendar data.
 JMAP_ONLY = frozenset(

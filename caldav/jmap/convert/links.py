@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect, put
+from caldav.jmap.convert.context import (
+    JsMapper,
+    PropMapper,
+    ToICal,
+    ToJSCal,
+    expect,
+    in_range,
+    put,
+)
 from caldav.jmap.convert.ids import ID_PARAMS, id_param, property_id
 from caldav.jmap.convert.model import ICalProperty
 from caldav.jmap.convert.preserve import keep_params, restore_params
@@ -61,7 +69,7 @@ def _links_to_ical(value: Any, ctx: ToICal) -> None:
                 JSID=id_param(key, href),
                 FMTTYPE=link.get("contentType"),
                 FILENAME=link.get("title"),
-                SIZE=str(expect(size, int, "links/size")) if size is not None else None,
+                SIZE=str(in_range(size, 0, 2**63 - 1, "links/size")) if size is not None else None,
             )
         restore_params(link, prop)
 

@@ -48,6 +48,7 @@ from caldav.jmap.convert.subcomponents import (
     unique_key,
 )
 from caldav.jmap.convert.times import dtend_carries, is_end_zone, is_end_zone_only
+from caldav.jmap.error import JMAPConversionError
 
 __all__ = ["COMPONENTS", "TO_ICAL", "TO_JSCAL"]
 
@@ -83,7 +84,9 @@ def _location_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
 
 def _geo_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     coordinates = _geo_coordinates(prop)
-    if coordinates is None or _is_derived(prop):
+    if coordinates is None:  # kept verbatim, not written back: it is no valid GEO
+        raise JMAPConversionError(f"not a GEO value: {prop.value!r}", "GEO")
+    if _is_derived(prop):
         ctx.unconverted.append(prop)
         return
     key = property_id(prop)

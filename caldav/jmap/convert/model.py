@@ -21,6 +21,7 @@ __all__ = [
     "serialize",
     "split_text_list",
     "unescape_text",
+    "unreadable",
 ]
 
 
@@ -66,7 +67,7 @@ class ICalComponent:
         return prop
 
 
-_UNFOLD = re.compile(r"\r?\n[ \t]")
+_UNFOLD = re.compile(r"(?:\r?\n)+[ \t]")  # blank lines inside a fold (Mozilla): still one line
 _PARAM_DECODE = {"^n": "\n", "^^": "^", "^'": '"'}
 
 
@@ -87,6 +88,16 @@ def parse_line(line: str) -> ICalProperty:
     while line[i] == ";":
         i += 1
         eq = line.find("=", i)
+        colon = line.find(":", i)
+        if params and (eq < 0 or (0 <= colon < eq)):
+            # ";" inside an unquoted parameter value (``CN=Society\; 2014:x``): part of it
+            end = colon if colon >= 0 else n
+            last = next(reversed(params))
+            params[last][-1] += ";" + line[i:end]
+            i = end
+            if i >= n:
+                raise JMAPConversionError(f"content line without value: {line[:60]!r}")
+            break
         if eq < 0:
             raise JMAPConversionError(f"bad parameter in line: {line[:60]!r}")
         pname = line[i:eq].strip().upper()
@@ -116,17 +127,37 @@ def parse_line(line: str) -> ICalProperty:
     return ICalProperty(name, params, line[i + 1 :])
 
 
-def parse_ical(text: str) -> ICalComponent:
-    """Parse an iCalendar stream into its first top-level component (normally VCALENDAR)."""
+def unreadable(raw: str) -> ICalProperty:
+    """A line (or component) that could not be read, kept verbatim: a property without a
+    name, whose value is the text as it came. It travels in the unconverted data of the
+    JSCalendar object and is never written to iCalendar (it would make the output
+    invalid)."""
+    return ICalProperty("", {}, raw)
+
+
+def parse_ical(text: str, notes: list[str] | None = None) -> ICalComponent:
+    """Parse an iCalendar stream into its first top-level component (normally VCALENDAR).
+
+    Lenient: a line that is no content line is kept verbatim (:func:`unreadable`), an END
+    without its BEGIN is ignored, and an END closing an outer component (or the end of the
+    text) closes the inner ones; each such repair is described in ``notes`` when
+    given. Raises JMAPConversionError only for text without any component."""
     if not isinstance(text, str):
         raise JMAPConversionError("iCalendar input must be a string")
     lines = _UNFOLD.sub("", text.lstrip("\ufeff")).replace("\r", "\n").split("\n")
+    notes = notes if notes is not None else []
     stack: list[ICalComponent] = []
     root: ICalComponent | None = None
     for raw in lines:
         if not raw.strip():
             continue
-        prop = parse_line(raw)
+        try:
+            prop = parse_line(raw)
+        except JMAPConversionError as e:
+            notes.append(str(e))
+            if stack:
+                stack[-1].properties.append(unreadable(raw))
+            continue
         if prop.name == "BEGIN":
             comp = ICalComponent(prop.value.strip().upper())
             if stack:
@@ -137,17 +168,23 @@ def parse_ical(text: str) -> ICalComponent:
                 break  # only the first object of a stream is converted
             stack.append(comp)
         elif prop.name == "END":
-            if not stack or stack[-1].name != prop.value.strip().upper():
-                raise JMAPConversionError(f"unbalanced END:{prop.value}")
+            name = prop.value.strip().upper()
+            if not any(c.name == name for c in stack):
+                notes.append(f"END:{prop.value} without BEGIN (ignored)")
+                continue
+            while stack[-1].name != name:
+                notes.append(f"BEGIN:{stack.pop().name} without END (closed)")
             stack.pop()
             if not stack:
                 break
         elif stack:
             stack[-1].properties.append(prop)
         else:
-            raise JMAPConversionError("content line outside of BEGIN/END")
+            notes.append(f"{prop.name} outside of BEGIN/END (skipped)")
     if root is None:
         raise JMAPConversionError("no iCalendar component found")
+    if stack:
+        notes.append(f"BEGIN:{stack[-1].name} without END (closed)")
     return root
 
 

@@ -14,14 +14,26 @@ from __future__ import annotations
 from typing import Any
 
 from caldav.jmap.convert import links
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect, put
+from caldav.jmap.convert.context import (
+    JsMapper,
+    PropMapper,
+    ToICal,
+    ToJSCal,
+    expect,
+    in_range,
+    put,
+)
 from caldav.jmap.convert.ids import ID_PARAMS, id_param, uuid5_id
+from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, unescape_text
+from caldav.jmap.convert.patch import escape_pointer
 from caldav.jmap.convert.preserve import (
     VENDOR_KEY,
     converted_entry,
     converted_from,
+    keep_line_params,
     keep_params,
+    line_params,
     mark_converted,
     restore_params,
     restore_property_params,
@@ -114,8 +126,16 @@ def _strip_mailto(value: str) -> str:
     return value[7:] if value.startswith("mailto:") else value
 
 
-def _same(a: str, b: str) -> bool:
-    return normalize_address(a).lower() == normalize_address(b).lower()
+def _address_key(value: str) -> str:
+    """What two spellings of one calendar address have in common."""
+    return normalize_address(value).lower()
+
+
+def _register(ctx: ToJSCal, pid: str, participant: dict[str, Any]) -> None:
+    """Index the addresses of ``participant`` for :func:`_find_participant`."""
+    for address in (participant.get("sendTo") or {}).values():
+        if isinstance(address, str):
+            ctx.addresses.setdefault(_address_key(address), pid)
 
 
 def _find_participant(ctx: ToJSCal, prop: ICalProperty) -> str:
@@ -124,18 +144,18 @@ def _find_participant(ctx: ToJSCal, prop: ICalProperty) -> str:
     for name in ID_PARAMS:
         if prop.param(name):
             return prop.param(name) or ""
-    for pid, participant in ctx.obj.get("participants", {}).items():
-        if any(_same(addr, prop.value) for addr in participant.get("sendTo", {}).values()):
-            return pid
-    return uuid5_id(prop.value)
+    found = ctx.addresses.get(_address_key(prop.value))
+    return found if found is not None else uuid5_id(prop.value)
 
 
 def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
     address = normalize_address(prop.value)
-    participant = put(ctx.obj, "participants", _find_participant(ctx, prop), {})
+    pid = _find_participant(ctx, prop)
+    participant = put(ctx.obj, "participants", pid, {})
     participant["@type"] = "Participant"
     # merged organizer / attendee: the first spelling of the address wins
     participant.setdefault("sendTo", {}).setdefault(_method(address), address)
+    _register(ctx, pid, participant)
     email = prop.param("EMAIL") or (address[7:] if address.startswith("mailto:") else None)
     simple = {
         "name": prop.param("CN"),
@@ -144,7 +164,11 @@ def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
         "language": prop.param("LANGUAGE"),
         "scheduleAgent": (prop.param("SCHEDULE-AGENT") or "").lower() or None,
     }
-    participant.update((k, v) for k, v in simple.items() if v)
+    # merged: the ATTENDEE's values win over the ORGANIZER's, in whichever order they come
+    # (a round trip writes ORGANIZER first)
+    for k, v in simple.items():
+        if v and (prop.name == "ATTENDEE" or k not in participant):
+            participant[k] = v
     if "SCHEDULE-FORCE-SEND" in prop.params:
         participant["scheduleForceSend"] = True
     if prop.params.get("SCHEDULE-STATUS"):
@@ -174,6 +198,7 @@ def _attendee_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     for param, key in _ID_SET_PARAMS:
         if prop.params.get(param):
             participant[key] = {uuid5_id(normalize_address(v)): True for v in prop.params[param]}
+    _keep_lines(participant, ctx)
 
 
 def _organizer_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
@@ -181,6 +206,38 @@ def _organizer_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     participant.setdefault("roles", {})["owner"] = True
     method = _method(normalize_address(prop.value))
     ctx.obj["replyTo"] = {method: participant["sendTo"][method]}
+    _keep_lines(participant, ctx)
+
+
+#: What of a Participant its ORGANIZER / ATTENDEE lines say (their parameters).
+_LINE_FIELDS = (
+    "name", "email", "sentBy", "language", "scheduleAgent", "scheduleForceSend",
+    "scheduleStatus", "participationStatus", "expectReply", "kind", "roles", "delegatedTo",
+    "delegatedFrom", "memberOf",
+)  # fmt: skip
+
+
+def _line_fields(participant: dict[str, Any]) -> list[Any]:
+    return [participant.get(key) for key in _LINE_FIELDS]
+
+
+def _keep_lines(participant: dict[str, Any], ctx: ToJSCal) -> None:
+    """An organizer who is also an attendee is one Participant from two lines, whose CN,
+    SCHEDULE-AGENT or X- parameters may differ (Google, Oracle, RIM exports): each line's
+    own parameters are kept, for as long as the Participant stays as it was."""
+    roles = participant.get("roles") or {}
+    if not (roles.get("owner") and set(roles) - {"owner"}):
+        return
+    address = _address_key(next(iter(participant["sendTo"].values())))
+    lines = {  # without the id parameter: the writer adds one as the key needs
+        prop.name.lower(): ICalProperty(
+            prop.name, {k: v for k, v in prop.params.items() if k not in ID_PARAMS}, prop.value
+        )
+        for prop in ctx.component.properties
+        if prop.name in ("ORGANIZER", "ATTENDEE") and _address_key(prop.value) == address
+    }
+    if len(lines) == 2:
+        keep_line_params(participant, lines, _line_fields(participant))
 
 
 def _address_of(participant: dict[str, Any]) -> str | None:
@@ -278,14 +335,30 @@ def _participants_to_ical(value: Any, ctx: ToICal) -> None:
         if converted_from(participant, "name") == "summary":
             params["CN"] = None  # the name was the PARTICIPANT's SUMMARY
         attends = bool(set(roles) - {"owner"})
-        if roles.get("owner"):
+        fields = _line_fields(participant)
+        if roles.get("owner") and has_owner:
+            # RFC 5545 allows one ORGANIZER: a further owner is written as an ATTENDEE
+            # and its roles as JSPROP, which restores the owner role on the way back
+            attends = True
+            jsprop_to_ical({f"participants/{escape_pointer(pid)}/roles": roles}, ctx)
+        elif roles.get("owner"):
             has_owner = True
-            organizer = ctx.component.add("ORGANIZER", address, **params)
-            # MEMBER belongs to the ATTENDEE (RFC 5545 has none on ORGANIZER): the organizer
-            # keeps only one it had itself
-            own_member = not attends and "memberOf" not in participant
-            restore_params(participant, organizer, _ATTENDEE_ONLY | _MEMBER_SKIP[own_member])
-        if attends:
+            kept = line_params(participant, "organizer", fields)
+            if kept is not None:  # the source's own ORGANIZER line, the participant unchanged
+                jsid = id_param(pid, kept.value)  # read first again: its value gives the id
+                if jsid and not any(name in kept.params for name in ID_PARAMS):
+                    kept.params["JSID"] = [jsid]
+                ctx.component.properties.append(kept)
+            else:
+                organizer = ctx.component.add("ORGANIZER", address, **params)
+                # MEMBER belongs to the ATTENDEE (RFC 5545 has none on ORGANIZER): the
+                # organizer keeps only one it had itself
+                own_member = not attends and "memberOf" not in participant
+                restore_params(participant, organizer, _ATTENDEE_ONLY | _MEMBER_SKIP[own_member])
+        kept = line_params(participant, "attendee", fields) if attends else None
+        if kept is not None:
+            ctx.component.properties.append(kept)
+        elif attends:
             status = participant.get("participationStatus")
             progress = participant.get("progress")
             if ctx.kind == "Task" and progress in _TASK_PARTSTAT.values():
@@ -359,14 +432,6 @@ _ATTENDEE_DEFAULTS: dict[str, Any] = {
 _COMPONENT_KEYS = ("description", "links", "percentComplete")
 
 
-def _by_address(obj: dict[str, Any], address: str) -> str | None:
-    for pid, participant in (obj.get("participants") or {}).items():
-        send_to = participant.get("sendTo") or {}
-        if any(isinstance(a, str) and _same(a, address) for a in send_to.values()):
-            return pid
-    return None
-
-
 def _percent_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     if prop.value.strip().isdigit() and not prop.params:
         ctx.obj["percentComplete"] = int(prop.value.strip())
@@ -409,7 +474,7 @@ def _participant_mappers(
 def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
     participants = ctx.obj.setdefault("participants", {})
     address = next((p for p in comp.all("CALENDAR-ADDRESS") if p.value.strip()), None)
-    merged_id = _by_address(ctx.obj, address.value) if address is not None else None
+    merged_id = ctx.addresses.get(_address_key(address.value)) if address is not None else None
     if merged_id is not None and component_name(participants[merged_id]) == _PARTICIPANT:
         merged_id = None  # that attendee has its PARTICIPANT already: this one stands alone
     merged = participants[merged_id] if merged_id is not None else None
@@ -420,7 +485,9 @@ def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
     found = component_to_js(comp, ctx, "Participant", mappers, ignored)
     if merged is None:
         found.setdefault("roles", {"attendee": True})  # RFC 8984 requires roles
-        participants[unique_key(key, participants)] = found
+        pid = unique_key(key, participants)
+        participants[pid] = found
+        _register(ctx, pid, found)
         return
     vendor = found.pop(VENDOR_KEY)
     for name, item in found.items():
@@ -434,7 +501,7 @@ def _summary_to_ical(value: Any, ctx: ToICal) -> None:
 
 
 def _percent_to_ical(value: Any, ctx: ToICal) -> None:
-    ctx.component.add("PERCENT-COMPLETE", str(expect(value, int, "percentComplete")))
+    ctx.component.add("PERCENT-COMPLETE", str(in_range(value, 0, 100, "percentComplete")))
 
 
 _PARTICIPANT_TO_ICAL: dict[str, JsMapper] = {

@@ -9,10 +9,11 @@ from typing import Any
 from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["NOT_PATCHABLE", "apply_patch", "make_patch"]
+__all__ = ["NOT_PATCHABLE", "apply_patch", "escape_pointer", "make_patch"]
 
-#: Top-level properties an override patch must not touch (RFC 8984 section 4.3.5), plus
-#: per-instance timestamps, which would make every override differ.
+#: Top-level properties an override patch must not touch (RFC 8984 section 4.3.5). The
+#: timestamps (``created``, ``updated``) are the instance's own and may differ (Google
+#: exports each instance with its own CREATED, LAST-MODIFIED, DTSTAMP).
 NOT_PATCHABLE = frozenset(
     {
         "@type",
@@ -29,13 +30,12 @@ NOT_PATCHABLE = frozenset(
         "sentBy",
         "timeZones",
         "uid",
-        "updated",
-        "created",
     }
 )
 
 
-def _escape(key: str) -> str:
+def escape_pointer(key: str) -> str:
+    """A map key as one JSON pointer segment (RFC 6901: ``~`` and ``/`` escaped)."""
     return key.replace("~", "~0").replace("/", "~1")
 
 
@@ -46,7 +46,7 @@ def make_patch(base: dict[str, Any], target: dict[str, Any], prefix: str = "") -
     for key in [*base, *(k for k in target if k not in base)]:
         if not prefix and key in NOT_PATCHABLE:
             continue
-        path = prefix + _escape(key)
+        path = prefix + escape_pointer(key)
         if key not in target:
             patch[path] = None
         elif key not in base:

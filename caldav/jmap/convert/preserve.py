@@ -16,6 +16,8 @@ from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
+    "keep_line_params",
+    "line_params",
     "IF_ABSENT",
     "REPLACEABLE",
     "TO_ICAL",
@@ -147,6 +149,24 @@ def keep_params(
         target.setdefault(VENDOR_KEY, {}).setdefault("parameters", {}).update(
             _params_to_jcal(extra)
         )
+
+
+def keep_line_params(target: dict[str, Any], lines: dict[str, ICalProperty], fields: Any) -> None:
+    """Record each line (``lines``: "organizer" / "attendee" -> property) one merged object
+    came from, and ``fields``, what it held then: while it holds the same,
+    :func:`line_params` gives each line back as it was."""
+    kept = {name: property_to_jcal(prop) for name, prop in lines.items()}
+    target.setdefault(VENDOR_KEY, {})["lines"] = {**kept, "fields": fields}
+
+
+def line_params(source: dict[str, Any], line: str, fields: Any) -> ICalProperty | None:
+    """The line :func:`keep_line_params` kept as ``line``, or None when there is none or
+    the object no longer holds the ``fields`` it held then (it was changed)."""
+    vendor = source.get(VENDOR_KEY)
+    kept = vendor.get("lines") if isinstance(vendor, dict) else None
+    if not isinstance(kept, dict) or kept.get("fields") != fields or line not in kept:
+        return None
+    return property_from_jcal(kept[line])
 
 
 def restore_params(

@@ -3,16 +3,30 @@ excluded / added entries of recurrenceOverrides."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
+from dateutil.rrule import rrulestr
+
+from caldav.jmap.convert.context import (
+    INT32,
+    JsMapper,
+    OutOfRange,
+    PropMapper,
+    ToICal,
+    ToJSCal,
+    expect,
+    in_range,
+)
 from caldav.jmap.convert.datetime import (
     UTC_ZONES,
     ICalTime,
     duration_between,
     format_local,
+    ical_date,
+    ical_datetime,
     parse_duration,
     parse_ical_time,
     parse_local,
@@ -20,11 +34,12 @@ from caldav.jmap.convert.datetime import (
     to_zone,
     zone_info,
 )
-from caldav.jmap.convert.model import ICalProperty
+from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
     "RULE_DEFAULTS",
+    "is_generated",
     "is_rdate_period",
     "TO_ICAL",
     "TO_JSCAL",
@@ -118,13 +133,13 @@ def _until_to_ical(value: Any, ctx: ToICal) -> str:
     if ctx.obj.get("showWithoutTime"):
         # An all-day UNTIL stays a DATE; servers (Cyrus) store it as the last second of the
         # day, which names the same date
-        return f"{until:%Y%m%d}"
+        return ical_date(until)
     zone = ctx.zone
     if zone is None:
-        return f"{until:%Y%m%dT%H%M%S}"
+        return ical_datetime(until)
     if zone_info(zone) is not None and zone not in UTC_ZONES:
         until = to_zone(ICalTime(until, tzid=zone), "Etc/UTC")
-    return f"{until:%Y%m%dT%H%M%SZ}"
+    return ical_datetime(until, utc=True)
 
 
 def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
@@ -135,37 +150,83 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
     rule = {k: v for k, v in rule.items() if v is not None and RULE_DEFAULTS.get(k) != v}
     if rule.get("rscale") or rule.get("skip"):
         # RFC 7529: SKIP only goes with RSCALE, so a non-default skip brings the default back
-        parts.insert(0, f"RSCALE={str(rule.get('rscale') or 'gregorian').upper()}")
+        rscale = str(rule.get("rscale") or "gregorian")
+        if not _RSCALE.match(rscale):
+            raise OutOfRange(f"{prop}/rscale {rscale!r} is no calendar scale name")
+        parts.insert(0, f"RSCALE={rscale.upper()}")
+    if frequency.lower() not in _FREQUENCIES:
+        raise OutOfRange(f"{prop}/frequency {frequency!r} is no RFC 5545 FREQ")
     for key, name in (("interval", "INTERVAL"), ("count", "COUNT")):
         if key in rule:
-            parts.append(f"{name}={expect(rule[key], int, f'{prop}/{key}')}")
+            parts.append(f"{name}={in_range(rule[key], 1, INT32[1], f'{prop}/{key}')}")
     if "until" in rule:
         parts.append(f"UNTIL={_until_to_ical(rule['until'], ctx)}")
     if rule.get("byDay"):
         days = []
         for nday in expect(rule["byDay"], list, f"{prop}/byDay"):
-            day = expect(expect(nday, dict, f"{prop}/byDay").get("day"), str, f"{prop}/byDay")
+            day = _token(expect(nday, dict, f"{prop}/byDay").get("day"), _DAYS, f"{prop}/byDay")
             nth = nday.get("nthOfPeriod")
-            days.append(f"{expect(nth, int, f'{prop}/byDay') if nth else ''}{day.upper()}")
+            days.append(f"{_nonzero(nth, 53, f'{prop}/byDay') if nth else ''}{day}")
         parts.append("BYDAY=" + ",".join(days))
     if rule.get("byMonth"):
         months = expect(rule["byMonth"], list, f"{prop}/byMonth")
-        parts.append("BYMONTH=" + ",".join(str(m) for m in months))
+        for month in months:
+            if not isinstance(month, str) or not _MONTH.match(month):
+                raise OutOfRange(f"{prop}/byMonth {month!r} is no month (1..12, L for leap)")
+        parts.append("BYMONTH=" + ",".join(months))
     for name, key in _INT_LISTS.items():
         if rule.get(key):
-            values = [expect(v, int, f"{prop}/{key}") for v in expect(rule[key], list, prop)]
-            parts.append(f"{name}=" + ",".join(map(str, values)))
-    for name, key in (("WKST", "firstDayOfWeek"), ("SKIP", "skip")):
-        if rule.get(key):
-            parts.append(f"{name}={expect(rule[key], str, f'{prop}/{key}').upper()}")
+            low, high = _INT_RANGES[key]
+            checked = (
+                _nonzero(v, high, f"{prop}/{key}") if low < 0 else in_range(v, low, high, prop)
+                for v in expect(rule[key], list, prop)
+            )
+            parts.append(f"{name}=" + ",".join(map(str, checked)))
+    if rule.get("firstDayOfWeek"):
+        parts.append(f"WKST={_token(rule['firstDayOfWeek'], _DAYS, f'{prop}/firstDayOfWeek')}")
+    if rule.get("skip"):
+        parts.append(f"SKIP={_token(rule['skip'], _SKIPS, f'{prop}/skip')}")
     return ";".join(parts)
+
+
+_DAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
+_SKIPS = frozenset({"OMIT", "BACKWARD", "FORWARD"})
+_MONTH = re.compile(r"^(?:[1-9]|1[0-2])L?$")
+_RSCALE = re.compile(r"^[A-Za-z0-9-]+$")
+#: RFC 5545 section 3.3.10 value ranges; a negative low bound: +-1..high, never 0
+_INT_RANGES = {
+    "byMonthDay": (-31, 31),
+    "byYearDay": (-366, 366),
+    "byWeekNo": (-53, 53),
+    "byHour": (0, 23),
+    "byMinute": (0, 59),
+    "bySecond": (0, 60),
+    "bySetPosition": (-366, 366),
+}
+
+
+def _nonzero(value: Any, high: int, prop: str) -> int:
+    """A value of +-1..``high`` (BYMONTHDAY, BYSETPOS, an NDay's nthOfPeriod, ...)."""
+    in_range(value, -high, high, prop)
+    if value == 0:
+        raise OutOfRange(f"{prop} 0 is not allowed")
+    return value
+
+
+def _token(value: Any, allowed: frozenset[str], prop: str) -> str:
+    """An enumerated rule part, upper-case."""
+    text = expect(value, str, prop).upper()
+    if text not in allowed:
+        raise OutOfRange(f"{prop} {value!r} is none of {sorted(allowed)}")
+    return text
 
 
 def _rules_to_js(key: str) -> PropMapper:
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         start = ctx.component.first("DTSTART") or ctx.component.first("DUE")
         all_day = start is not None and (start.param("VALUE") or "").upper() == "DATE"
-        ctx.obj.setdefault(key, []).append(rule_from_ical(prop.value, ctx.zone, all_day))
+        rule = rule_from_ical(prop.value, ctx.zone, all_day)  # may raise: then nothing is set
+        ctx.obj.setdefault(key, []).append(rule)
 
     return to_js
 
@@ -217,6 +278,72 @@ def is_rdate_period(patch: dict[str, Any], all_day: bool = False) -> bool:
     return not all_day and set(patch) == {"duration"} and isinstance(patch["duration"], str)
 
 
+#: Frequencies whose occurrences are few enough to look one up by stepping through them,
+#: with the days one step spans: stepping stops after _MAX_STEPS (hostile data, or a rule
+#: that never matches, must not cost seconds)
+_COARSE = {"yearly": 365, "monthly": 28, "weekly": 7, "daily": 1}
+_MAX_STEPS = 5000
+
+
+def _may_match(rule: dict[str, Any], start: dt.datetime, target: dt.datetime) -> bool:
+    """Whether ``target`` passes the simple filters of ``rule`` (month, positive month day,
+    weekday, time of day). dateutil steps through a rule that never matches for seconds;
+    a target that passes these has occurrences around it, which it finds fast."""
+    months = rule.get("byMonth")
+    if months and str(target.month) not in [str(m) for m in months]:
+        return False
+    days = rule.get("byMonthDay")
+    if days and all(isinstance(d, int) and d > 0 for d in days) and target.day not in days:
+        return False
+    weekdays = rule.get("byDay")
+    names = ("mo", "tu", "we", "th", "fr", "sa", "su")
+    if weekdays and all(isinstance(d, dict) for d in weekdays):
+        if names[target.weekday()] not in [d.get("day") for d in weekdays]:
+            return False
+    for key, value in (("byHour", target.hour), ("byMinute", target.minute)):
+        if rule.get(key) and value not in rule[key]:
+            return False
+    if not rule.get("byHour") and not rule.get("byMinute") and target.time() != start.time():
+        return False
+    return True
+
+
+def is_generated(obj: dict[str, Any], key: str) -> bool:
+    """Whether the recurrence rules of ``obj`` make an occurrence at ``key`` (a
+    LocalDateTime), in wall time. An empty override there is an instance that repeats
+    its series, not an added occurrence (an RDATE would duplicate it). False whenever
+    it cannot tell (no rules, an excluded rule, a fine-grained frequency)."""
+    rules = obj.get("recurrenceRules") or []
+    if isinstance(rules, dict):
+        rules = [rules]
+    if isinstance(obj.get("recurrenceRule"), dict):  # the 2.0 dialect
+        rules = [*rules, obj["recurrenceRule"]]
+    if not rules or obj.get("excludedRecurrenceRules") or not isinstance(obj.get("start"), str):
+        return False
+    try:
+        start = parse_local(obj["start"], "start")
+        target = parse_local(key, "recurrenceOverrides")
+        for rule in rules:
+            step = _COARSE.get(str(rule.get("frequency")))
+            if step is None or (target - start).days > step * _MAX_STEPS:
+                continue
+            if not _may_match(rule, start, target):
+                continue
+            # stepping ends at the target (a rule that never matches would otherwise run to
+            # year 9999); COUNT is checked on the occurrences up to it
+            local = {k: v for k, v in rule.items() if k not in ("until", "count")}
+            until = parse_local(rule["until"], "until") if "until" in rule else target
+            ctx = ToICal({"showWithoutTime": obj.get("showWithoutTime")}, ICalComponent("X"), "")
+            found = rrulestr(rule_to_ical(local, ctx, "recurrenceRules"), dtstart=start)
+            occurrences = list(found.replace(until=min(until, target)))
+            count = rule.get("count")
+            if occurrences[-1:] == [target] and (count is None or len(occurrences) <= count):
+                return True
+    except (JMAPConversionError, OutOfRange, ValueError, TypeError, OverflowError):
+        return False
+    return False
+
+
 def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
     """Excluded instances become EXDATE, added ones RDATE; the driver writes the others."""
     all_day = bool(ctx.obj.get("showWithoutTime"))
@@ -225,7 +352,7 @@ def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
         time = parse_local(key, "recurrenceOverrides")
         if patch.get("excluded") is True:
             ctx.add_time("EXDATE", time, ctx.zone, all_day)
-        elif not patch:
+        elif not patch and not is_generated(ctx.obj, key):
             ctx.add_time("RDATE", time, ctx.zone, all_day)
         elif is_rdate_period(patch, all_day) and ctx.kind == "Event":
             prop = ctx.add_time("RDATE", time, ctx.zone, all_day, VALUE="PERIOD")

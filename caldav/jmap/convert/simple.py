@@ -6,8 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
-from caldav.jmap.convert.datetime import format_utc, parse_ical_time, parse_utc
+from caldav.jmap.convert.context import (
+    INT32,
+    JsMapper,
+    OutOfRange,
+    PropMapper,
+    ToICal,
+    ToJSCal,
+    expect,
+    in_range,
+)
+from caldav.jmap.convert.datetime import format_utc, ical_datetime, parse_ical_time, parse_utc
 from caldav.jmap.convert.jsprop import jsprop_to_ical
 from caldav.jmap.convert.model import ICalProperty, escape_text, split_text_list, unescape_text
 from caldav.jmap.convert.preserve import (
@@ -49,10 +58,15 @@ def raw(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
 
 
 def integer(
-    ical: str, key: str, default: int | None = None, keep_default: bool = True
+    ical: str,
+    key: str,
+    bounds: tuple[int, int],
+    default: int | None = None,
+    keep_default: bool = True,
 ) -> tuple[PropMapper, JsMapper]:
     """INTEGER property <-> number. A value equal to the JSCalendar ``default`` is not
-    written to iCalendar; ``keep_default`` says whether JSCalendar shows it anyway."""
+    written to iCalendar; ``keep_default`` says whether JSCalendar shows it anyway. A value
+    outside RFC 5545's ``bounds`` is not written (:class:`OutOfRange`: kept as JSPROP)."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         try:
@@ -65,7 +79,7 @@ def integer(
             mark_explicit_default(prop, ctx)
 
     def to_ical(value: Any, ctx: ToICal) -> None:
-        if ctx.writes(key, expect(value, int, key), default):
+        if ctx.writes(key, in_range(value, *bounds, key), default):
             ctx.component.add(ical, str(value))
 
     return to_js, to_ical
@@ -89,8 +103,8 @@ def enum(
 
     def to_ical(value: Any, ctx: ToICal) -> None:
         ical_value = reverse.get(expect(value, str, key))
-        if ical_value is None:
-            raise JMAPConversionError(f"unknown value {value!r}", property=key)
+        if ical_value is None:  # a vendor value ("example.com:draft", RFC 8984 3.3): JSPROP
+            raise OutOfRange(f"{key} {value!r} has no iCalendar value")
         if ctx.writes(key, value, default):
             ctx.component.add(ical, ical_value)
 
@@ -115,12 +129,9 @@ def utc(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
         ctx.obj[key] = format_utc(parse_ical_time(prop.value, prop.param("TZID")))
 
     def to_ical(value: Any, ctx: ToICal) -> None:
-        ctx.component.add(ical, f"{parse_utc(value, key):%Y%m%dT%H%M%SZ}")
+        ctx.component.add(ical, ical_datetime(parse_utc(value, key), utc=True))
 
     return to_js, to_ical
-
-
-_LOCALIZABLE = {"SUMMARY": "title", "DESCRIPTION": "description"}
 
 
 def _localize(prop: ICalProperty, ctx: ToJSCal, key: str) -> None:
@@ -168,19 +179,8 @@ def _locale_to_ical(value: Any, ctx: ToICal) -> None:
 
 def _localizations_to_ical(value: Any, ctx: ToICal) -> None:
     patches = expect(value, dict, "localizations")
-    texts = all(
-        isinstance(patch, dict)
-        and patch
-        and all(k in _LOCALIZABLE.values() and isinstance(v, str) for k, v in patch.items())
-        for patch in patches.values()
-    )
-    if not texts:  # patches of other properties: kept whole
-        jsprop_to_ical({"localizations": value}, ctx)
-        return
-    names = {v: k for k, v in _LOCALIZABLE.items()}
-    for lang, patch in patches.items():
-        for key, text_value in patch.items():
-            ctx.component.add(names[key], escape_text(text_value), LANGUAGE=lang)
+    # RFC 5545 allows one SUMMARY and one DESCRIPTION: translations travel as JSPROP
+    jsprop_to_ical({"localizations": patches}, ctx)
 
 
 def _without(prop: ICalProperty, *names: str) -> ICalProperty:
@@ -283,9 +283,8 @@ _EVENT_STATUS = enum(
     "STATUS",
     "status",
     {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"},
-    # RFC 8984 defaults Event.status to "confirmed" and servers echo it; iCalendar has no
-    # default, so an explicit STATUS:CONFIRMED of the source is kept as explicit default
-    default="confirmed",
+    # RFC 8984 defaults Event.status to "confirmed", but iCalendar has no default: a status
+    # the object states is written, STATUS:CONFIRMED included (what the source said)
 )
 _TASK_PROGRESS = enum(
     "STATUS",
@@ -313,10 +312,14 @@ def fresh_dtstamp() -> str:
 _PAIRS: dict[tuple[str, str], tuple[PropMapper, JsMapper]] = {
     ("UID", "uid"): raw("UID", "uid"),
     ("COLOR", "color"): raw("COLOR", "color"),
-    ("SEQUENCE", "sequence"): integer("SEQUENCE", "sequence", default=0),
+    ("SEQUENCE", "sequence"): integer("SEQUENCE", "sequence", INT32, default=0),
     # PRIORITY:0 means "undefined", which JSCalendar says by leaving priority out
-    ("PRIORITY", "priority"): integer("PRIORITY", "priority", default=0, keep_default=False),
-    ("PERCENT-COMPLETE", "percentComplete"): integer("PERCENT-COMPLETE", "percentComplete"),
+    ("PRIORITY", "priority"): integer(
+        "PRIORITY", "priority", (0, 9), default=0, keep_default=False
+    ),
+    ("PERCENT-COMPLETE", "percentComplete"): integer(
+        "PERCENT-COMPLETE", "percentComplete", (0, 100)
+    ),
     ("CLASS", "privacy"): enum(
         "CLASS",
         "privacy",

@@ -21,6 +21,7 @@ from caldav.jmap.convert.datetime import (
     ICalTime,
     add_duration,
     duration_between,
+    format_local,
     parse_duration,
     parse_ical_time,
     parse_local,
@@ -148,7 +149,7 @@ def _due_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         return
     # a Task has one time zone, the start's: express the due time in it
     start = parse_ical_time(start_prop.value, start_prop.param("TZID"))
-    ctx.obj["due"] = to_zone(time, start.zone).strftime("%Y-%m-%dT%H:%M:%S")
+    ctx.obj["due"] = format_local(to_zone(time, start.zone))
 
 
 def _recurrence_id_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
@@ -272,9 +273,12 @@ def _estimated_to_ical(value: Any, ctx: ToICal) -> None:
 
 
 def _recurrence_id_to_ical(value: Any, ctx: ToICal) -> None:
-    zone = ctx.obj.get("recurrenceIdTimeZone", ctx.zone)
+    zone = ctx.obj["recurrenceIdTimeZone"] if "recurrenceIdTimeZone" in ctx.obj else ctx.zone
     time = parse_local(value, "recurrenceId")
-    prop = ctx.add_time("RECURRENCE-ID", time, zone, is_all_day(ctx, value, "recurrenceId"))
+    all_day = is_all_day(ctx, value, "recurrenceId")
+    if ctx.series_all_day is not None:  # an instance: a DATE when its series' start is one
+        all_day = ctx.series_all_day and time.time() == dt.time()
+    prop = ctx.add_time("RECURRENCE-ID", time, None if all_day else zone, all_day)
     restore_property_params(ctx.obj, "recurrenceId", prop)
 
 

@@ -10,9 +10,10 @@ from typing import Any
 import icalendar
 
 from caldav.jmap.convert.context import ToICal, expect
-from caldav.jmap.convert.datetime import is_iana, parse_ical_time, parse_local
+from caldav.jmap.convert.datetime import ical_datetime, is_iana, parse_ical_time, parse_local
 from caldav.jmap.convert.model import ICalComponent, parse_ical, serialize
 from caldav.jmap.convert.recurrence import rule_from_ical, rule_to_ical
+from caldav.jmap.convert.zonerules import current_rule, rule_observances
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
@@ -31,15 +32,33 @@ def _vtimezone_text(tzid: str, first_year: int) -> str | None:
     # Building a VTIMEZONE from zoneinfo costs milliseconds, far more than the rest of a
     # conversion; a calendar uses few zones, so each is built once
     try:
-        first = dt.date(first_year, 1, 1)
-        return icalendar.Timezone.from_tzid(tzid, first_date=first).to_ical().decode("utf-8")
+        found = current_rule(tzid)
+        if found is None:  # no usable POSIX rule: icalendar's transitions, to 2100
+            last = dt.date(2100, 1, 1)
+            zone = icalendar.Timezone.from_tzid(
+                tzid, first_date=dt.date(first_year, 1, 1), last_date=last
+            )
+            return zone.to_ical().decode("utf-8")
+        rule, since = found
+        lines = [f"BEGIN:VTIMEZONE\r\nTZID:{tzid}"]
+        if first_year < since:  # the history before the current rule, as icalendar lists it
+            history = icalendar.Timezone.from_tzid(
+                tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(since, 1, 1)
+            )
+            lines += [sub.to_ical().decode("utf-8").rstrip("\r\n") for sub in history.subcomponents]
+        for observance in rule_observances(rule, max(since, first_year - 1)):
+            lines.append("\r\n".join(f"{name}:{value}" for name, value in observance))
+        lines.append("END:VTIMEZONE")
+        return "\r\n".join(lines) + "\r\n"
     except Exception:  # noqa: BLE001 - a missing VTIMEZONE must not stop the conversion
         return None
 
 
 def iana_vtimezone(tzid: str, first_year: int = 1970) -> ICalComponent | None:
-    """A VTIMEZONE for an IANA zone from the system's zoneinfo, or None if it cannot be made."""
-    text = _vtimezone_text(tzid, min(first_year, 1970))
+    """A VTIMEZONE for an IANA zone, valid from ``first_year`` on without end: the zone's
+    current rule as RRULEs (:mod:`~caldav.jmap.convert.zonerules`), the years before it
+    took effect as icalendar lists them; None if it cannot be made."""
+    text = _vtimezone_text(tzid, first_year)
     return parse_ical(text) if text is not None else None
 
 
@@ -82,13 +101,13 @@ def timezone_to_ical(tzid: str, zone: Any) -> ICalComponent:
         for rule in expect(zone.get(key, []), list, f"timeZones/{key}"):
             expect(rule, dict, f"timeZones/{key}")
             sub = ICalComponent(name)
-            sub.add("DTSTART", f"{parse_local(rule.get('start'), 'timeZones'):%Y%m%dT%H%M%S}")
+            sub.add("DTSTART", ical_datetime(parse_local(rule.get("start"), "timeZones")))
             for prop, field in (("TZOFFSETFROM", "offsetFrom"), ("TZOFFSETTO", "offsetTo")):
                 sub.add(prop, expect(rule.get(field), str, f"timeZones/{field}"))
             for rrule in rule.get("recurrenceRules") or []:
                 sub.add("RRULE", rule_to_ical(rrule, utc_ctx, "timeZones/recurrenceRules"))
             for rdate in rule.get("recurrenceOverrides") or {}:
-                sub.add("RDATE", f"{parse_local(rdate, 'timeZones'):%Y%m%dT%H%M%S}")
+                sub.add("RDATE", ical_datetime(parse_local(rdate, "timeZones")))
             for tzname in rule.get("names") or {}:
                 sub.add("TZNAME", str(tzname))
             comp.components.append(sub)

@@ -18,6 +18,7 @@ from typing import Any
 from caldav.jmap.addresses import identity_addresses
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.convert import RFC8984, ical_to_jscal, ical_to_jscal_all, jscal_to_ical
+from caldav.jmap.convert.datetime import format_local
 from caldav.jmap.error import (
     JMAPBulkError,
     JMAPCannotCalculateChangesError,
@@ -28,7 +29,7 @@ from caldav.jmap.error import (
 )
 from caldav.jmap.methods.description import is_description_type, plain_description
 from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_property
-from caldav.jmap.methods.vendor import for_server, is_vendor_property
+from caldav.jmap.methods.vendor import for_server, is_vendor_property, log_not_stored
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, SyncResult, event_texts
 from caldav.jmap.protocol.bulk import BulkResult, set_many
@@ -161,9 +162,9 @@ def local_datetime(value: Any, what: str) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
+        return format_local(value)
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%dT00:00:00")
+        return format_local(value)
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -612,6 +613,7 @@ def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, A
         return None
     dialect = conn.dialect
     result = {}
+    not_stored: dict[str, list[str]] = {}
     for key, obj in objects.items():
         # The iTIP method belongs to a scheduling message, not to a stored event: a METHOD
         # of an imported file would make servers (Cyrus) refuse the event
@@ -621,7 +623,9 @@ def _for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, A
             obj = plain_description(obj, f"event {key}")
         if dialect.iana_zones_only:
             obj = for_iana_server(obj, f"event {key}")
-        result[key] = for_server(dialect.vendor_properties, obj, f"event {key}")
+        label = f"event {obj['uid']}" if isinstance(obj.get("uid"), str) else f"event {key}"
+        result[key] = for_server(dialect.vendor_properties, obj, label, not_stored)
+    log_not_stored(not_stored)  # one line per call, not one per event
     return result
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from caldav.jmap.constants import TASK_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
+from caldav.jmap.convert.datetime import format_local
 from caldav.jmap.error import JMAPConversionError, JMAPError, JMAPNotFoundError
 from caldav.jmap.methods.event import local_datetime
 from caldav.jmap.objects.base import camel_case
@@ -217,9 +218,9 @@ def copy_to_account(
 def _json_value(value: Any) -> Any:
     """datetimes and dates as the LocalDateTime strings JSCalendar uses; the rest as is."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%S")
+        return format_local(value.replace(tzinfo=None))
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%dT00:00:00")
+        return format_local(value)
     return value
 
 

@@ -12,7 +12,15 @@ import logging
 import re
 from typing import Any
 
-__all__ = ["for_server", "is_vendor_property", "strip_vendor_properties"]
+from caldav.jmap.convert.preserve import VENDOR_KEY
+
+__all__ = [
+    "describe_dropped",
+    "for_server",
+    "is_vendor_property",
+    "log_not_stored",
+    "strip_vendor_properties",
+]
 
 log = logging.getLogger("caldav.jmap")
 
@@ -58,16 +66,86 @@ def strip_vendor_properties(obj: Any, path: str = "") -> tuple[Any, list[str]]:
     return out, dropped
 
 
-def for_server(vendor_properties: bool | None, obj: dict[str, Any], what: str) -> dict[str, Any]:
-    """``obj`` as the server can take it; logs what a server without vendor properties
-    will not store."""
+#: Where a vendor property sits, as a person would say it.
+_OWNERS = {
+    "alerts": "the alarm's",
+    "participants": "a participant's",
+    "locations": "a location's",
+    "virtualLocations": "a conference's",
+    "links": "a link's",
+    "recurrenceOverrides": "an instance's",
+}
+
+
+def _kept_names(value: Any) -> list[str]:
+    """The iCalendar names the converter's unconverted data (python-caldav:iCalendar or
+    iCalendar) carries: properties, components, parameters."""
+    if not isinstance(value, dict):
+        return []
+    names: list[str] = []
+    for item in value.get("properties") or []:
+        if isinstance(item, list) and item and isinstance(item[0], str):
+            names.append(item[0].upper() if item[0] else "unreadable lines")
+    for item in value.get("components") or []:
+        if isinstance(item, list) and item and isinstance(item[0], str):
+            names.append(item[0].upper())
+    for item in value.get("calendarProperties") or []:
+        if isinstance(item, list) and item and isinstance(item[0], str):
+            names.append(f"the calendar's {item[0].upper()}")
+    if value.get("parameters") or value.get("convertedProperties") or value.get("lines"):
+        names.append("parameters")
+    return names
+
+
+def describe_dropped(obj: dict[str, Any], dropped: list[str]) -> list[str]:
+    """What the vendor properties at ``dropped`` (paths in ``obj``) carried, in human terms
+    ("COMMENT", "the alarm's DESCRIPTION", "example.com:color"), each once."""
+    found: list[str] = []
+    for path in dropped:
+        steps = path.split("/")
+        value: Any = obj
+        for step in steps:
+            value = value.get(step) if isinstance(value, dict) else None
+        owner = _OWNERS.get(steps[0]) if len(steps) > 1 else None
+        # the converter's unconverted data names what it holds (nothing a person would miss
+        # when it holds only markers); another vendor's property is named by its own name
+        names = _kept_names(value) if steps[-1] == VENDOR_KEY else [steps[-1]]
+        for name in names:
+            text = f"{owner} {name}" if owner and not name.startswith("the ") else name
+            if text not in found:
+                found.append(text)
+    return found
+
+
+def for_server(
+    vendor_properties: bool | None,
+    obj: dict[str, Any],
+    what: str,
+    not_stored: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """``obj`` as the server can take it. What a server without vendor properties will
+    not store is recorded in ``not_stored`` (``what`` -> human names, for one log line per
+    call), or logged here when it is None."""
     if vendor_properties is not False:
         return obj
     kept, dropped = strip_vendor_properties(obj)
-    if dropped:
-        log.warning(
-            "%s: the server does not store vendor-specific properties; left out: %s",
-            what,
-            ", ".join(dropped),
-        )
+    names = describe_dropped(obj, dropped) if dropped else []
+    if names:
+        if not_stored is not None:
+            not_stored[what] = names
+        else:
+            log_not_stored({what: names})
     return kept
+
+
+def log_not_stored(not_stored: dict[str, list[str]]) -> None:
+    """One warning naming, per object, what the server does not store."""
+    if not_stored:
+        log.warning(
+            "the server does not store vendor-specific data; not stored: %s",
+            "; ".join(f"{what}: {_and(names)}" for what, names in not_stored.items()),
+        )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

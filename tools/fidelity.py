@@ -1,9 +1,13 @@
 """How much iCalendar survives ical -> JSCalendar -> ical.
 
-``python -m caldav.jmap.convert.fidelity DIR_OR_FILE...`` converts every ``.ics`` file
-(each VCALENDAR with all its objects, :func:`ical_to_jscal_all`) to JSCalendar and back,
-and prints per iCalendar property how many *facts* survived, the overall percentage and
-the number of files that raised.
+``python -m tools.fidelity DIR_OR_FILE...`` (from a checkout) converts every object of
+every ``.ics`` file (one VEVENT / VTODO with its recurrence instances, as
+:func:`ical_to_jscal_all` groups them) to JSCalendar and back, and prints per iCalendar
+property how many *facts*
+survived and the overall percentage. Strict: an object the converter refuses or crashes
+on loses all its facts, a file that does not parse loses the facts of its VEVENTs and
+VTODOs; outputs that icalendar cannot read or that repeat a once-only property are
+counted as invalid. Files without VEVENT / VTODO are left out.
 
 A fact is one property of a VEVENT / VTODO (or of their subcomponents, or of the
 VCALENDAR) with its value and parameters, normalised so that only meaning counts:
@@ -15,18 +19,23 @@ the ``mailto:`` scheme in any case, durations by length (``P1W`` = ``P7D``), DTE
 DURATION as the event's length, recurrence rules part by part with RFC 5545 / RFC 7529
 defaults dropped, parameters at their RFC 5545 default dropped (``VALUE`` of the
 property's default type, ``RELATED=START``). VTIMEZONEs are regenerated and not counted;
-VERSION neither. A source file that the converter refuses with JMAPConversionError counts
-as "refused"; any other exception is a bug and counts as "crashed".
+VERSION neither. In a calendar with an X-WR-TIMEZONE naming an IANA zone, floating and UTC
+times of its objects are read in that zone, as the converter reads them (the convention
+of the exports that write it).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import logging
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import icalendar
 
 from caldav.jmap.convert.datetime import (
     format_utc,
@@ -35,19 +44,22 @@ from caldav.jmap.convert.datetime import (
     parse_ical_time,
     to_zone,
 )
-from caldav.jmap.convert.ical_to_jscal import _groups, ical_to_jscal_all
+from caldav.jmap.convert.ical_to_jscal import group_objects, ical_to_jscal_all
 from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
 from caldav.jmap.convert.model import (
     ICalComponent,
     ICalProperty,
     parse_ical,
+    parse_line,
     serialize,
     split_text_list,
     unescape_text,
 )
+from caldav.jmap.convert.valid import ONCE
+from caldav.jmap.convert.xwrtimezone import calendar_zone, move_into_calendar_zone
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["Report", "facts", "measure", "main", "split_objects"]
+__all__ = ["Report", "facts", "measure", "main", "repeated_once_only", "split_objects"]
 
 _TIMES = frozenset(
     {
@@ -78,6 +90,7 @@ _DEFAULT_PARAMS = {
     ("*", "VALUE", "CAL-ADDRESS"),
 }
 _SKIPPED = frozenset({"VERSION"})
+_ENUMERATED = frozenset({"METHOD", "STATUS", "CLASS", "TRANSP", "ACTION", "CALSCALE"})
 _COUNTED = frozenset({"VEVENT", "VTODO"})
 
 Fact = tuple[str, str, str, str]  # where, property name, parameters, value
@@ -148,7 +161,7 @@ def _length(comp: ICalComponent) -> str | None:
 def _is_date(prop: ICalProperty | None) -> bool:
     try:
         return prop is not None and parse_ical_time(prop.value).is_date
-    except JMAPConversionError:
+    except (JMAPConversionError, ValueError, OverflowError):
         return False
 
 
@@ -179,12 +192,11 @@ def _prop_facts(prop: ICalProperty, comp: ICalComponent, where: str) -> Iterator
                 value = value[:10].replace("-", "")  # all-day: the instance is its date
             if end and name == "RDATE" and _period_length(start, end, prop) == _length(comp):
                 end = ""  # a period as long as the event says no more than its start
-                value += "/" + (
-                    str(parse_duration(end).timedelta())
-                    if end.lstrip("+-").startswith("P")
-                    else _instant(end, prop.param("TZID"))
-                )
+            if end:  # a period: its start and length, however the end is written
+                value += "/" + str(_period_length(start, end, prop))
             yield where, name, params, value
+    elif name in _ENUMERATED:  # RFC 5545 section 2.1: enumerated values ignore case
+        yield where, name, params, prop.value.strip().upper()
     elif name == "CATEGORIES":
         for word in split_text_list(prop.value):
             yield where, name, params, word
@@ -212,6 +224,9 @@ def facts(root: ICalComponent, uids: set[str] | None = None) -> Counter[Fact]:
     found: Counter[Fact] = Counter()
     if root.name in _COUNTED:  # a bare VEVENT / VTODO converts into a VCALENDAR
         root = ICalComponent("VCALENDAR", [], [root])
+    if calendar_zone(root) is not None:  # its floating times are in that zone: compare so
+        root = copy.deepcopy(root)
+        move_into_calendar_zone(root)
     for prop in root.properties:
         if prop.name not in _SKIPPED:
             found.update(_safe_facts(prop, root, "VCALENDAR"))
@@ -233,7 +248,7 @@ def facts(root: ICalComponent, uids: set[str] | None = None) -> Counter[Fact]:
 def _safe_facts(prop: ICalProperty, comp: ICalComponent, where: str) -> list[Fact]:
     try:
         return list(_prop_facts(prop, comp, where))
-    except JMAPConversionError:  # a malformed value: compared as written
+    except (JMAPConversionError, ValueError, OverflowError):  # malformed: compared as written
         return [(where, prop.name, _params(prop), prop.value)]
 
 
@@ -246,19 +261,26 @@ def _component_facts(comp: ICalComponent, where: str) -> Iterator[Fact]:
 
 @dataclass
 class Report:
-    """Facts per property: seen in the sources, and surviving the round trip."""
+    """Facts per property: seen in the sources, and surviving the round trip. An object the
+    converter refuses or crashes on loses all its facts; files without VEVENT / VTODO are
+    not counted."""
 
     total: Counter[str] = field(default_factory=Counter)
     kept: Counter[str] = field(default_factory=Counter)
     files: int = 0
+    objects: int = 0
+    #: files without VEVENT / VTODO (VJOURNAL, VFREEBUSY, VTIMEZONE only, empty): not counted
+    skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     crashed: list[str] = field(default_factory=list)
+    #: outputs icalendar cannot read, or that repeat a once-only property
+    invalid: list[str] = field(default_factory=list)
     #: the facts lost, for finding out why
     lost: list[tuple[str, Fact]] = field(default_factory=list)
 
     @property
     def percentage(self) -> float:
-        """Facts kept, in percent of all facts of the converted files."""
+        """Facts kept, in percent of all facts of the counted objects."""
         total = sum(self.total.values())
         return 100.0 * sum(self.kept.values()) / total if total else 100.0
 
@@ -269,8 +291,9 @@ class Report:
             kept = self.kept[name]
             lines.append(f"{name:<24}{total:>8}{kept:>8}{100.0 * kept / total:>8.1f}")
         lines.append(
-            f"files: {self.files}, refused (JMAPConversionError): {len(self.refused)}, "
-            f"crashed (other exceptions): {len(self.crashed)}"
+            f"files: {self.files} (without VEVENT/VTODO, not counted: {len(self.skipped)}), "
+            f"objects: {self.objects}, refused: {len(self.refused)}, "
+            f"crashed: {len(self.crashed)}, invalid outputs: {len(self.invalid)}"
         )
         lines.append(
             f"facts: {sum(self.total.values())}, kept: {sum(self.kept.values())} "
@@ -278,42 +301,126 @@ class Report:
         )
         return "\n".join(lines)
 
+    def count(self, name: str, before: Counter[Fact], after: Counter[Fact]) -> None:
+        """Add one object's facts: ``before`` from the source, ``after`` from the output."""
+        for fact, number in before.items():
+            kept = min(number, after[fact])
+            self.total[fact[1]] += number
+            self.kept[fact[1]] += kept
+            if kept < number:
+                self.lost.append((name, fact))
+
+
+def _tolerant_tree(text: str) -> ICalComponent:
+    """The components of a text :func:`parse_ical` refuses, for counting its facts: lines
+    that do not parse are skipped, END lines need not match."""
+    root = ICalComponent("VCALENDAR")
+    stack = [root]
+    for raw in text.replace("\r\n ", "").replace("\n ", "").splitlines():
+        try:
+            prop = parse_line(raw)
+        except JMAPConversionError:
+            continue
+        if prop.name == "BEGIN":
+            comp = ICalComponent(prop.value.strip().upper())
+            stack[-1].components.append(comp)
+            stack.append(comp)
+        elif prop.name == "END":
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            stack[-1].properties.append(prop)
+    if len(root.components) == 1 and root.components[0].name == "VCALENDAR":
+        return root.components[0]
+    return root
+
+
+def repeated_once_only(comp: ICalComponent) -> list[str]:
+    """The once-only properties (RFC 5545) repeated in ``comp`` or below, as COMP/NAME."""
+    once = ONCE.get(comp.name, frozenset())
+    names = [p.name for p in comp.properties]
+    found = [f"{comp.name}/{n}" for n in sorted(set(names)) if n in once and names.count(n) > 1]
+    for sub in comp.components:
+        found += repeated_once_only(sub)
+    return found
+
+
+def _is_valid(text: str) -> bool:
+    """Whether icalendar reads ``text`` without errors and no once-only property repeats."""
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except Exception:  # noqa: BLE001 - any failure to read is the answer
+        return False
+    if any(comp.errors for comp in calendar.walk()):
+        return False
+    return not repeated_once_only(parse_ical(text))
+
+
+def _object_texts(text: str) -> list[tuple[str, str]] | None:
+    """The file's objects (kind, VCALENDAR text); None when the file does not parse."""
+    try:
+        return split_objects(text)
+    except JMAPConversionError:
+        return None
+
 
 def measure_text(text: str, name: str, report: Report) -> None:
-    """Round-trip one iCalendar text and add its figures to ``report``."""
-    report.files += 1
-    try:
-        source = parse_ical(text)
-        back = parse_ical(jscal_to_ical(ical_to_jscal_all(text)))
-    except JMAPConversionError:
+    """Round-trip each object of one iCalendar text and add its figures to ``report``."""
+    objects = _object_texts(text)
+    if objects is None:  # unparseable: every fact of its VEVENTs / VTODOs is lost
+        tree = _tolerant_tree(text)
+        source = facts(tree) if any(c.name in _COUNTED for c in tree.components) else None
+        if not source:
+            report.skipped.append(name)
+            return
+        report.files += 1
+        report.objects += 1
         report.refused.append(name)
+        report.count(name, source, Counter())
         return
-    except Exception:  # noqa: BLE001 - counted: the converter must never do this
-        report.crashed.append(name)
+    if not objects:
+        report.skipped.append(name)
         return
-    uids = {p.value for c in [source, *source.components] for p in c.all("UID")}
-    before, after = facts(source), facts(back, uids)
-    for fact, count in before.items():
-        kept = min(count, after[fact])
-        report.total[fact[1]] += count
-        report.kept[fact[1]] += kept
-        if kept < count:
-            report.lost.append((name, fact))
+    report.files += 1
+    for index, (_, obj_text) in enumerate(objects):
+        label = f"{name}#{index}" if len(objects) > 1 else name
+        report.objects += 1
+        source_tree = parse_ical(obj_text)
+        source = facts(source_tree)
+        try:
+            out = jscal_to_ical(ical_to_jscal_all(obj_text))
+        except JMAPConversionError:
+            report.refused.append(label)
+            report.count(label, source, Counter())
+            continue
+        except Exception:  # noqa: BLE001 - counted: the converter must never do this
+            report.crashed.append(label)
+            report.count(label, source, Counter())
+            continue
+        if not _is_valid(out):
+            report.invalid.append(label)
+        uids = {p.value for c in [source_tree, *source_tree.components] for p in c.all("UID")}
+        report.count(label, source, facts(parse_ical(out), uids))
 
 
 def split_objects(text: str) -> list[tuple[str, str]]:
     """The objects of an iCalendar text, each as ``(kind, VCALENDAR text)``: one per UID
     (and kind, "VEVENT" or "VTODO"), grouped as :func:`ical_to_jscal_all` groups them,
     each with the calendar's properties and VTIMEZONEs, so that
-    ``ical_to_jscal(text)`` of one of them is the converter's object for that group.
-    Raises JMAPConversionError where the converter would."""
+    ``ical_to_jscal(text)`` of one of them is the converter's object for that group; none
+    for a calendar without VEVENT / VTODO. Raises JMAPConversionError for a text that
+    does not parse."""
     root = parse_ical(text)
     if root.name != "VCALENDAR":
+        if root.name not in _COUNTED:
+            return []
         return [(root.name, serialize(ICalComponent("VCALENDAR", [], [root])))]
+    if not any(c.name in _COUNTED for c in root.components):
+        return []
     zones = [c for c in root.components if c.name == "VTIMEZONE"]
     return [
         (group[0].name, serialize(ICalComponent("VCALENDAR", list(root.properties), zones + group)))
-        for group in _groups(root)
+        for group in group_objects(root)
     ]
 
 
@@ -340,14 +447,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", help=".ics files or directories")
     parser.add_argument("--lost", action="store_true", help="list every lost fact")
     args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # the converter's repair warnings: counted here
     report = measure(args.paths)
     print(report.format())
     if args.lost:
         for name, fact in report.lost:
             print(f"LOST {name}: {fact}")
+        for name in report.refused:
+            print(f"REFUSED {name}")
     for name in report.crashed:
         print(f"CRASHED {name}")
-    return 1 if report.crashed else 0
+    for name in report.invalid:
+        print(f"INVALID {name}")
+    return 1 if report.crashed or report.invalid else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Measurement tools run from a checkout (not part of the installed package)."""
