@@ -447,8 +447,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", help=".ics files or directories")
     parser.add_argument("--lost", action="store_true", help="list every lost fact")
     args = parser.parse_args(argv)
-    logging.disable(logging.WARNING)  # the converter's repair warnings: counted here
-    report = measure(args.paths)
+    # the converter's repair warnings are counted here, not printed; main() is also called
+    # in-process (tests), so the global switch is put back
+    logging.disable(logging.WARNING)
+    try:
+        report = measure(args.paths)
+    finally:
+        logging.disable(logging.NOTSET)
     print(report.format())
     if args.lost:
         for name, fact in report.lost:

@@ -55,6 +55,7 @@ from caldav.jmap.error import (
     JMAPTooManyChangesError,
     JMAPURLError,
 )
+from caldav.jmap.methods.event import check_storable
 from caldav.jmap.methods.push import PushSubscription
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.calendar_object import JMAPCalendarObject
@@ -93,6 +94,7 @@ __all__ = [
     "PushSubscription",
     "ReconnectPolicy",
     "StateChange",
+    "check_storable",
     "BusyPeriod",
     "JMAPAuthError",
     "JMAPCredentialsError",

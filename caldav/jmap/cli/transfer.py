@@ -12,9 +12,17 @@ import click
 import icalendar
 from rich.progress import Progress
 
-from caldav.jmap import OR, Filter, JMAPBulkError, JMAPClient, JMAPConversionError, JMAPEvent
+from caldav.jmap import (
+    OR,
+    Filter,
+    JMAPBulkError,
+    JMAPClient,
+    JMAPConversionError,
+    JMAPEvent,
+    check_storable,
+)
 from caldav.jmap.cli.common import EXIT_PARTIAL, CliError, Context, emit, pass_context, read_only
-from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
+from caldav.jmap.convert import jscal_to_ical
 
 __all__ = ["COMMANDS", "ImportItem", "split_objects"]
 
@@ -176,12 +184,13 @@ def import_items(ctx: Context, calendar_id: str, items: list[ImportItem]) -> Non
 
 
 def dry_run(ctx: Context, calendar_id: str, items: list[ImportItem]) -> None:
-    """What an import would do: conversion failures, and create or update per UID."""
+    """What an import would do: the refusals the client would make before sending, and
+    create or update per UID."""
     for item in items:
         if item.status != "pending":
             continue
         try:
-            ical_to_jscal(item.ical or "")
+            check_storable(item.ical or "")
         except JMAPConversionError as error:
             item.fail(str(error.reason))
     known = existing_events(ctx.client, [i.uid for i in items if i.uid and i.status == "pending"])

@@ -75,6 +75,7 @@ log = logging.getLogger("caldav.jmap")
 
 __all__ = [
     "EVENT",
+    "check_storable",
     "copy_event",
     "create_event",
     "create_events",
@@ -590,6 +591,25 @@ def _unstorable(jscal: dict[str, Any]) -> JMAPConversionError | None:
             property="start",
         )
     return None
+
+
+def check_storable(ical: str) -> None:
+    """Raise the :class:`JMAPConversionError` a client would raise for this iCalendar
+    event before sending it (it does not convert, it has no start, it has a control
+    character in its text); return None for an event a client would send.
+
+    Example::
+
+        from caldav.jmap import JMAPConversionError, check_storable
+
+        try:
+            check_storable(ics)
+        except JMAPConversionError as e:
+            print("would be refused:", e.reason)
+    """
+    error = _unstorable(ical_to_jscal(ical))
+    if error is not None:
+        raise error
 
 
 def _series_not_instance(obj: dict[str, Any], what: str) -> dict[str, Any]:
