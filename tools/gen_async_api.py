@@ -9,7 +9,7 @@ the objects bound to an async client (calendars, events, principals, searchers) 
 their ``Async*`` classes, whose methods that call the client are coroutines too.
 
 Run ``python tools/gen_async_api.py`` after changing a public signature;
-tests/typing/test_async_api_current.py fails while the generated file is out of date.
+tests/typing/test_typing.py fails while the generated file is out of date.
 """
 
 from __future__ import annotations

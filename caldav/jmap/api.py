@@ -166,7 +166,7 @@ class JMAPClientAPI(CalDAVIdioms):
 
     def _run(self, operation: Operation[T]) -> T:
         # the sync client's result; the async client returns a coroutine of it (its
-        # methods' types are the generated caldav/jmap/_async_api.pyi)
+        # methods' types are the generated caldav/jmap/async_api.pyi)
         raise NotImplementedError
 
     # -- session -----------------------------------------------------------------------
