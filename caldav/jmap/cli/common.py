@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+from caldav.lib.error import DAVError
 from rich.console import Console
 from rich.table import Table
 
@@ -38,7 +39,6 @@ from caldav.jmap import (
     JMAPStateMismatchError,
     get_jmap_client,
 )
-from caldav.lib.error import DAVError
 
 __all__ = [
     "EXIT_AUTH",

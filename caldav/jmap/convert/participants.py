@@ -285,7 +285,8 @@ def _participant_params(
 def _delegates(ids: Any, addresses: dict[str, str], key: str) -> list[str] | None:
     if not ids:
         return None
-    found = [addresses.get(i, i) for i, on in expect(ids, dict, key).items() if on]
+    delegated: dict[str, Any] = expect(ids, dict, key)
+    found = [addresses.get(i, i) for i, on in delegated.items() if on]
     return [a for a in found if ":" in a] or None
 
 
