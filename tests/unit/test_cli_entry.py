@@ -48,3 +48,20 @@ def test_nothing_configured_is_a_usage_error(tmp_path: Path):
         env=env,
     )
     assert done.returncode == 2 and "no server configured" in done.stderr
+
+
+def test_an_end_before_the_start_is_a_usage_error_naming_end(tmp_path: Path):
+    # found by mypy --strict: "--end" went to BadParameter as its ctx, and click crashed
+    # with an AttributeError while reporting it
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "caldav.jmap", "add", "--summary", "x"]
+        + ["--start", "2026-01-02", "--end", "2026-01-01"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Invalid value for --end: must be after --start" in done.stderr
+    assert "Traceback" not in done.stderr
