@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 from caldav.jmap.error import JMAPURLError
 from caldav.jmap.redact import redact
 
-_library_parse: Callable[[str], Any] | None
+_library_parse: Callable[[str], Url] | None
 try:  # what requests and niquests connect by
-    from urllib3.util import parse_url
+    from urllib3.util import Url, parse_url
 
     _library_parse = parse_url
 except ImportError:  # pragma: no cover - both HTTP libraries install it
