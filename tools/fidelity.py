@@ -448,7 +448,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lost", action="store_true", help="list every lost fact")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # the converter's repair warnings: counted here
-    report = measure(args.paths)
+    try:
+        report = measure(args.paths)
+    finally:  # for this measurement only: a caller's own logging (a test's) stays on
+        logging.disable(logging.NOTSET)
     print(report.format())
     if args.lost:
         for name, fact in report.lost:
