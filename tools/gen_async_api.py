@@ -53,6 +53,7 @@ STREAM_CALLS = {"_watch", "_download"}
 #: The attributes the async client's own code (async_client.py) uses from its base.
 CLIENT_ATTRIBUTES = {
     "_conn": "Connection",
+    "_deadline": "float | None",
     "_transport": "Any",
     "_transport_class": "Any",
     "_websocket_transport_class": "Any",

@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from caldav.jmap.error import JMAPURLError
@@ -31,6 +31,10 @@ __all__ = [
 ]
 
 
+@overload
+def text(value: Any, name: str, *, optional: Literal[False] = False) -> str: ...
+@overload
+def text(value: Any, name: str, *, optional: bool) -> str | None: ...
 def text(value: Any, name: str, *, optional: bool = False) -> str | None:
     """``value`` when it is a string (or None, when ``optional``)."""
     if value is None and optional:
@@ -42,12 +46,12 @@ def text(value: Any, name: str, *, optional: bool = False) -> str | None:
 
 def client_url(value: Any, name: str = "url") -> str:
     """A URL the caller gives a client: a string, http(s), with a valid host and port."""
-    text(value, name)
+    url = text(value, name)
     try:
-        origin_of(value, name)
+        origin_of(url, name)
     except JMAPURLError as error:
         raise ValueError(error.reason) from None
-    return value
+    return url
 
 
 class UrlCredentials(NamedTuple):
@@ -82,6 +86,10 @@ def whole_number(value: Any, name: str, *, optional: bool = False, minimum: int 
     return value
 
 
+@overload
+def seconds(value: Any, name: str, *, optional: Literal[False] = False) -> float: ...
+@overload
+def seconds(value: Any, name: str, *, optional: bool) -> float | None: ...
 def seconds(value: Any, name: str, *, optional: bool = False) -> float | None:
     """``value`` when it is a positive number of seconds (or None, when ``optional``)."""
     if value is None and optional:

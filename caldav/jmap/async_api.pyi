@@ -36,6 +36,7 @@ class AsyncJMAPClientAPI:
     """The methods of :class:`AsyncJMAPClient`, typed as the coroutines they are."""
 
     _conn: Connection
+    _deadline: float | None
     _transport: Any
     _transport_class: Any
     _websocket_transport_class: Any

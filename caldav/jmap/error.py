@@ -213,7 +213,7 @@ class JMAPMethodError(JMAPError):
         if len(args) > 3:
             raise TypeError(f"{type(self).__name__} takes at most 3 positional arguments")
         if len(args) == 3 or (args and _is_url(args[0])):
-            names = ("url", "reason", "error_type")
+            names: tuple[str, ...] = ("url", "reason", "error_type")
         else:
             names = ("reason", "error_type")
         given = dict(zip(names, args, strict=False))
@@ -222,7 +222,12 @@ class JMAPMethodError(JMAPError):
             if keywords[name] is not None:
                 raise TypeError(f"{type(self).__name__} got {name} twice")
             keywords[name] = value
-        super().__init__(status=status, **keywords)
+        super().__init__(
+            url=keywords["url"],
+            reason=keywords["reason"],
+            error_type=keywords["error_type"],
+            status=status,
+        )
         self.method = method
         self.description = description
         self.properties = list(properties or [])

@@ -229,7 +229,8 @@ class Watcher:
             self.connections += 1
             current = yield from current_states(self.conn, self._checked_types())
             return self._compare(current)
-        if self._head is not None and not 200 <= self._head.status < 300:
+        bad_head = self._head is not None and not 200 <= self._head.status < 300
+        if isinstance(part, bytes) and bad_head:
             self._error_body = (self._error_body + part)[:ERROR_BODY_BYTES]
             return []
         if isinstance(part, StateChange):

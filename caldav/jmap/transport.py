@@ -15,7 +15,7 @@ import asyncio
 import importlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import aclosing, closing
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -33,7 +33,7 @@ from caldav.jmap.error import (
 )
 from caldav.jmap.protocol.decoding import ACCEPT_ENCODING, BodyDecoder
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
-from caldav.jmap.protocol.steps import Pause, Steps, advance
+from caldav.jmap.protocol.steps import Finished, Pause, Steps, advance
 from caldav.jmap.protocol.urls import may_carry_credentials
 
 __all__ = ["AsyncTransport", "DigestCredentials", "Operation", "SyncTransport", "build_auth"]
@@ -166,6 +166,9 @@ def build_auth(
 class _Transport:
     """What both transports share: settings, the URL gate, and reading an answer."""
 
+    #: The HTTP library (niquests or requests), chosen by the subclass
+    _library: ModuleType
+
     def __init__(
         self,
         auth: Any = None,
@@ -288,7 +291,7 @@ class _Transport:
             "auth": self.auth if self.trusts(url) else None,
         }
 
-    def _io_errors(self) -> tuple[type[BaseException], ...]:
+    def _io_errors(self) -> tuple[type[Exception], ...]:
         urllib3 = _import("urllib3")
         extra = (urllib3.exceptions.HTTPError,) if urllib3 is not None else ()
         return (self._library.exceptions.RequestException, OSError, *extra)
@@ -345,7 +348,9 @@ class SyncTransport(_Transport):
         self._session = library.Session()
         self._prepare(self._session, library.auth.HTTPDigestAuth)
 
-    def _produce(self, request: HTTPRequest, read_timeout: float | None, chunk: int | None):
+    def _produce(
+        self, request: HTTPRequest, read_timeout: float | None, chunk: int | None
+    ) -> Callable[[Pump], None]:
         kwargs = self._kwargs(request, read_timeout)
 
         def produce(pump: Pump) -> None:
@@ -372,7 +377,7 @@ class SyncTransport(_Transport):
         read_timeout: float | None,
         deadline: float | None,
         chunk: int | None,
-    ) -> Iterator[HTTPResponse | bytes]:
+    ) -> Generator[HTTPResponse | bytes, None, None]:
         end = end_of(deadline)
         pump = Pump(self._produce(request, read_timeout, chunk))
         try:
@@ -400,26 +405,26 @@ class SyncTransport(_Transport):
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
-        done, step = advance(operation)
-        while not done:
+        step = advance(operation)
+        while not isinstance(step, Finished):
             if isinstance(step, Pause):
                 time.sleep(step.seconds)
-                done, step = advance(operation)
+                step = advance(operation)
                 continue
             try:
                 response = self.send(step)
             except JMAPConnectionError as error:
-                done, step = advance(operation, error=error)
+                step = advance(operation, error=error)
             else:
-                done, step = advance(operation, response)
-        return step
+                step = advance(operation, response)
+        return step.result
 
     def stream(
         self,
         request: HTTPRequest,
         read_timeout: float | None = None,
         deadline: float | None = None,
-    ) -> Iterator[HTTPResponse | bytes]:
+    ) -> Generator[HTTPResponse | bytes, None, None]:
         """Send ``request`` and give its answer as it arrives: first the status and headers
         (an HTTPResponse with an empty body), then the body's chunks as the server sends
         them.  ``deadline`` bounds the whole exchange (None: only each read, for a stream
@@ -492,7 +497,7 @@ class AsyncTransport(_Transport):
 
     async def _parts(
         self, request: HTTPRequest, read_timeout: float | None, deadline: float | None
-    ) -> AsyncIterator[HTTPResponse | bytes]:
+    ) -> AsyncGenerator[HTTPResponse | bytes, None]:
         end = end_of(deadline)
         try:
             raw = await _within(self._session.request(**self._kwargs(request, read_timeout)), end)
@@ -529,26 +534,26 @@ class AsyncTransport(_Transport):
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to its end and return its result."""
-        done, step = advance(operation)
-        while not done:
+        step = advance(operation)
+        while not isinstance(step, Finished):
             if isinstance(step, Pause):
                 await asyncio.sleep(step.seconds)
-                done, step = advance(operation)
+                step = advance(operation)
                 continue
             try:
                 response = await self.send(step)
             except JMAPConnectionError as error:
-                done, step = advance(operation, error=error)
+                step = advance(operation, error=error)
             else:
-                done, step = advance(operation, response)
-        return step
+                step = advance(operation, response)
+        return step.result
 
     async def stream(
         self,
         request: HTTPRequest,
         read_timeout: float | None = None,
         deadline: float | None = None,
-    ) -> AsyncIterator[HTTPResponse | bytes]:
+    ) -> AsyncGenerator[HTTPResponse | bytes, None]:
         """:meth:`SyncTransport.stream`, asynchronously."""
         async with aclosing(self._parts(request, read_timeout, deadline)) as parts:
             async for part in parts:

@@ -24,10 +24,10 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from caldav.jmap.constants import JSON_CONTENT_TYPE, WEBSOCKET_CAPABILITY
@@ -129,7 +129,8 @@ class WebSocketChannel:
         del data["@type"]
         status = 200
         if kind == "RequestError":
-            status = data.get("status") if isinstance(data.get("status"), int) else 400
+            given = data.get("status")
+            status = given if isinstance(given, int) else 400
         body = json.dumps(data).encode()
         headers = {"content-type": JSON_CONTENT_TYPE}
         self._answers[request_id] = HTTPResponse.build(status, headers, body, self.url)
@@ -163,11 +164,15 @@ def websocket_channel(conn: Connection) -> Steps[WebSocketChannel]:
     return WebSocketChannel(url, session.api_url, capability.get("supportsPush") is True)
 
 
-class _WebSocketTransport:
+#: The HTTP transport a socket transport sends the rest over (and opens the socket with)
+H = TypeVar("H", SyncTransport, AsyncTransport)
+
+
+class _WebSocketTransport(Generic[H]):
     """What both socket transports share: the channel, the HTTP transport, the socket."""
 
-    def __init__(self, http: Any, channel: WebSocketChannel) -> None:
-        self.http = http
+    def __init__(self, http: H, channel: WebSocketChannel) -> None:
+        self.http: H = http
         self.channel = channel
         self._socket: Any = None
 
@@ -180,7 +185,7 @@ class _WebSocketTransport:
         return error
 
 
-class SyncWebSocketTransport(_WebSocketTransport):
+class SyncWebSocketTransport(_WebSocketTransport[SyncTransport]):
     """API requests over the socket, the rest over the blocking HTTP transport.  One
     thread at a time, like the HTTP client."""
 
@@ -217,7 +222,7 @@ class SyncWebSocketTransport(_WebSocketTransport):
         request: HTTPRequest | PushEnable,
         read_timeout: float | None = None,
         deadline: float | None = None,
-    ) -> Iterator[HTTPResponse | bytes | StateChange]:
+    ) -> Generator[HTTPResponse | bytes | StateChange, None, None]:
         """An EventSource or a download over HTTP, or the pushes a PushEnable asks for."""
         if isinstance(request, HTTPRequest):
             yield from self.http.stream(request, read_timeout, deadline)
@@ -244,13 +249,13 @@ class SyncWebSocketTransport(_WebSocketTransport):
         self.http.close()
 
 
-class AsyncWebSocketTransport(_WebSocketTransport):
+class AsyncWebSocketTransport(_WebSocketTransport[AsyncTransport]):
     """:class:`SyncWebSocketTransport` for asyncio: one reader at a time files every
     message, so concurrent requests and a push stream share the socket."""
 
     run = AsyncTransport.run
 
-    def __init__(self, http: Any, channel: WebSocketChannel) -> None:
+    def __init__(self, http: AsyncTransport, channel: WebSocketChannel) -> None:
         super().__init__(http, channel)
         self._reading = asyncio.Lock()
 
@@ -289,7 +294,7 @@ class AsyncWebSocketTransport(_WebSocketTransport):
         request: HTTPRequest | PushEnable,
         read_timeout: float | None = None,
         deadline: float | None = None,
-    ) -> AsyncIterator[HTTPResponse | bytes | StateChange]:
+    ) -> AsyncGenerator[HTTPResponse | bytes | StateChange, None]:
         """An EventSource or a download over HTTP, or the pushes a PushEnable asks for."""
         if isinstance(request, HTTPRequest):
             async with aclosing(self.http.stream(request, read_timeout, deadline)) as parts:

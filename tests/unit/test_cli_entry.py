@@ -10,14 +10,22 @@ from pathlib import Path
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample-calendar.ics"
 
 
-def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "caldav.jmap", *args],
         input=input,
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
+
+
+def unconfigured(home: Path) -> dict[str, str]:
+    """An environment without any server configured (no config file, no variables)."""
+    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home), "PATH": "/usr/bin:/bin"}
 
 
 def test_module_runs_the_command_line():
@@ -39,12 +47,15 @@ def test_bad_input_is_one_line_and_a_usage_error():
 
 
 def test_nothing_configured_is_a_usage_error(tmp_path: Path):
-    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-m", "caldav.jmap", "calendars"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    done = run("calendars", env=unconfigured(tmp_path))
     assert done.returncode == 2 and "no server configured" in done.stderr
+
+
+def test_an_end_before_the_start_is_a_usage_error_naming_end(tmp_path: Path):
+    # found by mypy --strict: "--end" went to BadParameter as its ctx, and click crashed
+    # with an AttributeError while reporting it
+    when = ("--start", "2026-01-02", "--end", "2026-01-01")
+    done = run("add", "--summary", "x", *when, env=unconfigured(tmp_path))
+    assert done.returncode == 2, done.stderr
+    assert "Invalid value for --end: must be after --start" in done.stderr
+    assert "Traceback" not in done.stderr

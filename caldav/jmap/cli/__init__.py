@@ -51,7 +51,7 @@ class _Main(click.Group):
 @click.option("--debug", is_flag=True, help="Tracebacks and every HTTP exchange on stderr.")
 @click.version_option(package_name="caldav-jmap", prog_name="caldav-jmap")
 @click.pass_context
-def main(ctx: click.Context, **options: Any) -> None:
+def main(ctx: click.Context, /, **options: Any) -> None:
     """Calendars on a JMAP server: agenda, import/export, two-way vdir sync, push, checks.
 
     The connection is read as python-caldav reads it: the flags, then JMAP_* / CALDAV_*

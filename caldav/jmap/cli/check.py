@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import click
@@ -59,7 +60,8 @@ def _rich_event(uid: str, zone: str = "Europe/Berlin") -> str:
 
 def _attendee(jscal: dict[str, Any]) -> str:
     """The participant id of the probe event's attendee."""
-    for key, participant in (jscal.get("participants") or {}).items():
+    participants: dict[str, Any] = jscal.get("participants") or {}
+    for key, participant in participants.items():
         if "att@example.com" in str(participant.get("sendTo") or participant.get("email")):
             return key
     raise KeyError("the server did not keep the attendee")
@@ -190,7 +192,11 @@ def _scratch(client: JMAPClient, cal_id: str, probes: list[Probe]) -> None:
         )
     )
     start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    for name, filters in (
+
+    def count(filters: dict[str, Any]) -> str:
+        return f"{len(client.search_event_objects(calendar_id=cal_id, **filters))} found"
+
+    searches: tuple[tuple[str, dict[str, Any]], ...] = (
         ("after/before", {"after": start, "before": start + dt.timedelta(days=60)}),
         ("title", {"title": "zebra"}),
         ("uid", {"uid": uid}),
@@ -200,13 +206,9 @@ def _scratch(client: JMAPClient, cal_id: str, probes: list[Probe]) -> None:
             "expand recurrences",
             {"after": start, "before": start + dt.timedelta(days=60), "expand_recurrences": True},
         ),
-    ):
-        _attempt(
-            probes,
-            "filters",
-            name,
-            lambda f=filters: f"{len(client.search_event_objects(calendar_id=cal_id, **f))} found",
-        )
+    )
+    for name, filters in searches:
+        _attempt(probes, "filters", name, partial(count, filters))
     _attempt(probes, "events", "CalendarEvent/set destroy", lambda: client.delete_event(event_id))
 
 

@@ -67,7 +67,17 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self._exit_code = exit_code
+
+    # click declares exit_code one per exception class; ours is one per error
+    @property
+    def exit_code(self) -> int:
+        """The process's exit code for this error."""
+        return self._exit_code
+
+    @exit_code.setter
+    def exit_code(self, code: int) -> None:
+        self._exit_code = code
 
     def show(self, file: Any = None) -> None:
         click.echo(f"caldav-jmap: error: {self.format_message()}", err=True)

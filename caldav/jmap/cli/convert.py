@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import IO
 
 import click
 
@@ -27,7 +28,7 @@ __all__ = ["COMMANDS"]
     help="JSCalendar dialect written.",
 )
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-def convert(target: str | None, dialect: str, source: click.utils.LazyFile) -> None:
+def convert(target: str | None, dialect: str, source: IO[str]) -> None:
     """Convert SOURCE (a file, or - for stdin) between iCalendar and JSCalendar.
 
     iCalendar becomes a JSON list of JSCalendar objects (one per UID); JSCalendar (an

@@ -95,7 +95,9 @@ def new_event(
     event.add("dtstart", start)
     if end is not None:
         if type(end) is not type(start) or end <= start:
-            raise click.BadParameter("must be after --start, and of the same kind", "--end")
+            raise click.BadParameter(
+                "must be after --start, and of the same kind", param_hint="--end"
+            )
         event.add("dtend", end)
     elif duration is not None:
         event.add("duration", duration)
@@ -118,7 +120,8 @@ def new_event(
     cal.add_component(event)
     if isinstance(start, dt.datetime) and hasattr(start.tzinfo, "key"):
         cal.add_missing_timezones()
-    return cal.to_ical().decode("utf-8")
+    text: str = cal.to_ical().decode("utf-8")
+    return text
 
 
 @click.command()
@@ -133,7 +136,7 @@ def new_event(
 @click.option("--calendar", "-c", help="Calendar id or name (default: the default one).")
 @click.option("--file", "source", type=click.File("r", encoding="utf-8"), help="An .ics (- stdin).")
 @pass_context
-def add(ctx: Context, source: Any, calendar: str | None, **flags: Any) -> None:
+def add(ctx: Context, /, source: Any, calendar: str | None, **flags: Any) -> None:
     """Add an event from flags, or from an iCalendar file (--file FILE, --file - for stdin);
     prints the UID."""
     if source is not None:

@@ -108,7 +108,8 @@ def _with_uid(text: str, uid: str) -> str:
         if comp.name in ("VEVENT", "VTODO"):
             comp.pop("UID", None)
             comp.add("UID", uid)
-    return cal.to_ical().decode("utf-8")
+    copy: str = cal.to_ical().decode("utf-8")
+    return copy
 
 
 class _Applier:
@@ -170,8 +171,9 @@ class _Applier:
                 else:
                     updates[event_id] = (uid, local[uid])
             elif kind is Kind.DELETE_REMOTE:
-                if items[uid].id:
-                    deletes[items[uid].id] = uid
+                remote_id = items[uid].id
+                if remote_id:
+                    deletes[remote_id] = uid
                 else:
                     del items[uid]
             run.done.append(action)
@@ -241,9 +243,9 @@ class _Applier:
         except JMAPBulkError as error:
             failed = error.result.failed
         for event_id, uid in deletes.items():
-            error = failed.get(event_id)
-            if error is not None and getattr(error, "error_type", None) != "notFound":
-                self._fail(uid, error)
+            problem = failed.get(event_id)
+            if problem is not None and getattr(problem, "error_type", None) != "notFound":
+                self._fail(uid, problem)
             else:
                 del self.status.items[uid]
         self.save()

@@ -227,8 +227,8 @@ def import_command(ctx: Context, files: tuple[str, ...], calendar: str | None, d
         import_items(ctx, calendar_id, items)
     rows = [{"status": i.status, "uid": i.uid, "file": i.source, "reason": i.reason} for i in items]
     counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     if ctx.as_json:
         emit(ctx, {"summary": counts, "objects": rows})

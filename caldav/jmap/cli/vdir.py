@@ -90,7 +90,9 @@ class Status:
         """The calendar id a status file is of (None: no status yet)."""
         if not path.exists():
             return None
-        return json.loads(path.read_text(encoding="utf-8")).get("calendar_id")
+        # the status file is this program's own: its calendar_id is the string it wrote
+        calendar_id: str | None = json.loads(path.read_text(encoding="utf-8")).get("calendar_id")
+        return calendar_id
 
     def save(self, path: Path) -> None:
         """Write the status atomically."""

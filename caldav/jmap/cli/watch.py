@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Protocol
 
 import click
 
@@ -14,6 +15,13 @@ from caldav.jmap.cli.common import Context, pass_context
 from caldav.jmap.cli.sync import run_sync
 
 __all__ = ["COMMANDS"]
+
+
+class _Changed(Protocol):
+    """What a change report lists: a JMAP object of any data type (event, calendar, ...)."""
+
+    @property
+    def id(self) -> str: ...
 
 
 @click.command()
@@ -40,7 +48,9 @@ def watch(
     if directory is not None:
         run_sync(ctx, directory, calendar, conflict, False)
 
-    def report(type_name: str, added: list, modified: list, deleted: list[str]) -> None:
+    def report(
+        type_name: str, added: list[_Changed], modified: list[_Changed], deleted: list[str]
+    ) -> None:
         nonlocal seen
         now = dt.datetime.now().strftime("%H:%M:%S")
         for what, objects in (("created", added), ("updated", modified)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from caldav.jmap.convert.datetime import UTC_ZONES, format_ical_time
 from caldav.jmap.convert.model import ICalComponent, ICalProperty
@@ -29,6 +29,8 @@ __all__ = [
     "in_range",
     "put",
 ]
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -94,6 +96,10 @@ PropMapper = Callable[[ICalProperty, ToJSCal], None]
 JsMapper = Callable[[Any, ToICal], None]
 
 
+@overload
+def expect(value: Any, kind: type[T], prop: str) -> T: ...
+@overload
+def expect(value: Any, kind: tuple[type, ...], prop: str) -> Any: ...
 def expect(value: Any, kind: type | tuple[type, ...], prop: str) -> Any:
     """``value`` when it has type ``kind``, else a JMAPConversionError naming ``prop``."""
     if isinstance(value, bool) and kind in (int, (int,)):
@@ -119,14 +125,14 @@ class OutOfRange(ValueError):
 def in_range(value: Any, low: int, high: int, prop: str) -> int:
     """``value`` when it is an integer from ``low`` to ``high``; OutOfRange when it is
     another integer; JMAPConversionError when it is no integer."""
-    expect(value, int, prop)
-    if not low <= value <= high:
-        raise OutOfRange(f"{prop} {value} is outside {low}..{high}")
-    return value
+    number = expect(value, int, prop)
+    if not low <= number <= high:
+        raise OutOfRange(f"{prop} {number} is outside {low}..{high}")
+    return number
 
 
 def put(obj: dict[str, Any], collection: str, key: str, value: dict[str, Any]) -> dict[str, Any]:
     """Store ``value`` in the id-keyed map ``obj[collection]``, merging into an existing entry."""
-    entry = obj.setdefault(collection, {}).setdefault(key, {})
+    entry: dict[str, Any] = obj.setdefault(collection, {}).setdefault(key, {})
     entry.update(value)
     return entry

@@ -174,7 +174,8 @@ def parse_local(value: object, prop: str) -> dt.datetime:
     if not m:
         raise JMAPConversionError(f"not a LocalDateTime: {value!r}", property=prop)
     try:
-        return dt.datetime(*(int(g) for g in m.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in m.groups())
+        return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as e:
         raise JMAPConversionError(f"invalid date {value!r}", property=prop) from e
 
@@ -185,7 +186,8 @@ def parse_utc(value: object, prop: str) -> dt.datetime:
     if not m:
         raise JMAPConversionError(f"not a UTCDateTime: {value!r}", property=prop)
     try:
-        return dt.datetime(*(int(g) for g in m.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in m.groups())
+        return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as e:
         raise JMAPConversionError(f"invalid date {value!r}", property=prop) from e
 
@@ -253,8 +255,9 @@ def _num(value: Decimal) -> str:
 
 def parse_duration(value: object, prop: str | None = None) -> Duration:
     """Parse an iCalendar or JSCalendar duration string."""
-    m = _DURATION.match(value.strip()) if isinstance(value, str) else None
-    if not m or value.strip().endswith(("P", "T")):
+    text = value.strip() if isinstance(value, str) else None
+    m = _DURATION.match(text) if text is not None else None
+    if not m or text is None or text.endswith(("P", "T")):
         raise JMAPConversionError(f"not a duration: {value!r}", property=prop)
     sign, w, d, h, mi, s = m.groups()
     days = int(w or 0) * 7 + int(d or 0)

@@ -157,7 +157,7 @@ def _lift_end_zone(obj: dict[str, Any]) -> str | None:
     locations = obj.get("locations")
     if not isinstance(locations, dict) or END_TIME_ZONE in obj:
         return None
-    key = next((k for k, v in locations.items() if is_end_zone_only(v)), None)
+    key: str | None = next((k for k, v in locations.items() if is_end_zone_only(v)), None)
     if key is None:
         return None
     obj[END_TIME_ZONE] = locations.pop(key)["timeZone"]
@@ -204,7 +204,10 @@ def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
         result["recurrenceRule"] = rules[0]
     elif rules:
         result["recurrenceRules"] = rules
-    ical = {"@type": "ICalComponent", "name": _COMPONENT_NAMES.get(result.get("@type", ""), "")}
+    ical: dict[str, Any] = {
+        "@type": "ICalComponent",
+        "name": _COMPONENT_NAMES.get(result.get("@type", ""), ""),
+    }
     ical.update(result.pop(VENDOR_KEY, None) or {})
     converted = ical.setdefault("convertedProperties", {})
     _lift_subobjects(result, converted)

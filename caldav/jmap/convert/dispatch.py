@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
 from caldav.jmap.convert.context import JsMapper, OutOfRange, PropMapper, ToICal, ToJSCal
@@ -128,7 +129,7 @@ def run_to_jscal(
         if mapper is not None:
             size = len(ctx.obj)
             try:
-                guarded(prop.name, lambda m=mapper, p=prop: m(p, ctx))
+                guarded(prop.name, partial(mapper, prop, ctx))
             except JMAPConversionError as e:  # lenient: kept as it came, the rest converts
                 _undo(ctx.obj, size, {})
                 note_unreadable(f"{prop.name} ({e.args[0] if e.args else e})")
@@ -142,7 +143,7 @@ def run_to_jscal(
             size = len(ctx.obj)
             sizes = {k: len(v) for k, v in ctx.obj.items() if isinstance(v, dict)}
             try:
-                guarded(sub.name, lambda m=comp_mapper, c=sub: m(c, ctx))
+                guarded(sub.name, partial(comp_mapper, sub, ctx))
             except JMAPConversionError as e:
                 _undo(ctx.obj, size, sizes)
                 note_unreadable(f"{sub.name} ({e.args[0] if e.args else e})")
@@ -165,7 +166,7 @@ def run_to_ical(
             raise JMAPConversionError("property names must be strings")
         mapper = mappers.get(key)
         if mapper is None and fallback is not None:
-            guarded(key, lambda k=key, v=value: fallback({k: v}, ctx))
+            guarded(key, partial(fallback, {key: value}, ctx))
         elif mapper is not None and value is not None:
             _write_in_range(ctx, key, value, mapper, fallback)
 

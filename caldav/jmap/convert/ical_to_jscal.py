@@ -4,7 +4,7 @@ recurrence instances into ``recurrenceOverrides``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from caldav.jmap.convert import alerts, links, locations, participants, recurrence, simple, times
 from caldav.jmap.convert.context import PropMapper, ToJSCal
@@ -57,7 +57,7 @@ _KINDS = {"VEVENT": "Event", "VTODO": "Task"}
 _CALENDAR_DONE = frozenset({"VERSION", "PRODID", "METHOD"})
 
 
-def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]) -> dict:
+def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]) -> dict[str, Any]:
     ctx = ToJSCal(comp, {"@type": _KINDS[comp.name]}, _KINDS[comp.name], vtimezones)
     run_to_jscal(ctx, PROPERTY_MAPPERS, COMPONENT_MAPPERS)
     participants.resolve_delegates(ctx.obj)
@@ -220,7 +220,10 @@ def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[d
     return objects
 
 
-def _guard(call: Callable[[], Any]) -> Any:
+R = TypeVar("R")
+
+
+def _guard(call: Callable[[], R]) -> R:
     try:
         return call()
     except JMAPConversionError:

@@ -244,10 +244,12 @@ def _address_of(participant: dict[str, Any]) -> str | None:
     send_to = participant.get("sendTo") or {}
     expect(send_to, dict, "participants/sendTo")
     for method in ("imip", "other", "web"):
-        if isinstance(send_to.get(method), str):
-            return send_to[method]
-    if isinstance(participant.get("email"), str):
-        return "mailto:" + participant["email"]
+        address = send_to.get(method)
+        if isinstance(address, str):
+            return address
+    email = participant.get("email")
+    if isinstance(email, str):
+        return "mailto:" + email
     return next((v for v in send_to.values() if isinstance(v, str)), None)
 
 
@@ -283,7 +285,8 @@ def _participant_params(
 def _delegates(ids: Any, addresses: dict[str, str], key: str) -> list[str] | None:
     if not ids:
         return None
-    found = [addresses.get(i, i) for i, on in expect(ids, dict, key).items() if on]
+    delegated: dict[str, Any] = expect(ids, dict, key)
+    found = [addresses.get(i, i) for i, on in delegated.items() if on]
     return [a for a in found if ":" in a] or None
 
 

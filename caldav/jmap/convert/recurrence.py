@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from caldav.jmap.convert.context import (
     INT32,
@@ -207,10 +207,10 @@ _INT_RANGES = {
 
 def _nonzero(value: Any, high: int, prop: str) -> int:
     """A value of +-1..``high`` (BYMONTHDAY, BYSETPOS, an NDay's nthOfPeriod, ...)."""
-    in_range(value, -high, high, prop)
-    if value == 0:
+    number = in_range(value, -high, high, prop)
+    if number == 0:
         raise OutOfRange(f"{prop} 0 is not allowed")
-    return value
+    return number
 
 
 def _token(value: Any, allowed: frozenset[str], prop: str) -> str:
@@ -335,6 +335,8 @@ def is_generated(obj: dict[str, Any], key: str) -> bool:
             until = parse_local(rule["until"], "until") if "until" in rule else target
             ctx = ToICal({"showWithoutTime": obj.get("showWithoutTime")}, ICalComponent("X"), "")
             found = rrulestr(rule_to_ical(local, ctx, "recurrenceRules"), dtstart=start)
+            # one RRULE line (no forceset, RDATE or EXDATE) parses to an rrule, not a set
+            assert isinstance(found, rrule)
             occurrences = list(found.replace(until=min(until, target)))
             count = rule.get("count")
             if occurrences[-1:] == [target] and (count is None or len(occurrences) <= count):

@@ -38,7 +38,8 @@ def _vtimezone_text(tzid: str, first_year: int) -> str | None:
             zone = icalendar.Timezone.from_tzid(
                 tzid, first_date=dt.date(first_year, 1, 1), last_date=last
             )
-            return zone.to_ical().decode("utf-8")
+            text: str = zone.to_ical().decode("utf-8")
+            return text
         rule, since = found
         lines = [f"BEGIN:VTIMEZONE\r\nTZID:{tzid}"]
         if first_year < since:  # the history before the current rule, as icalendar lists it

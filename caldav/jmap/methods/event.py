@@ -400,7 +400,7 @@ def _run_query(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _query(conn: Connection, account_id: str, **filters: Any) -> Steps[Found]:
+def _query(conn: Connection, account_id: str, **filters: Any) -> Steps[Found[dict[str, Any]]]:
     """Query + get of the events matching the search arguments (see :func:`search_events`),
     one round trip per page; a Found list of CalendarEvent objects."""
     outcome = yield from _run_query(conn, build_query(**filters), account_id=account_id)
@@ -838,7 +838,7 @@ def delete_event(
 
 def search_event_objects(
     conn: Connection, client: Any = None, **filters: Any
-) -> Steps[list[JMAPEvent]]:
+) -> Steps[Found[JMAPEvent]]:
     """Events matching ``filters`` as objects: a Found list, with ``state`` (the
     CalendarEvent state) and ``query_state`` (for :func:`get_query_changes`).
 

@@ -265,7 +265,8 @@ def _zones_used(value: Any) -> set[str]:
 def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
     """``obj`` (an event or a patch) with its zones as canonical IANA zones where one has
     the same rules; ``timeZones`` left out once every custom zone is replaced."""
-    custom = obj.get("timeZones") if isinstance(obj.get("timeZones"), dict) else {}
+    zones = obj.get("timeZones")
+    custom: dict[str, Any] = zones if isinstance(zones, dict) else {}
     years = _years(obj)
     names: dict[str, str] = {}
     unmatched: list[str] = []

@@ -57,7 +57,7 @@ class NotificationType:
     property that lists the ids of the objects the notifications are about."""
 
     datatype: DataType
-    object_class: type
+    object_class: type[JMAPEventNotification] | type[JMAPTaskNotification]
     ids_filter: str
 
 

@@ -113,7 +113,7 @@ def create_push_subscription(
     if expires is not None:
         subscription["expires"] = _utc_date(expires)
     result = yield from _set(conn, create={"push": subscription})
-    return result.created["push"]["id"]
+    return str(result.created["push"]["id"])
 
 
 def verify_push_subscription(

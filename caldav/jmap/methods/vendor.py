@@ -128,6 +128,7 @@ def for_server(
     call), or logged here when it is None."""
     if vendor_properties is not False:
         return obj
+    kept: dict[str, Any]
     kept, dropped = strip_vendor_properties(obj)
     names = describe_dropped(obj, dropped) if dropped else []
     if names:

@@ -31,9 +31,15 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-@functools.cache
 def _json_types(cls: type) -> dict[str, tuple[type, ...]]:
     """For each field, the Python types its JSON value may have (None included if optional)."""
+    # mypy sees a dataclass type (eq=True sets __hash__ = None on its instances) as not
+    # Hashable, which the cache's argument must be; a class object always is
+    return _class_json_types(cls)
+
+
+@functools.cache
+def _class_json_types(cls: type) -> dict[str, tuple[type, ...]]:
     hints = typing.get_type_hints(cls)
     found: dict[str, tuple[type, ...]] = {}
     for f in dataclasses.fields(cls):

@@ -218,7 +218,8 @@ class JMAPContactCard:
             current = [t for t in (read(v) for _, v in _entries(card, key)) if t]
             if values == current:
                 continue
-            old = card.get(key) if isinstance(card.get(key), dict) else {}
+            given = card.get(key)
+            old: dict[str, Any] = given if isinstance(given, dict) else {}
             merged = _merged_map(old, values, read, _NEW_ENTRY[name], key[0])
             if merged:
                 # the list's order is the preference order

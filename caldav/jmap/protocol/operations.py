@@ -80,12 +80,12 @@ def get_by_ids(
     return GetResult(objects, not_found, state)
 
 
-class Found(list):  # type: ignore[type-arg]
+class Found(list[T]):
     """The objects a query found, with ``state``: the data type's state they were read in,
     ``query_state``: the /query's queryState (for /queryChanges; "" when unknown), and
     ``missing``: ids the query found but /get did not return even when asked again."""
 
-    def __init__(self, items: Iterable[Any] = ()) -> None:
+    def __init__(self, items: Iterable[T] = ()) -> None:
         super().__init__(items)
         self.state = ""
         self.query_state = ""
@@ -128,14 +128,14 @@ def query_objects(
     properties: list[str] | None = None,
     limit: int | None = None,
     **extra: Any,
-) -> Steps[Found]:
+) -> Steps[Found[dict[str, Any]]]:
     """Every object matching ``filter``: each page is a /query with a result reference into
     /get, one round trip per page; pages are no larger than maxObjectsInGet, and paging goes
     on (bounded by the connection's :class:`PagingLimits`) until the results are complete.
     Ids /get leaves out are asked for again, then listed in ``missing``.
     """
     session = yield from conn.ensure_session()
-    found = Found()
+    found: Found[dict[str, Any]] = Found()
     objects: dict[str, dict[str, Any]] = {}
     query_method, get_method = f"{datatype.name}/query", f"{datatype.name}/get"
     pager = Pager(query_method, conn.limits, limit=limit)

@@ -160,7 +160,7 @@ def send_with_retries(
     policy: RetryPolicy,
     *,
     safe_to_repeat: bool,
-    rewind: Callable[[], None] | None = None,
+    rewind: Callable[[], object] | None = None,
 ) -> Steps[HTTPResponse]:
     """Send ``request``; when ``safe_to_repeat``, repeat it after 429/503 and a broken
     connection, waiting as ``policy`` says; a request that never left goes again in any

@@ -168,7 +168,7 @@ def _optional(args: dict[str, Any], key: str, kind: type, method: str, default: 
 
 
 def _objects(args: dict[str, Any], key: str, method: str) -> list[dict[str, Any]]:
-    items = _field(args, key, list, method)
+    items: list[dict[str, Any]] = _field(args, key, list, method)
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise JMAPError(reason=f"the {method} response's {key}[{index}] is not an object")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 
-__all__ = ["Pause", "Steps", "advance"]
+__all__ = ["Finished", "Pause", "Steps", "advance"]
 
 T = TypeVar("T")
 
@@ -29,16 +29,22 @@ class Pause:
 Steps = Generator[HTTPRequest | Pause, HTTPResponse | None, T]
 
 
+@dataclass(frozen=True)
+class Finished(Generic[T]):
+    """What :func:`advance` gives when the operation has ended: its ``result``."""
+
+    result: T
+
+
 def advance(
     operation: Steps[T], value: HTTPResponse | None = None, error: BaseException | None = None
-) -> tuple[bool, HTTPRequest | Pause | T]:
+) -> HTTPRequest | Pause | Finished[T]:
     """Resume ``operation`` with ``value`` (or throw ``error`` into it).
 
-    Returns ``(False, next step)`` while it runs and ``(True, result)`` when it has
-    finished, so a driver never mistakes an exception of its own for the end.
+    Returns the next step while it runs and :class:`Finished` with its result when it has
+    ended, so a driver never mistakes an exception of its own for the end.
     """
     try:
-        step = operation.throw(error) if error is not None else operation.send(value)
+        return operation.throw(error) if error is not None else operation.send(value)
     except StopIteration as stop:
-        return True, stop.value
-    return False, step
+        return Finished(stop.value)

@@ -15,7 +15,7 @@ credentials go only to the trusted origin (the one of the URL the caller gave th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,8 +23,11 @@ from urllib.parse import urlsplit
 from caldav.jmap.error import JMAPURLError
 from caldav.jmap.redact import redact
 
+_library_parse: Callable[[str], Url] | None
 try:  # what requests and niquests connect by
-    from urllib3.util import parse_url as _library_parse
+    from urllib3.util import Url, parse_url
+
+    _library_parse = parse_url
 except ImportError:  # pragma: no cover - both HTTP libraries install it
     _library_parse = None
 
@@ -103,12 +106,14 @@ def origin_of(url: Any, what: str = "the URL", *, server_given: bool = False) ->
     if not (_HOST_NAME.fullmatch(host) or _IP6.fullmatch(bracketed)):
         raise _refuse(url, what, f"its host {host!r} is not a host name or an IP address")
     origin = Origin(_HTTP_SCHEME.get(scheme, scheme), host, port or DEFAULT_PORTS[scheme])
-    if _library_parse is not None and not _library_agrees(url, origin):
+    if not _library_agrees(url, origin):
         raise _refuse(url, what, "the HTTP library would connect elsewhere than it reads")
     return origin
 
 
 def _library_agrees(url: str, origin: Origin) -> bool:
+    if _library_parse is None:
+        return True
     try:
         parsed = _library_parse(url)
     except ValueError:  # urllib3's LocationParseError is a ValueError
