@@ -34,6 +34,7 @@ from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNoti
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.paging import PagingLimits
@@ -281,10 +282,11 @@ class JMAPClientAPI(CalDAVIdioms):
         ical_strs: Iterable[str],
         *,
         send_scheduling_messages: bool = False,
-    ) -> list[str]:
+    ) -> CreatedIds:
         """Create many events in as few requests as the server's limits allow; returns
-        their ids in input order.  If any fails, JMAPBulkError's ``result`` says which
-        were created (by input position) and which failed and why."""
+        their ids in input order (a list whose ``result`` is the BulkResult, with the
+        /set states).  If any fails, JMAPBulkError's ``result`` says which were created
+        (by input position) and which failed and why."""
         return self._run(
             event_ops.create_events(
                 self._conn, calendar_id, ical_strs, **_scheduling(send_scheduling_messages)
@@ -307,17 +309,20 @@ class JMAPClientAPI(CalDAVIdioms):
 
     def update_events(
         self, updates: dict[str, str], *, send_scheduling_messages: bool = False
-    ) -> None:
+    ) -> BulkResult:
         """Update many events (event id -> iCalendar) in few requests; failures are
-        reported together in a JMAPBulkError, the successful updates stay."""
+        reported together in a JMAPBulkError, the successful updates stay.  The
+        BulkResult's ``old_state``/``new_state``/``contiguous`` tell a sync whether
+        anything but this update changed the events meanwhile."""
         return self._run(
             event_ops.update_events(self._conn, updates, **_scheduling(send_scheduling_messages))
         )
 
     def delete_events(
         self, event_ids: Iterable[str], *, send_scheduling_messages: bool = False
-    ) -> None:
-        """Delete many events in few requests (failures together in a JMAPBulkError)."""
+    ) -> BulkResult:
+        """Delete many events in few requests (failures together in a JMAPBulkError);
+        returns the BulkResult (with the /set states, as :meth:`update_events`)."""
         return self._run(
             event_ops.delete_events(self._conn, event_ids, **_scheduling(send_scheduling_messages))
         )

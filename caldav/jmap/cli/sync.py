@@ -22,6 +22,7 @@ import click
 import icalendar
 
 from caldav.jmap import JMAPBulkError, JMAPCannotCalculateChangesError, JMAPEvent
+from caldav.jmap.protocol.bulk import BulkResult
 from caldav.jmap.cli.common import (
     EXIT_CONFLICT,
     EXIT_PARTIAL,
@@ -117,6 +118,8 @@ class _Applier:
     def __init__(self, ctx: Context, vdir: Vdir, status: Status, calendar_id: str) -> None:
         self.ctx, self.vdir, self.status, self.calendar_id = ctx, vdir, status, calendar_id
         self.run: SyncRun | None = None
+        #: what each bulk /set of this run did, in order (their states chain the token)
+        self.results: list[BulkResult] = []
 
     def save(self) -> None:
         self.status.save(self.vdir.status_path)
@@ -191,10 +194,13 @@ class _Applier:
         self.save()  # recorded before sent: a crash now is resolved by UID next time
         uids = list(creates)
         try:
-            ids: list[str | None] = list(
-                self.ctx.client.create_events(self.calendar_id, [i.text for i in creates.values()])
+            created = self.ctx.client.create_events(
+                self.calendar_id, [i.text for i in creates.values()]
             )
+            self.results.append(created.result)
+            ids: list[str | None] = list(created)
         except JMAPBulkError as error:
+            self.results.append(error.result)
             ids = [error.result.created.get(str(n)) for n in range(len(uids))]
             for n, uid in enumerate(uids):
                 if str(n) in error.result.failed:
@@ -218,8 +224,11 @@ class _Applier:
         self.save()  # a crash now: the next run sends the update again (see run_sync)
         failed: dict[str, Any] = {}
         try:
-            self.ctx.client.update_events({k: item.text for k, (_, item) in updates.items()})
+            self.results.append(
+                self.ctx.client.update_events({k: item.text for k, (_, item) in updates.items()})
+            )
         except JMAPBulkError as error:
+            self.results.append(error.result)
             failed = error.result.failed
         done = []
         for event_id, (uid, item) in updates.items():
@@ -237,8 +246,9 @@ class _Applier:
             return
         failed: dict[str, Any] = {}
         try:
-            self.ctx.client.delete_events(list(deletes))
+            self.results.append(self.ctx.client.delete_events(list(deletes)))
         except JMAPBulkError as error:
+            self.results.append(error.result)
             failed = error.result.failed
         for event_id, uid in deletes.items():
             error = failed.get(event_id)
@@ -249,32 +259,24 @@ class _Applier:
         self.save()
 
 
-def _adopt_echo(ctx: Context, status: Status, token: str, uploaded: list[str]) -> str:
-    """Record the server's version of what this run uploaded; the state to keep: past
-    the echo when nothing else changed meanwhile, else ``token`` (seen again next time)."""
-    if not uploaded:
-        return token
-    added, modified, deleted, new_token = ctx.client.get_object_changes(token)
-    mine = set(uploaded)
-    others = bool(deleted)
-    for event in [*added, *modified]:
-        uid = event.uid or event.id
-        if uid in mine and uid in status.items:
-            status.items[uid].remote = content_hash(event.data)
-        else:
-            others = True
-    return token if others else new_token
-
-
-def run_sync(
-    ctx: Context, directory: Path, calendar: str | None, policy: str, dry: bool
-) -> SyncRun:
-    """One two-way sync of ``directory`` with the calendar (see the module)."""
-    vdir = Vdir(directory)
-    known = Status.calendar_of(vdir.status_path)
-    # a vdir synced before names its calendar: no lookup (one request less)
-    calendar_id = known if known and calendar in (None, known) else ctx.calendar(calendar).id
-    status = Status.load(vdir.status_path, calendar_id)
+def _next_token(token: str, results: list[BulkResult]) -> str | None:
+    """The state past this run's own uploads, from their /set answers alone (RFC 8620
+    §5.3 oldState/newState): when each answer started where the one before ended, the
+    first at ``token`` (the state the run's changes reached), nothing else changed
+    meanwhile.  None when something else did: the changes since ``token`` must be
+    asked for, so that a remote edit is not mistaken for the run's own echo."""
+    for result in results:
+        if result.old_state is None and result.new_state is None:
+            continue  # nothing was sent
+        if not result.contiguous or result.old_state != token or result.new_state is None:
+            return None
+        token = result.new_state
+    return token
+def _sync_pass(
+    ctx: Context, vdir: Vdir, status: Status, calendar_id: str, policy: str, dry: bool
+) -> tuple[SyncRun, bool]:
+    """One pass of a sync; whether something else changed while it uploaded (then the
+    status keeps the state before the uploads, and their remote hash is unknown)."""
     applier = _Applier(ctx, vdir, status, calendar_id)
     if not dry:
         _resolve_pending(ctx, status, applier.save)
@@ -294,10 +296,36 @@ def run_sync(
     )
     run = SyncRun(plan, unreadable=broken)
     if dry or plan.aborted:
-        return run
-    uploaded = applier.apply(run, local, events)
-    status.token = _adopt_echo(ctx, status, token, uploaded)
+        return run, False
+    applier.apply(run, local, events)
+    next_token = _next_token(token, applier.results)
+    # interleaved with another change, the uploads keep their ECHO hash: the changes
+    # since ``token`` report the server's version of them, downloaded as a remote edit
+    status.token = token if next_token is None else next_token
     applier.save()
+    return run, next_token is None
+
+
+def run_sync(
+    ctx: Context, directory: Path, calendar: str | None, policy: str, dry: bool
+) -> SyncRun:
+    """One two-way sync of ``directory`` with the calendar (see the module)."""
+    vdir = Vdir(directory)
+    known = Status.calendar_of(vdir.status_path)
+    # a vdir synced before names its calendar: no lookup (one request less)
+    calendar_id = known if known and calendar in (None, known) else ctx.calendar(calendar).id
+    status = Status.load(vdir.status_path, calendar_id)
+    run, interleaved = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
+    if interleaved:
+        # something changed on the server while this run uploaded: one more pass (its
+        # /changes) brings it down now, the server's version of the uploads with it
+        again, _ = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
+        run.plan.actions.extend(again.plan.actions)
+        run.plan.conflicts.extend(again.plan.conflicts)
+        run.plan.aborted = again.plan.aborted
+        run.done.extend(again.done)
+        run.failed.extend(again.failed)
+        run.unreadable = again.unreadable
     return run
 
 

@@ -32,7 +32,7 @@ from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_property
 from caldav.jmap.methods.vendor import for_server, is_vendor_property, log_not_stored
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, SyncResult, event_texts
-from caldav.jmap.protocol.bulk import BulkResult, set_many
+from caldav.jmap.protocol.bulk import BulkResult, CreatedIds, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
     Found,
@@ -956,7 +956,7 @@ def _raise_if_failed(result: BulkResult, what: str) -> None:
 
 def _create_all(
     conn: Connection, objects: list[dict[str, Any] | JMAPError], **extra: Any
-) -> Steps[list[str]]:
+) -> Steps[CreatedIds]:
     """Create converted events (or report the conversion errors among them) in as few /set
     calls as the limits allow; ids in input order, failures by position in JMAPBulkError."""
     create: dict[str, Any] = {}
@@ -987,12 +987,12 @@ def _create_all(
         raise
     result.failed.update(failed)
     _raise_if_failed(_by_index(result, len(objects)), "created")
-    return [result.created[str(i)] for i in range(len(objects))]
+    return CreatedIds([result.created[str(i)] for i in range(len(objects))], result)
 
 
 def create_events(
     conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: Any
-) -> Steps[list[str]]:
+) -> Steps[CreatedIds]:
     """Create many events with as few /set calls as the server's limits allow; returns
     their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
     ``result`` keys them by input position ("0", "1", ...), with the created ones' ids."""
@@ -1038,7 +1038,7 @@ def ics_text(source: Any) -> str:
     return source
 
 
-def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[list[str]]:
+def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[CreatedIds]:
     """Create every event of an .ics file in ``calendar_id`` (``source``: see
     :func:`ics_text`): one event per UID, its recurrence instances included; ids in the
     file's order of UIDs."""
@@ -1047,9 +1047,12 @@ def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) ->
     return (yield from _create_all(conn, list(objects), **extra))
 
 
-def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> Steps[None]:
+def update_events(
+    conn: Connection, updates: dict[str, str], **extra: Any
+) -> Steps[BulkResult]:
     """Update many events (event id -> new iCalendar): one /get of them all, then patches of
-    what changed, in as few /set calls as the limits allow."""
+    what changed, in as few /set calls as the limits allow; returns what the /set calls
+    did (with their states)."""
     account_id = yield from conn.account_for()
     current = yield from get_by_ids(conn, EVENT, account_id, list(updates))
     by_id = {obj["id"]: obj for obj in current.objects}
@@ -1076,12 +1079,15 @@ def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> St
     result = yield from _set_events(conn, account_id, update=patches, **extra)
     result.failed.update(failed)
     _raise_if_failed(result, "updated")
-    return None
+    return result
 
 
-def delete_events(conn: Connection, event_ids: Iterable[str], **extra: Any) -> Steps[None]:
-    """Delete many events in as few /set calls as the limits allow."""
+def delete_events(
+    conn: Connection, event_ids: Iterable[str], **extra: Any
+) -> Steps[BulkResult]:
+    """Delete many events in as few /set calls as the limits allow; returns what the /set
+    calls did (with their states)."""
     account_id = yield from conn.account_for()
     result = yield from set_many(conn, EVENT, account_id, destroy=list(event_ids), **extra)
     _raise_if_failed(result, "deleted")
-    return None
+    return result
