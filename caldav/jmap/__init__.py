@@ -64,6 +64,7 @@ from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNoti
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.results import EventTexts, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.push import ReconnectPolicy
@@ -81,6 +82,8 @@ __all__ = [
     "AsyncJMAPClient",
     "AsyncJMAPEvent",
     "AsyncJMAPPrincipal",
+    "BulkResult",
+    "CreatedIds",
     "EventSearcher",
     "EventTexts",
     "PagingLimits",

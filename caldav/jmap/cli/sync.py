@@ -21,8 +21,7 @@ from typing import Any
 import click
 import icalendar
 
-from caldav.jmap import JMAPBulkError, JMAPCannotCalculateChangesError, JMAPEvent
-from caldav.jmap.protocol.bulk import BulkResult
+from caldav.jmap import BulkResult, JMAPBulkError, JMAPCannotCalculateChangesError, JMAPEvent
 from caldav.jmap.cli.common import (
     EXIT_CONFLICT,
     EXIT_PARTIAL,
@@ -272,6 +271,8 @@ def _next_token(token: str, results: list[BulkResult]) -> str | None:
             return None
         token = result.new_state
     return token
+
+
 def _sync_pass(
     ctx: Context, vdir: Vdir, status: Status, calendar_id: str, policy: str, dry: bool
 ) -> tuple[SyncRun, bool]:

@@ -1047,9 +1047,7 @@ def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) ->
     return (yield from _create_all(conn, list(objects), **extra))
 
 
-def update_events(
-    conn: Connection, updates: dict[str, str], **extra: Any
-) -> Steps[BulkResult]:
+def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> Steps[BulkResult]:
     """Update many events (event id -> new iCalendar): one /get of them all, then patches of
     what changed, in as few /set calls as the limits allow; returns what the /set calls
     did (with their states)."""
@@ -1082,9 +1080,7 @@ def update_events(
     return result
 
 
-def delete_events(
-    conn: Connection, event_ids: Iterable[str], **extra: Any
-) -> Steps[BulkResult]:
+def delete_events(conn: Connection, event_ids: Iterable[str], **extra: Any) -> Steps[BulkResult]:
     """Delete many events in as few /set calls as the limits allow; returns what the /set
     calls did (with their states)."""
     account_id = yield from conn.account_for()
