@@ -40,6 +40,7 @@ from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import server_url
 from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
 from caldav.jmap.query import EventSearcher
 from caldav.jmap.redact import redact
@@ -175,6 +176,22 @@ class JMAPClientAPI(CalDAVIdioms):
     def get_session(self) -> Session:
         """The JMAP Session (fetched once per client, again only when the server changes it)."""
         return self._run(self._conn.ensure_session())
+
+    @property
+    def session_url(self) -> str | None:
+        """The URL the session resource answered at (after the redirects of
+        ``/.well-known/jmap``); None before the session is fetched.  A program that runs
+        again may pass it to :meth:`use_session_url` and save the redirect."""
+        session = self._conn.session
+        return session.url if session is not None else self._conn.session_url
+
+    def use_session_url(self, url: str) -> None:
+        """Fetch the session from ``url`` (a :attr:`session_url` of an earlier run) instead
+        of discovering it from the client's URL; it must be on that URL's origin (the
+        credentials go nowhere else).  Should it fail there, the client's URL is used."""
+        if not isinstance(url, str) or not server_url(url, self._conn.url, "session_url"):
+            raise ValueError(f"url must be on the origin of {self._conn.url}, not {url!r}")
+        self._conn.session_url = url
 
     # -- calendars ---------------------------------------------------------------------
 

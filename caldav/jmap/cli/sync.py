@@ -303,6 +303,7 @@ def _sync_pass(
     # interleaved with another change, the uploads keep their ECHO hash: the changes
     # since ``token`` report the server's version of them, downloaded as a remote edit
     status.token = token if next_token is None else next_token
+    status.session_url = ctx.client.session_url
     applier.save()
     return run, next_token is None
 
@@ -316,6 +317,11 @@ def run_sync(
     # a vdir synced before names its calendar: no lookup (one request less)
     calendar_id = known if known and calendar in (None, known) else ctx.calendar(calendar).id
     status = Status.load(vdir.status_path, calendar_id)
+    if status.session_url is not None:
+        try:
+            ctx.client.use_session_url(status.session_url)
+        except ValueError:
+            pass  # the vdir is now synced through another server URL: discover it there
     run, interleaved = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
     if interleaved:
         # something changed on the server while this run uploaded: one more pass (its
