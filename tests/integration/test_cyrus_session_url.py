@@ -15,7 +15,7 @@ import pytest
 
 from caldav.jmap import AsyncJMAPClient, JMAPClient
 from caldav.jmap.cli import main
-from tests.integration.cli_support import event, unique
+from tests.integration.cli_support import event, logging_http, unique
 
 PASSWORD = "password"
 
@@ -36,13 +36,8 @@ class Gets(logging.Handler):
 @pytest.fixture
 def gets() -> Iterator[Gets]:
     handler = Gets()
-    log = logging.getLogger("caldav.jmap.http")
-    old = log.level
-    log.addHandler(handler)
-    log.setLevel(logging.DEBUG)
-    yield handler
-    log.removeHandler(handler)
-    log.setLevel(old)
+    with logging_http(handler):
+        yield handler
 
 
 def test_a_remembered_session_url_saves_the_redirect(cyrus_url: str, gets: Gets) -> None:
