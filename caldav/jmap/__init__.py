@@ -62,7 +62,7 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
-from caldav.jmap.objects.results import EventTexts, SyncResult
+from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.eventsource import StateChange
@@ -86,6 +86,7 @@ __all__ = [
     "CreatedIds",
     "EventSearcher",
     "EventTexts",
+    "ObjectChanges",
     "PagingLimits",
     "SyncResult",
     "Filter",

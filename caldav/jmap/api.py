@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -32,7 +32,7 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
-from caldav.jmap.objects.results import EventTexts, SyncResult
+from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.connection import Connection
@@ -325,14 +325,22 @@ class JMAPClientAPI(CalDAVIdioms):
         )
 
     def update_events(
-        self, updates: dict[str, str], *, send_scheduling_messages: bool = False
+        self,
+        updates: dict[str, str],
+        *,
+        current: Mapping[str, JMAPEvent] | None = None,
+        send_scheduling_messages: bool = False,
     ) -> BulkResult:
         """Update many events (event id -> iCalendar) in few requests; failures are
-        reported together in a JMAPBulkError, the successful updates stay.  The
-        BulkResult's ``old_state``/``new_state``/``contiguous`` tell a sync whether
-        anything but this update changed the events meanwhile."""
+        reported together in a JMAPBulkError, the successful updates stay.  The patches
+        are computed against the events as read: ``current`` (e.g. get_object_changes'
+        ``current``), and one /get of the others.  The BulkResult's ``old_state``,
+        ``new_state`` and ``contiguous`` tell whether anything but this update changed
+        the events since they were read."""
         return self._run(
-            event_ops.update_events(self._conn, updates, **_scheduling(send_scheduling_messages))
+            event_ops.update_events(
+                self._conn, updates, current, **_scheduling(send_scheduling_messages)
+            )
         )
 
     def delete_events(
@@ -416,13 +424,13 @@ class JMAPClientAPI(CalDAVIdioms):
         """
         return self._run(event_ops.get_objects_by_sync_token(self._conn, token))
 
-    def get_object_changes(
-        self, token: str
-    ) -> tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]:
+    def get_object_changes(self, token: str, *, also_get: Iterable[str] = ()) -> ObjectChanges:
         """``(added, modified, deleted_ids, new_token)`` since ``token``, as objects: for
         sync consumers that keep local copies.  ``new_token`` (also
-        :attr:`last_sync_token`) is the state the delta reached: the next call's token."""
-        return self._run(event_ops.get_object_changes(self._conn, token, self))
+        :attr:`last_sync_token`) is the state the delta reached: the next call's token.
+        The events ``also_get`` names (ids a sync is about to update) are read in the same
+        request, in the result's ``current``: pass it to :meth:`update_events`."""
+        return self._run(event_ops.get_object_changes(self._conn, token, self, also_get))
 
     # -- scheduling (the server sends the iTIP messages) -------------------------------
 

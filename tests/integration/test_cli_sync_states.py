@@ -77,6 +77,11 @@ def test_no_changes_call_after_an_upload_alone(
     flat = [m for request in methods.requests for m in request]
     assert flat.count("CalendarEvent/changes") == 1  # the sync's own; no echo check
     assert flat.count("CalendarEvent/set") == 1
+    # one session GET (where the last run was redirected), the changes with the edited
+    # event read in the same request, and the /set: 3 requests
+    assert len(methods.requests) == 3
+    assert methods.requests[1][0] == "CalendarEvent/changes"
+    assert methods.requests[2] == ["CalendarEvent/set"]
     assert "Edited locally" in client.get_object_by_uid(uid)
     methods.requests.clear()
     sync(cyrus_url, vdir, cal)  # the token is past the echo: nothing comes back down

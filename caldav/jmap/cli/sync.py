@@ -55,17 +55,20 @@ class SyncRun:
 
 
 def _remote(
-    ctx: Context, calendar_id: str, status: Status
-) -> tuple[dict[str, str | None], dict[str, JMAPEvent], str]:
+    ctx: Context, calendar_id: str, status: Status, edited: list[str]
+) -> tuple[dict[str, str | None], dict[str, JMAPEvent], str, dict[str, JMAPEvent]]:
     """The server's changes since the status's state: uid -> hash (None: gone), the
-    events by UID, and the state they bring the status to."""
+    events by UID, the state they bring the status to, and the events read by id (those
+    of ``edited``, the ids whose files changed: the bulk update's base, read in the same
+    request as the changes)."""
     client = ctx.client
     if status.token is not None:
         try:
-            added, modified, deleted, token = client.get_object_changes(status.token)
+            delta = client.get_object_changes(status.token, also_get=edited)
         except JMAPCannotCalculateChangesError:
             pass
         else:
+            added, modified, deleted, token = delta
             by_id = {entry.id: uid for uid, entry in status.items.items() if entry.id}
             changes: dict[str, str | None] = {i: None for i in map(by_id.get, deleted) if i}
             events: dict[str, JMAPEvent] = {}
@@ -76,13 +79,14 @@ def _remote(
                     changes[uid] = content_hash(event.data)
                 elif uid in status.items:  # moved to another calendar: gone from this one
                     changes[uid] = None
-            return changes, events, token
+            return changes, events, token, delta.current
     # the state first, then the listing: what changes in between is seen again next time
     token = client.get_sync_token()
     listing = client.search_event_objects(calendar_id=calendar_id)
     events = {(e.uid or e.id): e for e in listing}
     remote = {uid: content_hash(event.data) for uid, event in events.items()}
-    return remote_delta({u: e.synced for u, e in status.items.items()}, remote), events, token
+    delta = remote_delta({u: e.synced for u, e in status.items.items()}, remote)
+    return delta, events, token, {e.id: e for e in listing}
 
 
 def _resolve_pending(ctx: Context, status: Status, save: Any) -> None:
@@ -119,6 +123,8 @@ class _Applier:
         self.run: SyncRun | None = None
         #: what each bulk /set of this run did, in order (their states chain the token)
         self.results: list[BulkResult] = []
+        #: events as read this run, by id: what the bulk update computes its patches from
+        self.read: dict[str, JMAPEvent] = {}
 
     def save(self) -> None:
         self.status.save(self.vdir.status_path)
@@ -224,7 +230,9 @@ class _Applier:
         failed: dict[str, Any] = {}
         try:
             self.results.append(
-                self.ctx.client.update_events({k: item.text for k, (_, item) in updates.items()})
+                self.ctx.client.update_events(
+                    {k: item.text for k, (_, item) in updates.items()}, current=self.read
+                )
             )
         except JMAPBulkError as error:
             self.results.append(error.result)
@@ -281,14 +289,20 @@ def _sync_pass(
     applier = _Applier(ctx, vdir, status, calendar_id)
     if not dry:
         _resolve_pending(ctx, status, applier.save)
-    changes, events, token = _remote(ctx, calendar_id, status)
+    local, broken = vdir.scan(status)
+    edited = [
+        entry.id
+        for uid, item in local.items()
+        if (entry := status.items.get(uid)) is not None and entry.id and entry.local != item.hash
+    ]
+    changes, events, token, applier.read = _remote(ctx, calendar_id, status, edited)
+    applier.read.update({event.id: event for event in events.values()})
     for uid, entry in status.items.items():
         if entry.pending == "update" and not dry:
             # an update a previous run sent without learning its outcome: the server's
             # report of it is that update's echo; the file (still changed) goes up again
             changes.pop(uid, None)
             entry.pending = None
-    local, broken = vdir.scan(status)
     plan = plan_sync(
         {uid: entry.synced for uid, entry in status.items.items()},
         {uid: item.hash for uid, item in local.items()},
