@@ -139,7 +139,7 @@ class _Applier:
         local: dict[str, LocalItem],
         events: dict[str, JMAPEvent],
     ) -> list[str]:
-        """Apply ``run.plan``; returns the UIDs uploaded (their server echo to adopt)."""
+        """Apply ``run.plan``; returns the UIDs uploaded (the /set states are in ``results``)."""
         self.run = run
         items = self.status.items
         creates: dict[str, LocalItem] = {}
