@@ -63,8 +63,9 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
-from caldav.jmap.objects.results import EventTexts, SyncResult
+from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.push import ReconnectPolicy
@@ -82,8 +83,11 @@ __all__ = [
     "AsyncJMAPClient",
     "AsyncJMAPEvent",
     "AsyncJMAPPrincipal",
+    "BulkResult",
+    "CreatedIds",
     "EventSearcher",
     "EventTexts",
+    "ObjectChanges",
     "PagingLimits",
     "SyncResult",
     "Filter",

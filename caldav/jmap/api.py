@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -32,13 +32,15 @@ from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
-from caldav.jmap.objects.results import EventTexts, SyncResult
+from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.protocol.urls import server_url
 from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
 from caldav.jmap.query import EventSearcher
 from caldav.jmap.redact import redact
@@ -175,6 +177,22 @@ class JMAPClientAPI(CalDAVIdioms):
         """The JMAP Session (fetched once per client, again only when the server changes it)."""
         return self._run(self._conn.ensure_session())
 
+    @property
+    def session_url(self) -> str | None:
+        """The URL the session resource answered at (after the redirects of
+        ``/.well-known/jmap``); None before the session is fetched.  A program that runs
+        again may pass it to :meth:`use_session_url` and save the redirect."""
+        session = self._conn.session
+        return session.url if session is not None else self._conn.session_url
+
+    def use_session_url(self, url: str) -> None:
+        """Fetch the session from ``url`` (a :attr:`session_url` of an earlier run) instead
+        of discovering it from the client's URL; it must be on that URL's origin (the
+        credentials go nowhere else).  Should it fail there, the client's URL is used."""
+        if not isinstance(url, str) or not server_url(url, self._conn.url, "session_url"):
+            raise ValueError(f"url must be on the origin of {self._conn.url}, not {url!r}")
+        self._conn.session_url = url
+
     # -- calendars ---------------------------------------------------------------------
 
     def get_calendars(self) -> list[JMAPCalendar]:
@@ -281,10 +299,11 @@ class JMAPClientAPI(CalDAVIdioms):
         ical_strs: Iterable[str],
         *,
         send_scheduling_messages: bool = False,
-    ) -> list[str]:
+    ) -> CreatedIds:
         """Create many events in as few requests as the server's limits allow; returns
-        their ids in input order.  If any fails, JMAPBulkError's ``result`` says which
-        were created (by input position) and which failed and why."""
+        their ids in input order (a list whose ``result`` is the BulkResult, with the
+        /set states).  If any fails, JMAPBulkError's ``result`` says which were created
+        (by input position) and which failed and why."""
         return self._run(
             event_ops.create_events(
                 self._conn, calendar_id, ical_strs, **_scheduling(send_scheduling_messages)
@@ -306,18 +325,29 @@ class JMAPClientAPI(CalDAVIdioms):
         )
 
     def update_events(
-        self, updates: dict[str, str], *, send_scheduling_messages: bool = False
-    ) -> None:
+        self,
+        updates: dict[str, str],
+        *,
+        current: Mapping[str, JMAPEvent] | None = None,
+        send_scheduling_messages: bool = False,
+    ) -> BulkResult:
         """Update many events (event id -> iCalendar) in few requests; failures are
-        reported together in a JMAPBulkError, the successful updates stay."""
+        reported together in a JMAPBulkError, the successful updates stay.  The patches
+        are computed against the events as read: ``current`` (e.g. get_object_changes'
+        ``current``), and one /get of the others.  The BulkResult's ``old_state``,
+        ``new_state`` and ``contiguous`` tell whether anything but this update changed
+        the events since they were read."""
         return self._run(
-            event_ops.update_events(self._conn, updates, **_scheduling(send_scheduling_messages))
+            event_ops.update_events(
+                self._conn, updates, current, **_scheduling(send_scheduling_messages)
+            )
         )
 
     def delete_events(
         self, event_ids: Iterable[str], *, send_scheduling_messages: bool = False
-    ) -> None:
-        """Delete many events in few requests (failures together in a JMAPBulkError)."""
+    ) -> BulkResult:
+        """Delete many events in few requests (failures together in a JMAPBulkError);
+        returns the BulkResult (with the /set states, as :meth:`update_events`)."""
         return self._run(
             event_ops.delete_events(self._conn, event_ids, **_scheduling(send_scheduling_messages))
         )
@@ -394,13 +424,13 @@ class JMAPClientAPI(CalDAVIdioms):
         """
         return self._run(event_ops.get_objects_by_sync_token(self._conn, token))
 
-    def get_object_changes(
-        self, token: str
-    ) -> tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]:
+    def get_object_changes(self, token: str, *, also_get: Iterable[str] = ()) -> ObjectChanges:
         """``(added, modified, deleted_ids, new_token)`` since ``token``, as objects: for
         sync consumers that keep local copies.  ``new_token`` (also
-        :attr:`last_sync_token`) is the state the delta reached: the next call's token."""
-        return self._run(event_ops.get_object_changes(self._conn, token, self))
+        :attr:`last_sync_token`) is the state the delta reached: the next call's token.
+        The events ``also_get`` names (ids a sync is about to update) are read in the same
+        request, in the result's ``current``: pass it to :meth:`update_events`."""
+        return self._run(event_ops.get_object_changes(self._conn, token, self, also_get))
 
     # -- scheduling (the server sends the iTIP messages) -------------------------------
 

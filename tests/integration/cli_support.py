@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +63,17 @@ def event(uid: str, summary: str, day: int = 5, extra: str = "") -> str:
 def unique(prefix: str) -> str:
     """A UID no other test uses (an account holds one event per UID)."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def logging_http(handler: logging.Handler) -> Iterator[None]:
+    """``handler`` on the caldav.jmap.http log (each HTTP exchange, at DEBUG) meanwhile."""
+    log = logging.getLogger("caldav.jmap.http")
+    old = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old)

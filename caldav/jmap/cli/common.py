@@ -207,15 +207,18 @@ def debug_logging(enabled: bool) -> Iterator[None]:
         handler.setFormatter(logging.Formatter(f"{prefix}: %(message)s"))
         handler.setLevel(level)
         log = logging.getLogger(name)
+        # restored afterwards: a program that runs main() in-process keeps its logging
+        handlers.append((log, handler, log.level, log.propagate))
         log.addHandler(handler)
         log.setLevel(min(log.level or level, level))
         log.propagate = name == "caldav.jmap"
-        handlers.append((log, handler))
     try:
         yield
     finally:
-        for log, handler in handlers:
+        for log, handler, old_level, old_propagate in handlers:
             log.removeHandler(handler)
+            log.setLevel(old_level)
+            log.propagate = old_propagate
 
 
 @contextmanager

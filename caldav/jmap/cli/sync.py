@@ -21,7 +21,7 @@ from typing import Any
 import click
 import icalendar
 
-from caldav.jmap import JMAPBulkError, JMAPCannotCalculateChangesError, JMAPEvent
+from caldav.jmap import BulkResult, JMAPBulkError, JMAPCannotCalculateChangesError, JMAPEvent
 from caldav.jmap.cli.common import (
     EXIT_CONFLICT,
     EXIT_PARTIAL,
@@ -55,17 +55,20 @@ class SyncRun:
 
 
 def _remote(
-    ctx: Context, calendar_id: str, status: Status
-) -> tuple[dict[str, str | None], dict[str, JMAPEvent], str]:
+    ctx: Context, calendar_id: str, status: Status, edited: list[str]
+) -> tuple[dict[str, str | None], dict[str, JMAPEvent], str, dict[str, JMAPEvent]]:
     """The server's changes since the status's state: uid -> hash (None: gone), the
-    events by UID, and the state they bring the status to."""
+    events by UID, the state they bring the status to, and the events read by id (those
+    of ``edited``, the ids whose files changed: the bulk update's base, read in the same
+    request as the changes)."""
     client = ctx.client
     if status.token is not None:
         try:
-            added, modified, deleted, token = client.get_object_changes(status.token)
+            delta = client.get_object_changes(status.token, also_get=edited)
         except JMAPCannotCalculateChangesError:
             pass
         else:
+            added, modified, deleted, token = delta
             by_id = {entry.id: uid for uid, entry in status.items.items() if entry.id}
             changes: dict[str, str | None] = {i: None for i in map(by_id.get, deleted) if i}
             events: dict[str, JMAPEvent] = {}
@@ -76,13 +79,14 @@ def _remote(
                     changes[uid] = content_hash(event.data)
                 elif uid in status.items:  # moved to another calendar: gone from this one
                     changes[uid] = None
-            return changes, events, token
+            return changes, events, token, delta.current
     # the state first, then the listing: what changes in between is seen again next time
     token = client.get_sync_token()
     listing = client.search_event_objects(calendar_id=calendar_id)
     events = {(e.uid or e.id): e for e in listing}
     remote = {uid: content_hash(event.data) for uid, event in events.items()}
-    return remote_delta({u: e.synced for u, e in status.items.items()}, remote), events, token
+    delta = remote_delta({u: e.synced for u, e in status.items.items()}, remote)
+    return delta, events, token, {e.id: e for e in listing}
 
 
 def _resolve_pending(ctx: Context, status: Status, save: Any) -> None:
@@ -118,6 +122,10 @@ class _Applier:
     def __init__(self, ctx: Context, vdir: Vdir, status: Status, calendar_id: str) -> None:
         self.ctx, self.vdir, self.status, self.calendar_id = ctx, vdir, status, calendar_id
         self.run: SyncRun | None = None
+        #: what each bulk /set of this run did, in order (their states chain the token)
+        self.results: list[BulkResult] = []
+        #: events as read this run, by id: what the bulk update computes its patches from
+        self.read: dict[str, JMAPEvent] = {}
 
     def save(self) -> None:
         self.status.save(self.vdir.status_path)
@@ -132,7 +140,7 @@ class _Applier:
         local: dict[str, LocalItem],
         events: dict[str, JMAPEvent],
     ) -> list[str]:
-        """Apply ``run.plan``; returns the UIDs uploaded (their server echo to adopt)."""
+        """Apply ``run.plan``; returns the UIDs uploaded (the /set states are in ``results``)."""
         self.run = run
         items = self.status.items
         creates: dict[str, LocalItem] = {}
@@ -193,10 +201,13 @@ class _Applier:
         self.save()  # recorded before sent: a crash now is resolved by UID next time
         uids = list(creates)
         try:
-            ids: list[str | None] = list(
-                self.ctx.client.create_events(self.calendar_id, [i.text for i in creates.values()])
+            created = self.ctx.client.create_events(
+                self.calendar_id, [i.text for i in creates.values()]
             )
+            self.results.append(created.result)
+            ids: list[str | None] = list(created)
         except JMAPBulkError as error:
+            self.results.append(error.result)
             ids = [error.result.created.get(str(n)) for n in range(len(uids))]
             for n, uid in enumerate(uids):
                 if str(n) in error.result.failed:
@@ -220,8 +231,13 @@ class _Applier:
         self.save()  # a crash now: the next run sends the update again (see run_sync)
         failed: dict[str, Any] = {}
         try:
-            self.ctx.client.update_events({k: item.text for k, (_, item) in updates.items()})
+            self.results.append(
+                self.ctx.client.update_events(
+                    {k: item.text for k, (_, item) in updates.items()}, current=self.read
+                )
+            )
         except JMAPBulkError as error:
+            self.results.append(error.result)
             failed = error.result.failed
         done = []
         for event_id, (uid, item) in updates.items():
@@ -239,8 +255,9 @@ class _Applier:
             return
         failed: dict[str, Any] = {}
         try:
-            self.ctx.client.delete_events(list(deletes))
+            self.results.append(self.ctx.client.delete_events(list(deletes)))
         except JMAPBulkError as error:
+            self.results.append(error.result)
             failed = error.result.failed
         for event_id, uid in deletes.items():
             problem = failed.get(event_id)
@@ -251,21 +268,60 @@ class _Applier:
         self.save()
 
 
-def _adopt_echo(ctx: Context, status: Status, token: str, uploaded: list[str]) -> str:
-    """Record the server's version of what this run uploaded; the state to keep: past
-    the echo when nothing else changed meanwhile, else ``token`` (seen again next time)."""
-    if not uploaded:
-        return token
-    added, modified, deleted, new_token = ctx.client.get_object_changes(token)
-    mine = set(uploaded)
-    others = bool(deleted)
-    for event in [*added, *modified]:
-        uid = event.uid or event.id
-        if uid in mine and uid in status.items:
-            status.items[uid].remote = content_hash(event.data)
-        else:
-            others = True
-    return token if others else new_token
+def _next_token(token: str, results: list[BulkResult]) -> str | None:
+    """The state past this run's own uploads, from their /set answers alone (RFC 8620
+    §5.3 oldState/newState): when each answer started where the one before ended, the
+    first at ``token`` (the state the run's changes reached), nothing else changed
+    meanwhile.  None when something else did: the changes since ``token`` must be
+    asked for, so that a remote edit is not mistaken for the run's own echo."""
+    for result in results:
+        if result.old_state is None and result.new_state is None:
+            continue  # nothing was sent
+        if not result.contiguous or result.old_state != token or result.new_state is None:
+            return None
+        token = result.new_state
+    return token
+
+
+def _sync_pass(
+    ctx: Context, vdir: Vdir, status: Status, calendar_id: str, policy: str, dry: bool
+) -> tuple[SyncRun, bool]:
+    """One pass of a sync; whether something else changed while it uploaded (then the
+    status keeps the state before the uploads, and their remote hash is unknown)."""
+    applier = _Applier(ctx, vdir, status, calendar_id)
+    if not dry:
+        _resolve_pending(ctx, status, applier.save)
+    local, broken = vdir.scan(status)
+    edited = [
+        entry.id
+        for uid, item in local.items()
+        if (entry := status.items.get(uid)) is not None and entry.id and entry.local != item.hash
+    ]
+    changes, events, token, applier.read = _remote(ctx, calendar_id, status, edited)
+    applier.read.update({event.id: event for event in events.values()})
+    for uid, entry in status.items.items():
+        if entry.pending == "update" and not dry:
+            # an update a previous run sent without learning its outcome: the server's
+            # report of it is that update's echo; the file (still changed) goes up again
+            changes.pop(uid, None)
+            entry.pending = None
+    plan = plan_sync(
+        {uid: entry.synced for uid, entry in status.items.items()},
+        {uid: item.hash for uid, item in local.items()},
+        changes,
+        policy,
+    )
+    run = SyncRun(plan, unreadable=broken)
+    if dry or plan.aborted:
+        return run, False
+    applier.apply(run, local, events)
+    next_token = _next_token(token, applier.results)
+    # interleaved with another change, the uploads keep their ECHO hash: the changes
+    # since ``token`` report the server's version of them, downloaded as a remote edit
+    status.token = token if next_token is None else next_token
+    status.session_url = ctx.client.session_url
+    applier.save()
+    return run, next_token is None
 
 
 def run_sync(
@@ -277,29 +333,22 @@ def run_sync(
     # a vdir synced before names its calendar: no lookup (one request less)
     calendar_id = known if known and calendar in (None, known) else ctx.calendar(calendar).id
     status = Status.load(vdir.status_path, calendar_id)
-    applier = _Applier(ctx, vdir, status, calendar_id)
-    if not dry:
-        _resolve_pending(ctx, status, applier.save)
-    changes, events, token = _remote(ctx, calendar_id, status)
-    for uid, entry in status.items.items():
-        if entry.pending == "update" and not dry:
-            # an update a previous run sent without learning its outcome: the server's
-            # report of it is that update's echo; the file (still changed) goes up again
-            changes.pop(uid, None)
-            entry.pending = None
-    local, broken = vdir.scan(status)
-    plan = plan_sync(
-        {uid: entry.synced for uid, entry in status.items.items()},
-        {uid: item.hash for uid, item in local.items()},
-        changes,
-        policy,
-    )
-    run = SyncRun(plan, unreadable=broken)
-    if dry or plan.aborted:
-        return run
-    uploaded = applier.apply(run, local, events)
-    status.token = _adopt_echo(ctx, status, token, uploaded)
-    applier.save()
+    if status.session_url is not None:
+        try:
+            ctx.client.use_session_url(status.session_url)
+        except ValueError:
+            pass  # the vdir is now synced through another server URL: discover it there
+    run, interleaved = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
+    if interleaved:
+        # something changed on the server while this run uploaded: one more pass (its
+        # /changes) brings it down now, the server's version of the uploads with it
+        again, _ = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
+        run.plan.actions.extend(again.plan.actions)
+        run.plan.conflicts.extend(again.plan.conflicts)
+        run.plan.aborted = again.plan.aborted
+        run.done.extend(again.done)
+        run.failed.extend(again.failed)
+        run.unreadable = again.unreadable
     return run
 
 

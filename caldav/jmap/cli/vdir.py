@@ -70,6 +70,8 @@ class Status:
     calendar_id: str
     token: str | None = None
     items: dict[str, Entry] = field(default_factory=dict)
+    #: where the session resource answered last time (the next run saves the redirect)
+    session_url: str | None = None
 
     @classmethod
     def load(cls, path: Path, calendar_id: str) -> Status:
@@ -83,7 +85,7 @@ class Status:
                 f"{calendar_id!r}; choose that one with --calendar or another directory"
             )
         items = {uid: Entry(**entry) for uid, entry in data.get("items", {}).items()}
-        return cls(calendar_id, data.get("token"), items)
+        return cls(calendar_id, data.get("token"), items, data.get("session_url"))
 
     @staticmethod
     def calendar_of(path: Path) -> str | None:
@@ -100,6 +102,7 @@ class Status:
             "version": 1,
             "calendar_id": self.calendar_id,
             "token": self.token,
+            "session_url": self.session_url,
             "items": {uid: asdict(entry) for uid, entry in sorted(self.items.items())},
         }
         atomic_write(path, json.dumps(data, indent=1))

@@ -10,7 +10,7 @@ import copy
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -31,8 +31,8 @@ from caldav.jmap.methods.description import is_description_type, plain_descripti
 from caldav.jmap.methods.iana_zones import for_iana_server, is_zone_property
 from caldav.jmap.methods.vendor import for_server, is_vendor_property, log_not_stored
 from caldav.jmap.objects.event import JMAPEvent
-from caldav.jmap.objects.results import EventTexts, SyncResult, event_texts
-from caldav.jmap.protocol.bulk import BulkResult, set_many
+from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult, event_texts
+from caldav.jmap.protocol.bulk import BulkResult, CreatedIds, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
     Found,
@@ -891,19 +891,24 @@ def get_sync_token(conn: Connection) -> Steps[str]:
 
 
 def get_object_changes(
-    conn: Connection, token: str, client: Any = None
-) -> Steps[tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]]:
-    """(added, modified, deleted ids, new token) since ``token``, as objects."""
+    conn: Connection, token: str, client: Any = None, also_get: Iterable[str] = ()
+) -> Steps[ObjectChanges]:
+    """(added, modified, deleted ids, new token) since ``token``, as objects; the events
+    ``also_get`` names are read in the same request (the result's ``current``)."""
     account_id = yield from conn.account_for()
-    delta = yield from changes_with_objects(conn, EVENT, account_id, token)
+    also = list(also_get)
+    delta = yield from changes_with_objects(conn, EVENT, account_id, token, also=also or None)
 
-    def events(objects: list[dict[str, Any]]) -> list[JMAPEvent]:
+    def events(objects: Iterable[dict[str, Any]]) -> list[JMAPEvent]:
         return [
             JMAPEvent.from_jmap(obj, delta.new_state, client, conn.jscalendar) for obj in objects
         ]
 
     conn.last_sync_token = delta.new_state
-    return events(delta.created), events(delta.updated), delta.destroyed, delta.new_state
+    current = {event.id: event for event in events(delta.also.values())}
+    return ObjectChanges(
+        events(delta.created), events(delta.updated), delta.destroyed, delta.new_state, current
+    )
 
 
 def get_objects_by_sync_token(conn: Connection, token: str) -> Steps[SyncResult]:
@@ -976,7 +981,7 @@ def _raise_if_failed(result: BulkResult, what: str) -> None:
 
 def _create_all(
     conn: Connection, objects: list[dict[str, Any] | JMAPError], **extra: Any
-) -> Steps[list[str]]:
+) -> Steps[CreatedIds]:
     """Create converted events (or report the conversion errors among them) in as few /set
     calls as the limits allow; ids in input order, failures by position in JMAPBulkError."""
     create: dict[str, Any] = {}
@@ -1007,12 +1012,12 @@ def _create_all(
         raise
     result.failed.update(failed)
     _raise_if_failed(_by_index(result, len(objects)), "created")
-    return [result.created[str(i)] for i in range(len(objects))]
+    return CreatedIds([result.created[str(i)] for i in range(len(objects))], result)
 
 
 def create_events(
     conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: Any
-) -> Steps[list[str]]:
+) -> Steps[CreatedIds]:
     """Create many events with as few /set calls as the server's limits allow; returns
     their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
     ``result`` keys them by input position ("0", "1", ...), with the created ones' ids."""
@@ -1058,7 +1063,7 @@ def ics_text(source: Any) -> str:
     return source
 
 
-def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[list[str]]:
+def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[CreatedIds]:
     """Create every event of an .ics file in ``calendar_id`` (``source``: see
     :func:`ics_text`): one event per UID, its recurrence instances included; ids in the
     file's order of UIDs."""
@@ -1067,12 +1072,22 @@ def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) ->
     return (yield from _create_all(conn, list(objects), **extra))
 
 
-def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> Steps[None]:
-    """Update many events (event id -> new iCalendar): one /get of them all, then patches of
-    what changed, in as few /set calls as the limits allow."""
+def update_events(
+    conn: Connection,
+    updates: dict[str, str],
+    current: Mapping[str, JMAPEvent] | None = None,
+    **extra: Any,
+) -> Steps[BulkResult]:
+    """Update many events (event id -> new iCalendar): one /get of those ``current`` does
+    not hold (the events as last read), then patches of what changed, in as few /set calls
+    as the limits allow; returns what the /set calls did (with their states)."""
     account_id = yield from conn.account_for()
-    current = yield from get_by_ids(conn, EVENT, account_id, list(updates))
-    by_id = {obj["id"]: obj for obj in current.objects}
+    known = current or {}
+    by_id = {i: known[i].to_jmap() for i in updates if i in known}
+    unread = [i for i in updates if i not in by_id]
+    if unread:
+        got = yield from get_by_ids(conn, EVENT, account_id, unread)
+        by_id.update({obj["id"]: obj for obj in got.objects})
     patches: dict[str, Any] = {}
     failed: dict[str, JMAPError] = {}
     for event_id, ical_str in updates.items():
@@ -1096,12 +1111,13 @@ def update_events(conn: Connection, updates: dict[str, str], **extra: Any) -> St
     result = yield from _set_events(conn, account_id, update=patches, **extra)
     result.failed.update(failed)
     _raise_if_failed(result, "updated")
-    return None
+    return result
 
 
-def delete_events(conn: Connection, event_ids: Iterable[str], **extra: Any) -> Steps[None]:
-    """Delete many events in as few /set calls as the limits allow."""
+def delete_events(conn: Connection, event_ids: Iterable[str], **extra: Any) -> Steps[BulkResult]:
+    """Delete many events in as few /set calls as the limits allow; returns what the /set
+    calls did (with their states)."""
     account_id = yield from conn.account_for()
     result = yield from set_many(conn, EVENT, account_id, destroy=list(event_ids), **extra)
     _raise_if_failed(result, "deleted")
-    return None
+    return result

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from caldav.jmap.error import JMAPConversionError
+from caldav.jmap.objects.event import JMAPEvent
 
-__all__ = ["EventTexts", "SyncResult", "event_texts"]
+__all__ = ["EventTexts", "ObjectChanges", "SyncResult", "event_texts"]
 
 
 class EventTexts(list[str]):
@@ -99,3 +100,23 @@ class SyncResult(tuple[EventTexts, EventTexts, list[str]]):
             f"deleted={len(self.deleted)}, sync_token={self.sync_token!r}, "
             f"broken={sorted(self.broken)}, missing={self.missing})"
         )
+
+
+class ObjectChanges(tuple[list[JMAPEvent], list[JMAPEvent], list[str], str]):
+    """``(added, modified, deleted_ids, new_token)`` of an object sync; ``current`` holds
+    the events asked for besides (``also_get``), as read at ``new_token`` in the same
+    request (empty when the server read them at another state)."""
+
+    current: dict[str, JMAPEvent]
+
+    def __new__(
+        cls,
+        added: list[JMAPEvent],
+        modified: list[JMAPEvent],
+        deleted: list[str],
+        new_token: str,
+        current: dict[str, JMAPEvent] | None = None,
+    ) -> ObjectChanges:
+        result = super().__new__(cls, (added, modified, deleted, new_token))
+        result.current = dict(current or {})
+        return result

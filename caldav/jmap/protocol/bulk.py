@@ -39,7 +39,7 @@ from caldav.jmap.protocol.retry import outcome_unknown
 from caldav.jmap.protocol.standard import DataType, parse_set, set_error
 from caldav.jmap.protocol.steps import Steps
 
-__all__ = ["BulkResult", "ChunkSizer", "FindExisting", "set_many"]
+__all__ = ["BulkResult", "ChunkSizer", "CreatedIds", "FindExisting", "set_many"]
 
 #: Given creation keys whose request's answer was lost, the ids of those the server has.
 FindExisting = Callable[[list[str]], Steps[dict[str, str]]]
@@ -67,6 +67,12 @@ class BulkResult:
     that did not go through to its error (a JMAPMethodError carrying the SetError).
     ``in_doubt`` lists the keys of ``failed`` whose outcome is unknown: their request's
     answer was lost and the client could not find out whether the server applied them.
+
+    ``old_state`` is the state the first /set answer started from and ``new_state`` the
+    one the last reached (RFC 8620 §5.3).  ``contiguous`` says that each answer started
+    where the one before ended: then nothing but these /set calls changed the data type
+    between ``old_state`` and ``new_state``, and a caller that knew ``old_state`` may take
+    ``new_state`` as its next token without asking for the changes (its own echo).
     """
 
     created: dict[str, str] = field(default_factory=dict)
@@ -75,6 +81,8 @@ class BulkResult:
     failed: dict[str, JMAPError] = field(default_factory=dict)
     new_state: str | None = None
     in_doubt: list[str] = field(default_factory=list)
+    old_state: str | None = None
+    contiguous: bool = True
 
     @property
     def ok(self) -> bool:
@@ -88,7 +96,28 @@ class BulkResult:
         self.destroyed.extend(other.destroyed)
         self.failed.update(other.failed)
         self.in_doubt.extend(k for k in other.in_doubt if k not in self.in_doubt)
-        self.new_state = other.new_state or self.new_state
+        if other.old_state is not None or other.new_state is not None:
+            self.answered(other.old_state, other.new_state)
+        self.contiguous = self.contiguous and other.contiguous
+
+    def answered(self, old_state: str | None, new_state: str | None) -> None:
+        """Chain one /set answer's states (None: the answer did not say)."""
+        if old_state is None or (self.new_state is not None and old_state != self.new_state):
+            self.contiguous = False
+        if self.old_state is None and self.new_state is None:
+            self.old_state = old_state
+        self.new_state = new_state or self.new_state
+        if new_state is None:
+            self.contiguous = False
+
+
+class CreatedIds(list[str]):
+    """The ids of created objects in input order; ``result`` is the whole
+    :class:`BulkResult` (its states say whether anything else changed meanwhile)."""
+
+    def __init__(self, ids: list[str], result: BulkResult) -> None:
+        super().__init__(ids)
+        self.result = result
 
 
 class ChunkSizer:
@@ -222,7 +251,9 @@ def set_many(
         except JMAPError as error:
             if not outcome_unknown(error):
                 raise _partial(result, sent + list(queue), error) from error
-            # a lost answer, or a 429/503 that does not prove nothing ran
+            # a lost answer, or a 429/503 that does not prove nothing ran: what changed
+            # the state is no longer known
+            result.contiguous = False
             sizer.lost()
             lost_answers += 1
             # The answer was lost, not necessarily the request: find out what the server
@@ -249,7 +280,7 @@ def set_many(
                 for key, error_object in errors.items():
                     result.failed[key] = set_error(method, key, what, error_object)
                 answered.update(errors)
-            result.new_state = outcome.new_state or result.new_state
+            result.answered(outcome.old_state, outcome.new_state)
         left_out = [item for item in sent if item.key not in answered]
         if left_out:
             # Answered, but not about these: look them up, and report what did not happen

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
-from caldav.jmap.error import JMAPCapabilityError, JMAPError
+from caldav.jmap.error import JMAPAuthError, JMAPCapabilityError, JMAPError
 from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.request import Call, RequestBuilder
@@ -100,6 +100,9 @@ class Connection:
     #: Cyrus 3.10 speaks, or ``JSCALENDAR_2``): sessions do not announce it, the caller
     #: chooses (``jscalendar_dialect=`` of the clients).
     jscalendar: str = "rfc8984"
+    #: Where the session resource answered before (after the redirects of
+    #: ``/.well-known/jmap``), on the origin of ``url``: fetched first, saving the redirect.
+    session_url: str | None = None
     _stale: bool = False
 
     def _check_origins(self, session: Session) -> None:
@@ -129,7 +132,7 @@ class Connection:
     def ensure_session(self) -> Steps[Session]:
         """The session, fetched when there is none yet or the server reported a new state."""
         if self.session is None or self._stale:
-            session = yield from discover(self.url, self.retry)
+            session = yield from self._discover()
             self._check_origins(session)
             session.require(self.required_capability)
             if self.session is None:
@@ -137,6 +140,17 @@ class Connection:
             self.session = session
             self._stale = False
         return self.session
+
+    def _discover(self) -> Steps[Session]:
+        known = self.session.url if self.session is not None else self.session_url
+        if known is not None and known != self.url:
+            try:
+                return (yield from discover(known, self.retry))
+            except JMAPAuthError:
+                raise
+            except JMAPError:
+                pass  # moved since (or gone): discover it from the client's URL again
+        return (yield from discover(self.url, self.retry))
 
     def account_for(self, capability: str = CALENDAR_CAPABILITY) -> Steps[str]:
         """The account id to use for ``capability``: the chosen one, else the session's."""

@@ -221,6 +221,9 @@ class Delta:
     destroyed: list[str]
     new_state: str
     missing: list[str] = field(default_factory=list)
+    #: the objects of ``also`` (by id) as read at ``new_state``, in the last /changes'
+    #: request; empty when they were read at another state
+    also: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def changes_with_objects(
@@ -229,28 +232,37 @@ def changes_with_objects(
     account_id: str,
     since_state: str,
     properties: list[str] | None = None,
+    also: list[str] | None = None,
 ) -> Steps[Delta]:
     """The whole delta since ``since_state``: /changes plus /get of the created and updated
     ids through result references, one round trip per batch, looping (bounded) while the
     server has more changes; the batches merged by :func:`merge_changes`, so the delta is
     the one an unpaged answer gives.  Never a partial delta: any failure raises.
+    ``also``: ids to read in the same requests (a caller about to update them saves a
+    round trip), in the delta's ``also``.
     """
     session = yield from conn.ensure_session()
     changes_method, get_method = f"{datatype.name}/changes", f"{datatype.name}/get"
     pager = ChangesPager(changes_method, conn.limits, since_state)
     objects: dict[str, dict[str, Any]] = {}
+    also_read: dict[str, dict[str, Any]] = {}
     while not pager.done:
         builder = RequestBuilder()
         # maxChanges keeps each batch's created and updated ids within one /get
         changes = builder.add(datatype.changes(account_id, pager.state, session.max_objects_in_get))
         got_created = builder.add(datatype.get(account_id, changes.ref("/created"), properties))
         got_updated = builder.add(datatype.get(account_id, changes.ref("/updated"), properties))
+        got_also = builder.add(datatype.get(account_id, also, properties)) if also else None
         responses = yield from conn.call(builder)
         batch = parse_changes(responses.get(changes.call_id, changes_method), changes_method)
         for call in (got_created, got_updated):
             objects.update(
                 by_id(parse_get(responses.get(call.call_id, get_method), get_method).objects)
             )
+        if got_also is not None:
+            read = parse_get(responses.get(got_also.call_id, get_method), get_method)
+            # of the last batch only, and only when read at the state the delta reaches
+            also_read = by_id(read.objects) if read.state == batch.new_state else {}
         pager.take(batch)
     merged = pager.changes
     missing = yield from refetch(
@@ -262,6 +274,7 @@ def changes_with_objects(
         list(merged.destroyed),
         since_state if missing else pager.state,
         missing,
+        also_read if also and not missing else {},
     )
 
 
