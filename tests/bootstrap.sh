@@ -31,7 +31,9 @@ ensure_python() {
     # Before the rename to caldav-jmap this project installed itself as "caldav",
     # in place of python-caldav: such an editable install is removed, so that
     # python-caldav (a dependency now) can be installed beside us.
-    if "$VENV_DIR/bin/python" -m pip show caldav 2>/dev/null | grep -q '^Editable project location:'; then
+    # (grep reads all of its input: with -q it would stop early, pip would get SIGPIPE, and
+    # pipefail would make the test false even on a match)
+    if "$VENV_DIR/bin/python" -m pip show caldav 2>/dev/null | grep '^Editable project location:' >/dev/null; then
         log "removing an editable install of this project under its old name caldav"
         "$VENV_DIR/bin/python" -m pip uninstall -q -y caldav
     fi
@@ -72,7 +74,7 @@ quickstart() {
         --username user1 --password "${CYRUS_PASSWORD:-password}" "$@")
     local work
     work=$(mktemp -d)
-    if ! "${cli[@]}" --json calendars | grep -q '"name": "Sample"'; then
+    if ! "${cli[@]}" --json calendars | grep '"name": "Sample"' >/dev/null; then
         "${cli[@]}" calendars create Sample --color '#3a87ad' --alert -PT10M >/dev/null
     fi
     log "calendars";               "${cli[@]}" calendars

@@ -327,7 +327,7 @@ def _change_operations() -> dict[str, tuple[str, Callable[..., Steps[Any]]]]:
     from caldav.jmap.methods import event as event_ops
     from caldav.jmap.methods import task as task_ops
 
-    operations = {
+    operations: dict[str, tuple[str, Callable[..., Steps[Any]]]] = {
         "CalendarEvent": (CALENDAR_CAPABILITY, event_ops.get_object_changes),
         "Calendar": (CALENDAR_CAPABILITY, calendar_ops.get_calendar_changes),
     }

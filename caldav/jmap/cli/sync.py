@@ -85,8 +85,8 @@ def _remote(
     listing = client.search_event_objects(calendar_id=calendar_id)
     events = {(e.uid or e.id): e for e in listing}
     remote = {uid: content_hash(event.data) for uid, event in events.items()}
-    delta = remote_delta({u: e.synced for u, e in status.items.items()}, remote)
-    return delta, events, token, {e.id: e for e in listing}
+    changed = remote_delta({u: e.synced for u, e in status.items.items()}, remote)
+    return changed, events, token, {e.id: e for e in listing}
 
 
 def _resolve_pending(ctx: Context, status: Status, save: Any) -> None:
