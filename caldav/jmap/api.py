@@ -955,7 +955,7 @@ class JMAPClientAPI(CalDAVIdioms):
 
     def use_websocket(self) -> None:
         """Send the API requests over a WebSocket from now on (RFC 8887; needs the
-        ``caldav[websocket]`` extra and a server advertising urn:ietf:params:jmap:websocket,
+        ``caldav-jmap[websocket]`` extra and a server advertising urn:ietf:params:jmap:websocket,
         else JMAPCapabilityError); :meth:`watch` then uses WebSocket push when the server
         supports it.  Views made before (:meth:`for_account`) stay on HTTP."""
         return self._run(self._switch_to_websocket())

@@ -131,10 +131,13 @@ class JMAPConnectionError(JMAPError):
 
     ``sent`` is False only when the request provably never left (connection refused, name
     not resolved, connect timed out): then even a request that changes data may go again.
+    ``permanent`` is True when asking again cannot help (the server's TLS certificate was
+    refused): then nothing is retried.
     """
 
     error_type = "connectionFailed"
     sent: bool = True
+    permanent: bool = False
 
 
 class JMAPTimeoutError(JMAPConnectionError):

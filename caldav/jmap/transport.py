@@ -31,6 +31,7 @@ from caldav.jmap.error import (
     JMAPResponseLimitError,
     JMAPTimeoutError,
 )
+from caldav.jmap.failures import certificate_refused, never_sent
 from caldav.jmap.protocol.decoding import ACCEPT_ENCODING, BodyDecoder
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.steps import Finished, Pause, Steps, advance
@@ -261,7 +262,8 @@ class _Transport:
         failure = JMAPConnectionError(
             url=request.url, reason=f"cannot reach the server: {type(error).__name__}: {error}"
         )
-        failure.sent = not _never_sent(error)
+        failure.sent = not never_sent(error)
+        failure.permanent = certificate_refused(error)
         return failure
 
     def _timed_out(self, request: HTTPRequest) -> JMAPTimeoutError:
@@ -279,7 +281,7 @@ class _Transport:
         if self._library.__name__ != "niquests" or _import("wsproto") is None:
             raise JMAPError(
                 reason="JMAP over WebSocket needs niquests with wsproto: "
-                "pip install 'caldav[websocket]'"
+                "pip install 'caldav-jmap[websocket]'"
             )
         return self._library
 
@@ -311,29 +313,6 @@ class _Transport:
         if payload is None:
             raise JMAPConnectionError(url=url, reason="the server closed the WebSocket")
         return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
-
-
-def _never_sent(error: BaseException) -> bool:
-    """Whether a library error shows that the request never left: the connection was
-    refused, the name did not resolve, or connecting timed out (then nothing was sent, and
-    even a request that changes data may go again)."""
-    seen: list[BaseException] = []
-    todo: list[Any] = [error]
-    while todo and len(seen) < 16:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or any(item is s for s in seen):
-            continue
-        seen.append(item)
-        if isinstance(item, ConnectionRefusedError) or type(item).__name__ in _UNSENT_ERRORS:
-            return True
-        todo += [*item.args, getattr(item, "reason", None), item.__cause__, item.__context__]
-    return False
-
-
-# the urllib3 / requests / niquests classes for "could not connect" (all before any byte)
-_UNSENT_ERRORS = frozenset(
-    {"NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ConnectTimeout"}
-)
 
 
 class SyncTransport(_Transport):

@@ -9,7 +9,7 @@ everything else (the session, up- and downloads, an EventSource) over the client
 transport, and open the socket when first needed and again after it broke.
 
 The socket is opened through niquests, which needs ``wsproto`` for it: install the extra
-``caldav[websocket]``.
+``caldav-jmap[websocket]``.
 
 Example::
 

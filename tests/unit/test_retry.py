@@ -7,11 +7,12 @@ answer 503 or drop a connection on demand.
 from __future__ import annotations
 
 import random
+import ssl
 
 import pytest
 
 from caldav.jmap import JMAPConnectionError, JMAPRateLimitError
-from caldav.jmap.protocol.http import HTTPResponse
+from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap.protocol.steps import Pause
 
@@ -114,6 +115,27 @@ def test_a_request_that_never_left_goes_again_even_when_it_changes_data(slept):
     client._transport.send = flaky(server, [refused])
     client.update_calendar("c1", {"name": "x"})
     assert len(server.calls("Calendar/set")) == 1
+
+
+def test_a_refused_tls_certificate_is_not_asked_again(slept):
+    # the same server shows the same certificate: retrying a read only wastes time
+    server = FakeJMAP({"Calendar/get": calendars})
+    client = sync_client(server)
+    client.get_session()
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] unknown issuer")
+    refused = client._transport._failure(HTTPRequest("POST", BASE + "/jmap/api/"), cause)
+    assert refused.permanent
+    before = len(server.requests)
+    client._transport.send = flaky(server, [refused, refused, refused])
+    with pytest.raises(JMAPConnectionError) as raised:
+        client.get_calendars()
+    assert raised.value is refused and len(server.requests) == before + 1 and slept == []
+
+
+def test_other_connection_failures_are_not_permanent():
+    transport = sync_client(FakeJMAP())._transport
+    request = HTTPRequest("POST", BASE + "/jmap/api/")
+    assert not transport._failure(request, ConnectionResetError("reset")).permanent
 
 
 def test_a_set_answered_429_after_it_was_applied_is_not_sent_again(slept):

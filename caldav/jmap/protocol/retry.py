@@ -176,6 +176,8 @@ def send_with_retries(
         except JMAPTimeoutError:
             raise  # the whole deadline went by: the caller's time is up, not the server's
         except JMAPConnectionError as error:
+            if error.permanent:
+                raise
             seconds = policy.pause(attempt, waited) if safe_to_repeat or not error.sent else None
             if seconds is None:
                 raise
