@@ -13,7 +13,6 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple, overload
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -22,7 +21,6 @@ from caldav.jmap.protocol.urls import origin_of
 
 __all__ = [
     "UrlCredentials",
-    "choice",
     "client_url",
     "seconds",
     "text",
@@ -99,13 +97,3 @@ def seconds(value: Any, name: str, *, optional: bool = False) -> float | None:
     if not value > 0:
         raise ValueError(f"{name} must be more than 0 seconds, not {value!r}")
     return float(value)
-
-
-def choice(value: Any, name: str, allowed: Iterable[str], *, optional: bool = False) -> str | None:
-    """``value`` when it is one of ``allowed`` (compared case-insensitively)."""
-    if value is None and optional:
-        return None
-    options = sorted(allowed)
-    if not isinstance(value, str) or value.lower() not in options:
-        raise ValueError(f"{name} must be one of {options}, not {value!r}")
-    return value.lower()

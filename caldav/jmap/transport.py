@@ -60,7 +60,7 @@ DEFAULT_DEADLINE = 300.0
 #: request line and body, the status and body of the answer.  The credentials travel as the
 #: request's auth, never in the logged headers; an Authorization header is redacted anyway.
 http_log = logging.getLogger("caldav.jmap.http")
-_REDACTED = frozenset({"authorization", "cookie", "proxy-authorization"})
+_REDACTED = frozenset({h.lower() for h in CREDENTIAL_HEADERS} | {"proxy-authorization"})
 
 
 def log_exchange(request: HTTPRequest, response: HTTPResponse) -> None:

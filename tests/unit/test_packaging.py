@@ -289,3 +289,15 @@ def test_async_client_has_aclose():
         await client.aclose()
 
     asyncio.run(main())
+
+
+def test_credentials_in_the_url_are_taken_as_the_auth():
+    # python-caldav's form: user and (percent-encoded) password in the URL
+    client = JMAPClient("https://alice:p%40ss@jmap.example.invalid/.well-known/jmap")
+    assert client.username == "alice"
+    assert client.url == "https://jmap.example.invalid/.well-known/jmap"
+    assert client._transport.auth == ("alice", "p@ss")
+    # explicit credentials win over the URL's, which are still removed from the URL
+    other = JMAPClient("https://alice:pw@jmap.example.invalid/", "bob", "secret")
+    assert other._transport.auth == ("bob", "secret")
+    assert other.url == "https://jmap.example.invalid/"
