@@ -34,6 +34,7 @@ from caldav.jmap.api import JMAPClientAPI  # noqa: E402
 from caldav.jmap.objects.calendar import JMAPCalendar  # noqa: E402
 from caldav.jmap.objects.event import JMAPEvent  # noqa: E402
 from caldav.jmap.objects.principal import JMAPPrincipal  # noqa: E402
+from caldav.jmap.operation import OPERATION_MARK  # noqa: E402
 from caldav.jmap.query import EventSearcher  # noqa: E402
 
 #: The classes whose async-bound form gets its own type: sync name -> async name.
@@ -95,6 +96,15 @@ def _calls(func: Callable[..., Any]) -> set[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
     }
+
+
+def _result(annotation: str) -> str:
+    """An ``@operation`` method's result type: ``Steps[X]`` -> ``X``."""
+    tree = ast.parse(annotation, mode="eval").body
+    if isinstance(tree, ast.Subscript) and isinstance(tree.value, ast.Name):
+        if tree.value.id == "Steps":
+            return ast.unparse(tree.slice)
+    raise SystemExit(f"an @operation method must be annotated Steps[...], not {annotation}")
 
 
 def _client_calls(func: Callable[..., Any]) -> bool:
@@ -171,6 +181,8 @@ class Writer:
                 text += " = ..."
             parts.append(text)
         returns = str(sig.return_annotation)
+        if hasattr(func, OPERATION_MARK):
+            returns = _result(returns)
         self.need(returns, func)
         return ", ".join(parts), _renamed(returns) if rename else returns
 
@@ -216,7 +228,7 @@ def client_stub(writer: Writer) -> None:
             kind = "plain"
         elif calls & STREAM_CALLS:
             kind = "stream"
-        elif calls & COROUTINE_CALLS:
+        elif hasattr(func, OPERATION_MARK) or calls & COROUTINE_CALLS:
             kind = "coroutine"
         else:
             kind = "plain"

@@ -34,6 +34,7 @@ from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNoti
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
 from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
+from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
@@ -73,7 +74,7 @@ def _scheduling(send: bool) -> dict[str, Any]:
     return {"sendSchedulingMessages": True} if send else {}
 
 
-class JMAPClientAPI(CalDAVIdioms):
+class JMAPClientAPI(CalDAVIdioms, ClientCore):
     """The operations of a JMAP calendar client; subclasses supply the transport.
 
     ``url`` is the session URL or the server's ``/.well-known/jmap``.  A ``username`` and
@@ -223,9 +224,10 @@ class JMAPClientAPI(CalDAVIdioms):
         names that right."""
         return self._run(calendar_ops.share_calendar(self._conn, calendar_id, principal_id, rights))
 
-    def get_calendar_sync_token(self) -> str:
+    @operation
+    def get_calendar_sync_token(self) -> Steps[str]:
         """The calendars' state, for :meth:`get_calendar_changes`."""
-        return self._run(calendar_ops.get_calendar_sync_token(self._conn))
+        return (yield from calendar_ops.get_calendar_sync_token(self._conn))
 
     def get_calendar_changes(
         self, state: str
