@@ -21,8 +21,7 @@ from caldav.jmap.convert.dispatch import run_to_ical, run_to_jscal
 from caldav.jmap.convert.ids import ID_PARAMS, uuid5_id
 from caldav.jmap.convert.jsprop import apply_jsprops, jsprop_to_ical, jsprop_to_js
 from caldav.jmap.convert.model import ICalComponent, ICalProperty, escape_text, serialize
-from caldav.jmap.convert.preserve import TO_ICAL as PRESERVE_TO_ICAL
-from caldav.jmap.convert.preserve import VENDOR_KEY
+from caldav.jmap.convert.preserve import VENDOR_KEY, vendor_to_ical
 from caldav.jmap.convert.simple import utc
 from caldav.jmap.error import JMAPConversionError
 
@@ -73,7 +72,7 @@ def _valarm_to_js(comp: ICalComponent, parent: ToJSCal) -> None:
     if key in alerts:  # identical alarms: keep both, with distinct stable keys
         key = uuid5_id(f"{key}#{len(alerts)}")
     ctx = ToJSCal(comp, alert, "Alert", parent.vtimezones)
-    run_to_jscal(ctx, _TO_JSCAL, {}, ignored=frozenset(ID_PARAMS))
+    run_to_jscal(ctx, _TO_JSCAL, {}, ignored=frozenset(ID_PARAMS), once=_ONCE)
     alert = apply_jsprops(alert)
     # what _complete_valarm would write back is not worth keeping
     default_text = parent.obj.get("title") or "Reminder"
@@ -163,8 +162,11 @@ _TO_ICAL: dict[str, JsMapper] = {
     "action": _action_to_ical,
     "acknowledged": utc("ACKNOWLEDGED", "acknowledged")[1],
     "relatedTo": links.TO_ICAL["relatedTo"],
-    **PRESERVE_TO_ICAL,
+    # a kept ACTION:AUDIO replaces the DISPLAY written for it
+    VENDOR_KEY: vendor_to_ical(replaceable=frozenset({"ACTION"})),
 }
+#: RFC 5545 allows them once per VALARM: a second one is kept verbatim
+_ONCE = frozenset({"TRIGGER", "ACTION"})
 
 #: Subcomponent mappers of VEVENT / VTODO.
 COMPONENTS = {"VALARM": _valarm_to_js}

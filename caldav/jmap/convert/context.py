@@ -2,9 +2,9 @@
 
 An iCalendar -> JSCalendar mapper receives one property and writes into ``ctx.obj``;
 a JSCalendar -> iCalendar mapper receives one JSCalendar property value and appends
-properties or subcomponents to ``ctx.component``. Each mapper module exports a
-``TO_JSCAL`` table (iCalendar property name -> mapper) and a ``TO_ICAL`` table (JSCalendar
-property name -> mapper); the drivers merge them.
+properties or subcomponents to ``ctx.component``. Each mapper module exports its mappers
+in a ``TO_JSCAL`` table (iCalendar property name -> mapper) and a ``TO_ICAL`` table
+(JSCalendar property name -> mapper); ``properties.TABLE`` assigns them to properties.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "expect",
     "in_range",
     "put",
+    "written_elsewhere",
 ]
 
 T = TypeVar("T")
@@ -93,7 +94,13 @@ class ToICal:
 
 
 PropMapper = Callable[[ICalProperty, ToJSCal], None]
+#: The value is the JSCalendar property's, arbitrary JSON until the mapper checks it.
 JsMapper = Callable[[Any, ToICal], None]
+
+
+def written_elsewhere(value: object, ctx: ToICal) -> None:
+    """The mapper of a property another mapper (or the driver) writes: ``timeZone`` with
+    ``start``, ``method`` on the VCALENDAR."""
 
 
 @overload

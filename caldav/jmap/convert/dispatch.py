@@ -30,33 +30,6 @@ ComponentMapper = Callable[[ICalComponent, ToJSCal], None]
 #: Converted first: other properties (RRULE's UNTIL, EXDATE) are relative to the start's zone.
 _FIRST = ("DTSTART", "DUE")
 
-#: Properties RFC 5545 allows once per component: a repeated one (broken producers) is kept
-#: as unconverted data instead of overwriting the first.
-SINGLE = frozenset(
-    {
-        "DTSTART",
-        "DTEND",
-        "DUE",
-        "DURATION",
-        "UID",
-        "DTSTAMP",
-        "SEQUENCE",
-        "PRIORITY",
-        "CLASS",
-        "TRANSP",
-        "STATUS",
-        "CREATED",
-        "LAST-MODIFIED",
-        "COMPLETED",
-        "PERCENT-COMPLETE",
-        "RECURRENCE-ID",
-        "COLOR",
-        "TRIGGER",
-        "ACTION",
-    }
-)
-
-
 #: Written after the rest: localized SUMMARY lines must follow the main one, and the
 #: vendor property may replace what a mapper wrote.
 _LAST = ("localizations", VENDOR_KEY)
@@ -115,14 +88,17 @@ def run_to_jscal(
     properties: Mapping[str, PropMapper],
     components: Mapping[str, ComponentMapper],
     ignored: frozenset[str] = frozenset(),
+    once: frozenset[str] = frozenset(),
 ) -> None:
     """Convert every property and subcomponent of ``ctx.component`` into ``ctx.obj``;
-    what has no mapper is preserved in the vendor property."""
+    what has no mapper is preserved in the vendor property, and so is a second occurrence
+    of a property in ``once`` (broken producers repeat them): it must not overwrite the
+    first."""
     props = sorted(ctx.component.properties, key=lambda p: p.name not in _FIRST)
     seen: set[str] = set()
     for prop in props:
         mapper = properties.get(prop.name)
-        if prop.name in SINGLE:
+        if prop.name in once:
             if prop.name in seen:
                 mapper = None
             seen.add(prop.name)

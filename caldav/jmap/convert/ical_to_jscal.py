@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from caldav.jmap.convert import alerts, links, locations, participants, recurrence, simple, times
+from caldav.jmap.convert import participants, properties
 from caldav.jmap.convert.context import PropMapper, ToJSCal
 from caldav.jmap.convert.datetime import (
     custom_zones,
@@ -34,23 +34,11 @@ __all__ = [
     "ical_to_jscal_all",
 ]
 
-#: iCalendar property name -> mapper, for VEVENT and VTODO.
-PROPERTY_MAPPERS: dict[str, PropMapper] = {
-    **simple.TO_JSCAL,
-    **times.TO_JSCAL,
-    **participants.TO_JSCAL,
-    **recurrence.TO_JSCAL,
-    **locations.TO_JSCAL,
-    **links.TO_JSCAL,
-    "JSPROP": jsprop_to_js,
-}
+#: iCalendar property name -> mapper, for VEVENT and VTODO (``properties.TABLE``'s).
+PROPERTY_MAPPERS: dict[str, PropMapper] = {**properties.TO_JSCAL, "JSPROP": jsprop_to_js}
 
 #: Subcomponent name -> mapper.
-COMPONENT_MAPPERS: dict[str, ComponentMapper] = {
-    **alerts.COMPONENTS,
-    **locations.COMPONENTS,
-    **participants.COMPONENTS,
-}
+COMPONENT_MAPPERS: dict[str, ComponentMapper] = properties.COMPONENTS
 
 _KINDS = {"VEVENT": "Event", "VTODO": "Task"}
 # VCALENDAR properties converted (or regenerated) by the drivers
@@ -59,7 +47,7 @@ _CALENDAR_DONE = frozenset({"VERSION", "PRODID", "METHOD"})
 
 def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]) -> dict[str, Any]:
     ctx = ToJSCal(comp, {"@type": _KINDS[comp.name]}, _KINDS[comp.name], vtimezones)
-    run_to_jscal(ctx, PROPERTY_MAPPERS, COMPONENT_MAPPERS)
+    run_to_jscal(ctx, PROPERTY_MAPPERS, COMPONENT_MAPPERS, once=properties.ONCE)
     participants.resolve_delegates(ctx.obj)
     return apply_jsprops(ctx.obj)
 
@@ -165,7 +153,7 @@ def _convert_group(
             continue
         instance = _convert_component(comp, vtimezones)
         # a patch is applied to the main object whose start is the recurrence id
-        patch = make_patch(dict(obj, start=key), instance)
+        patch = make_patch(dict(obj, start=key), instance, properties.NOT_PATCHABLE)
         if patch.get("participants", False) is None and not (
             comp.first("ATTENDEE") or comp.first("ORGANIZER")
         ):

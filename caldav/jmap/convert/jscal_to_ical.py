@@ -7,16 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from caldav.jmap.convert import (
-    alerts,
-    links,
-    locations,
-    participants,
-    preserve,
-    recurrence,
-    simple,
-    times,
-)
+from caldav.jmap.convert import preserve, properties, recurrence, simple
 from caldav.jmap.convert.context import JsMapper, ToICal, expect
 from caldav.jmap.convert.datetime import custom_zones, parse_local
 from caldav.jmap.convert.dialect import from_jscalendar_2
@@ -36,33 +27,10 @@ __all__ = ["PROPERTY_MAPPERS", "PRODID", "jscal_to_ical"]
 PRODID = "-//python-caldav//caldav.jmap.convert//EN"
 
 
-def _consumed(value: Any, ctx: ToICal) -> None:
-    """Written at VCALENDAR level by the driver."""
-
-
-#: JSCalendar property name -> mapper.
-PROPERTY_MAPPERS: dict[str, JsMapper] = {
-    **simple.TO_ICAL,
-    **times.TO_ICAL,
-    **participants.TO_ICAL,
-    **recurrence.TO_ICAL,
-    **locations.TO_ICAL,
-    **links.TO_ICAL,
-    **alerts.TO_ICAL,
-    **preserve.TO_ICAL,
-    "method": _consumed,
-    "prodId": _consumed,
-}
+#: JSCalendar property name -> mapper (``properties.TABLE``'s).
+PROPERTY_MAPPERS: dict[str, JsMapper] = properties.TO_ICAL
 
 _COMPONENTS = {"Event": "VEVENT", "Task": "VTODO"}
-# what a recurrence instance does not inherit from its main object
-_MAIN_ONLY = (
-    "recurrenceRules",
-    "recurrenceRule",
-    "excludedRecurrenceRules",
-    "recurrenceOverrides",
-    "timeZones",
-)
 
 
 def _component(
@@ -73,7 +41,7 @@ def _component(
     series_all_day: bool | None = None,
 ) -> ICalComponent:
     comp = ICalComponent(_COMPONENTS[kind])
-    ctx = ToICal(obj, comp, kind, tzids, explicit, series_all_day)
+    ctx = ToICal(properties.to_write(obj), comp, kind, tzids, explicit, series_all_day)
     run_to_ical(ctx, PROPERTY_MAPPERS, jsprop_to_ical)
     if comp.first("DTSTAMP") is None:
         comp.properties.insert(0, ICalProperty("DTSTAMP", {}, simple.fresh_dtstamp()))
@@ -83,7 +51,7 @@ def _component(
 def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComponent]:
     """One component per recurrence override that is more than an EXDATE or RDATE."""
     overrides = expect(obj.get("recurrenceOverrides") or {}, dict, "recurrenceOverrides")
-    base = {k: v for k, v in obj.items() if k not in _MAIN_ONLY}
+    base = {k: v for k, v in obj.items() if k not in properties.MAIN_ONLY}
     result = []
     for key, patch in overrides.items():
         expect(patch, dict, f"recurrenceOverrides/{key}")

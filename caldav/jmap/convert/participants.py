@@ -38,7 +38,7 @@ from caldav.jmap.convert.preserve import (
     restore_params,
     restore_property_params,
 )
-from caldav.jmap.convert.simple import text
+from caldav.jmap.convert.simple import first, text
 from caldav.jmap.convert.subcomponents import (
     component_key,
     component_name,
@@ -436,10 +436,10 @@ _COMPONENT_KEYS = ("description", "links", "percentComplete")
 
 
 def _percent_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
-    if prop.value.strip().isdigit() and not prop.params:
-        ctx.obj["percentComplete"] = int(prop.value.strip())
-    else:
+    if not prop.value.strip().isdigit() or prop.params:
         ctx.unconverted.append(prop)
+    elif first(prop, "percentComplete", ctx):  # RFC 9073: once per PARTICIPANT
+        ctx.obj["percentComplete"] = int(prop.value.strip())
 
 
 def _participant_mappers(

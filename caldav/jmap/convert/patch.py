@@ -9,29 +9,7 @@ from typing import Any
 from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["NOT_PATCHABLE", "apply_patch", "escape_pointer", "make_patch"]
-
-#: Top-level properties an override patch must not touch (RFC 8984 section 4.3.5). The
-#: timestamps (``created``, ``updated``) are the instance's own and may differ (Google
-#: exports each instance with its own CREATED, LAST-MODIFIED, DTSTAMP).
-NOT_PATCHABLE = frozenset(
-    {
-        "@type",
-        "excludedRecurrenceRules",
-        "method",
-        "privacy",
-        "prodId",
-        "recurrenceId",
-        "recurrenceIdTimeZone",
-        "recurrenceOverrides",
-        "recurrenceRules",
-        "relatedTo",
-        "replyTo",
-        "sentBy",
-        "timeZones",
-        "uid",
-    }
-)
+__all__ = ["apply_patch", "escape_pointer", "make_patch"]
 
 
 def escape_pointer(key: str) -> str:
@@ -39,12 +17,18 @@ def escape_pointer(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def make_patch(base: dict[str, Any], target: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The smallest PatchObject turning ``base`` into ``target``: nested objects that
-    exist on both sides are patched member by member."""
+def make_patch(
+    base: dict[str, Any],
+    target: dict[str, Any],
+    not_patchable: frozenset[str] = frozenset(),
+    prefix: str = "",
+) -> dict[str, Any]:
+    """The smallest PatchObject turning ``base`` into ``target``, leaving out the top-level
+    properties in ``not_patchable`` (for a recurrence override: RFC 8984 section 4.3.5);
+    nested objects that exist on both sides are patched member by member."""
     patch: dict[str, Any] = {}
     for key in [*base, *(k for k in target if k not in base)]:
-        if not prefix and key in NOT_PATCHABLE:
+        if not prefix and key in not_patchable:
             continue
         path = prefix + escape_pointer(key)
         if key not in target:
@@ -57,7 +41,7 @@ def make_patch(base: dict[str, Any], target: dict[str, Any], prefix: str = "") -
             # would not be recognisable as vendor data by clients that strip it
             atomic = key == VENDOR_KEY
             if isinstance(old, dict) and isinstance(new, dict) and old and new and not atomic:
-                patch.update(make_patch(old, new, path + "/"))
+                patch.update(make_patch(old, new, prefix=path + "/"))
             else:
                 patch[path] = new
     return patch

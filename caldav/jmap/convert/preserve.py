@@ -18,9 +18,6 @@ from caldav.jmap.error import JMAPConversionError
 __all__ = [
     "keep_line_params",
     "line_params",
-    "IF_ABSENT",
-    "REPLACEABLE",
-    "TO_ICAL",
     "VENDOR_KEY",
     "calendar_properties",
     "converted_entry",
@@ -32,18 +29,11 @@ __all__ = [
     "restore_property_params",
     "restore_params",
     "store_unconverted",
+    "vendor_to_ical",
 ]
 
 #: The vendor property holding unconverted iCalendar data.
 VENDOR_KEY = "python-caldav:iCalendar"
-
-#: Properties a preserved copy replaces instead of duplicating (ACTION:AUDIO over DISPLAY).
-REPLACEABLE = frozenset({"ACTION"})
-
-#: Properties kept because the source stated the JSCalendar default (SEQUENCE:0,
-#: TRANSP:OPAQUE, ...): the writer omits defaults, the kept copy is written only when no
-#: mapper wrote the property, so that a changed value wins over the stale copy.
-IF_ABSENT = frozenset({"SEQUENCE", "PRIORITY", "TRANSP", "CLASS", "STATUS"})
 
 
 def _params_to_jcal(params: dict[str, list[str]]) -> dict[str, Any]:
@@ -223,17 +213,27 @@ def restore_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -
             prop.params.setdefault(name, values)
 
 
-def _vendor_to_ical(value: Any, ctx: ToICal) -> None:
-    expect(value, dict, VENDOR_KEY)
-    for item in expect(value.get("properties", []), list, VENDOR_KEY):
-        prop = property_from_jcal(item)
-        if prop.name in IF_ABSENT and ctx.component.first(prop.name) is not None:
-            continue
-        if prop.name in REPLACEABLE:
-            ctx.component.properties = [p for p in ctx.component.properties if p.name != prop.name]
-        ctx.component.properties.append(prop)
-    for item in expect(value.get("components", []), list, VENDOR_KEY):
-        ctx.component.components.append(component_from_jcal(item))
+def vendor_to_ical(
+    if_absent: frozenset[str] = frozenset(), replaceable: frozenset[str] = frozenset()
+) -> JsMapper:
+    """The writer of the vendor property: the kept properties and components back as they
+    were. A kept property named in ``if_absent`` (one kept because the source stated the
+    JSCalendar default, SEQUENCE:0) is written only when no mapper wrote it, so that a
+    changed value wins over the stale copy; one in ``replaceable`` replaces what a mapper
+    wrote (a VALARM's ACTION:AUDIO over the DISPLAY written for it)."""
 
+    def to_ical(value: Any, ctx: ToICal) -> None:
+        expect(value, dict, VENDOR_KEY)
+        for item in expect(value.get("properties", []), list, VENDOR_KEY):
+            prop = property_from_jcal(item)
+            if prop.name in if_absent and ctx.component.first(prop.name) is not None:
+                continue
+            if prop.name in replaceable:
+                ctx.component.properties = [
+                    p for p in ctx.component.properties if p.name != prop.name
+                ]
+            ctx.component.properties.append(prop)
+        for item in expect(value.get("components", []), list, VENDOR_KEY):
+            ctx.component.components.append(component_from_jcal(item))
 
-TO_ICAL: dict[str, JsMapper] = {VENDOR_KEY: _vendor_to_ical}
+    return to_ical

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from caldav.jmap.convert.context import (
-    INT32,
     JsMapper,
     OutOfRange,
     PropMapper,
@@ -27,15 +26,27 @@ from caldav.jmap.convert.preserve import (
 )
 from caldav.jmap.error import JMAPConversionError
 
-__all__ = ["TO_ICAL", "TO_JSCAL"]
+__all__ = ["TO_ICAL", "TO_JSCAL", "enum", "first", "fresh_dtstamp", "integer", "raw", "text", "utc"]
+
+
+def first(prop: ICalProperty, key: str, ctx: ToJSCal) -> bool:
+    """Whether ``prop`` is the first to set ``key``. A one-value mapper never overwrites:
+    a later occurrence (a repeatable property given a one-value mapper by mistake, or a
+    broken source) is kept verbatim, so that it comes back instead of replacing the first.
+    """
+    if key in ctx.obj:
+        ctx.unconverted.append(prop)
+        return False
+    return True
 
 
 def text(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
     """TEXT property <-> string (a subobject's NAME, SUMMARY, DESCRIPTION)."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
-        ctx.obj[key] = unescape_text(prop.value)
-        keep_property_params(ctx.obj, key, prop)  # LANGUAGE, ALTREP, X- parameters
+        if first(prop, key, ctx):
+            ctx.obj[key] = unescape_text(prop.value)
+            keep_property_params(ctx.obj, key, prop)  # LANGUAGE, ALTREP, X- parameters
 
     def to_ical(value: Any, ctx: ToICal) -> None:
         prop = ctx.component.add(ical, escape_text(expect(value, str, key)))
@@ -48,8 +59,9 @@ def raw(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
     """Property whose value needs no escaping (UID, COLOR) <-> string."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
-        ctx.obj[key] = prop.value
-        keep_property_params(ctx.obj, key, prop)
+        if first(prop, key, ctx):
+            ctx.obj[key] = prop.value
+            keep_property_params(ctx.obj, key, prop)
 
     def to_ical(value: Any, ctx: ToICal) -> None:
         restore_property_params(ctx.obj, key, ctx.component.add(ical, expect(value, str, key)))
@@ -69,6 +81,8 @@ def integer(
     outside RFC 5545's ``bounds`` is not written (:class:`OutOfRange`: kept as JSPROP)."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
+        if not first(prop, key, ctx):
+            return
         try:
             number = int(prop.value.strip())
         except ValueError as e:
@@ -96,6 +110,8 @@ def enum(
         value = table.get(prop.value.strip().upper())
         if value is None:
             ctx.unconverted.append(prop)
+            return
+        if not first(prop, key, ctx):
             return
         ctx.obj[key] = value
         if value == default:
@@ -126,7 +142,8 @@ def utc(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
     """UTC DATE-TIME property <-> UTCDateTime."""
 
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
-        ctx.obj[key] = format_utc(parse_ical_time(prop.value, prop.param("TZID")))
+        if first(prop, key, ctx):
+            ctx.obj[key] = format_utc(parse_ical_time(prop.value, prop.param("TZID")))
 
     def to_ical(value: Any, ctx: ToICal) -> None:
         ctx.component.add(ical, ical_datetime(parse_utc(value, key), utc=True))
@@ -309,33 +326,9 @@ def fresh_dtstamp() -> str:
     return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
 
 
-_PAIRS: dict[tuple[str, str], tuple[PropMapper, JsMapper]] = {
-    ("UID", "uid"): raw("UID", "uid"),
-    ("COLOR", "color"): raw("COLOR", "color"),
-    ("SEQUENCE", "sequence"): integer("SEQUENCE", "sequence", INT32, default=0),
-    # PRIORITY:0 means "undefined", which JSCalendar says by leaving priority out
-    ("PRIORITY", "priority"): integer(
-        "PRIORITY", "priority", (0, 9), default=0, keep_default=False
-    ),
-    ("PERCENT-COMPLETE", "percentComplete"): integer(
-        "PERCENT-COMPLETE", "percentComplete", (0, 100)
-    ),
-    ("CLASS", "privacy"): enum(
-        "CLASS",
-        "privacy",
-        {"PUBLIC": "public", "PRIVATE": "private", "CONFIDENTIAL": "secret"},
-        default="public",
-    ),
-    ("TRANSP", "freeBusyStatus"): enum(
-        "TRANSP", "freeBusyStatus", {"OPAQUE": "busy", "TRANSPARENT": "free"}, default="busy"
-    ),
-    ("DTSTAMP", "updated"): utc("DTSTAMP", "updated"),
-    ("CREATED", "created"): utc("CREATED", "created"),
-    ("COMPLETED", "progressUpdated"): utc("COMPLETED", "progressUpdated"),
-}
-
-TO_JSCAL: dict[str, PropMapper] = {ical: pair[0] for (ical, _), pair in _PAIRS.items()}
-TO_JSCAL |= {
+#: The hand-written mappers, by iCalendar property name (``properties.TABLE`` says which
+#: property each converts; the one-to-one mappers come from the factories above).
+TO_JSCAL: dict[str, PropMapper] = {
     "CATEGORIES": _categories_to_js,
     "LAST-MODIFIED": _last_modified_to_js,
     "STATUS": _status_to_js,
@@ -344,8 +337,8 @@ TO_JSCAL |= {
     "STYLED-DESCRIPTION": _styled_description_to_js,
 }
 
-TO_ICAL: dict[str, JsMapper] = {key: pair[1] for (_, key), pair in _PAIRS.items()}
-TO_ICAL |= {
+#: The hand-written mappers, by JSCalendar property name.
+TO_ICAL: dict[str, JsMapper] = {
     "keywords": _keywords_to_ical,
     "updated": _updated_to_ical,
     "status": _EVENT_STATUS[1],

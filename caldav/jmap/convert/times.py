@@ -282,10 +282,6 @@ def _recurrence_id_to_ical(value: Any, ctx: ToICal) -> None:
     restore_property_params(ctx.obj, "recurrenceId", prop)
 
 
-def _consumed(value: Any, ctx: ToICal) -> None:
-    """Properties written together with another one (start writes duration and timeZone)."""
-
-
 TO_JSCAL: dict[str, PropMapper] = {
     "DTSTART": _dtstart_to_js,
     "DTEND": _dtend_to_js,
@@ -298,10 +294,6 @@ TO_JSCAL: dict[str, PropMapper] = {
 
 TO_ICAL: dict[str, JsMapper] = {
     "start": _start_to_ical,
-    "duration": _consumed,
-    "timeZone": _consumed,
-    "showWithoutTime": _consumed,
-    "recurrenceIdTimeZone": _consumed,
     END_TIME_ZONE: _end_time_zone_to_ical,
     "due": _due_to_ical,
     "estimatedDuration": _estimated_to_ical,

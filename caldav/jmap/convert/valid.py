@@ -14,33 +14,21 @@ import logging
 import re
 
 from caldav.jmap.convert.model import ICalComponent, ICalProperty
+from caldav.jmap.convert.properties import ONCE_IN
 
 __all__ = ["ONCE", "make_valid"]
 
 log = logging.getLogger("caldav.jmap.convert")
 
 _ENTITY = {"DTSTAMP", "UID", "CREATED", "LAST-MODIFIED", "DESCRIPTION", "GEO", "URL"}
-_SCHEDULABLE = _ENTITY | {
-    "CLASS",
-    "DTSTART",
-    "LOCATION",
-    "ORGANIZER",
-    "PRIORITY",
-    "SEQUENCE",
-    "STATUS",
-    "SUMMARY",
-    "RECURRENCE-ID",
-    "DURATION",
-    "COLOR",
-}
-#: Properties RFC 5545 (and RFC 7986, RFC 9073) allow at most once, by component.
+#: Properties RFC 5545 (and RFC 7986, RFC 9073, the drafts) allow at most once, by
+#: component; VEVENT's and VTODO's are ``properties.TABLE``'s.
 ONCE: dict[str, frozenset[str]] = {
     "VCALENDAR": frozenset(
         {"PRODID", "VERSION", "CALSCALE", "METHOD", "UID", "LAST-MODIFIED", "URL", "COLOR"}
         | {"REFRESH-INTERVAL", "SOURCE"}
     ),
-    "VEVENT": frozenset(_SCHEDULABLE | {"TRANSP", "DTEND"}),
-    "VTODO": frozenset(_SCHEDULABLE | {"COMPLETED", "DUE", "PERCENT-COMPLETE"}),
+    **ONCE_IN,
     "VALARM": frozenset({"ACTION", "TRIGGER", "DURATION", "REPEAT", "DESCRIPTION", "SUMMARY"}),
     "PARTICIPANT": frozenset(
         _ENTITY
