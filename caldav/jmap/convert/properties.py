@@ -57,6 +57,9 @@ __all__ = [
     "TO_ICAL",
     "TO_JSCAL",
     "Property",
+    "once",
+    "to_ical_table",
+    "to_jscal_table",
     "to_write",
 ]
 
@@ -357,12 +360,30 @@ def _unique(pairs: Iterable[tuple[str, Any]], what: str) -> dict[str, Any]:
     return table
 
 
-def _to_jscal(rows: Iterable[Property]) -> dict[str, PropMapper]:
+def to_jscal_table(rows: Iterable[Property]) -> dict[str, PropMapper]:
+    """iCalendar property name -> mapper, of the descriptors ``rows``."""
     return _unique(((p.ical, p.to_jscal) for p in rows if p.ical and p.to_jscal), "iCalendar")
 
 
-def _to_ical(rows: Iterable[Property]) -> dict[str, JsMapper]:
-    return _unique(((p.jscal, p.to_ical) for p in rows if p.jscal and p.to_ical), "JSCalendar")
+def to_ical_table(rows: Iterable[Property]) -> dict[str, JsMapper]:
+    """JSCalendar property name -> mapper, of the descriptors ``rows``, and the vendor
+    property's writer (it restores stated defaults only where no mapper wrote them)."""
+    rows = tuple(rows)
+    table: dict[str, JsMapper] = _unique(
+        ((p.jscal, p.to_ical) for p in rows if p.jscal and p.to_ical), "JSCalendar"
+    )
+    table[preserve.VENDOR_KEY] = preserve.vendor_to_ical(_if_absent(rows))
+    return table
+
+
+def _if_absent(rows: Iterable[Property]) -> frozenset[str]:
+    return frozenset(p.ical for p in rows if p.ical and p.explicit_default_survives)
+
+
+def once(rows: Iterable[Property]) -> frozenset[str]:
+    """The once-only properties of ``rows`` a second occurrence of which is kept verbatim
+    rather than converted (it would overwrite the first)."""
+    return frozenset(p.ical for p in rows if p.ical and not p.repeatable and not p.reads_repeats)
 
 
 def _names(rows: Iterable[Property], **facts: bool) -> frozenset[str]:
@@ -380,13 +401,12 @@ ONCE_IN: dict[str, frozenset[str]] = {
     for kind, component in _COMPONENT.items()
 }
 
-#: Once-only properties a second occurrence of which is kept verbatim, not converted (it
-#: would overwrite the first).
-ONCE = frozenset(p.ical for p in TABLE if p.ical and not p.repeatable and not p.reads_repeats)
+#: Once-only properties a second occurrence of which is kept verbatim, not converted.
+ONCE = once(TABLE)
 
 #: Properties kept because the source stated the JSCalendar default: written back only
 #: when no mapper wrote the property (a changed value wins over the stale copy).
-IF_ABSENT = frozenset(p.ical for p in TABLE if p.ical and p.explicit_default_survives)
+IF_ABSENT = _if_absent(TABLE)
 
 #: Top-level properties a recurrence override must not patch (RFC 8984 section 4.3.5).
 NOT_PATCHABLE = _names(TABLE, patchable=False)
@@ -423,14 +443,10 @@ REMOVED_VALUE: dict[str, Default] = {
 }
 
 #: iCalendar property name -> mapper, for VEVENT and VTODO.
-TO_JSCAL: dict[str, PropMapper] = _to_jscal(TABLE)
+TO_JSCAL: dict[str, PropMapper] = to_jscal_table(TABLE)
 
-#: JSCalendar property name -> mapper, for Event and Task (the vendor property last: it
-#: restores explicit defaults only where no mapper wrote the property).
-TO_ICAL: dict[str, JsMapper] = {
-    **_to_ical(TABLE),
-    preserve.VENDOR_KEY: preserve.vendor_to_ical(IF_ABSENT),
-}
+#: JSCalendar property name -> mapper, for Event and Task.
+TO_ICAL: dict[str, JsMapper] = to_ical_table(TABLE)
 
 #: Subcomponent name -> mapper (VALARM, VLOCATION, PARTICIPANT).
 COMPONENTS: dict[str, ComponentMapper] = {
