@@ -1,13 +1,17 @@
 """iCalendar <-> JSCalendar (RFC 8984) conversion.
 
-The converter is a table of small per-property mappers: each module of this package
+The converter is a table of small per-property mappers: the modules of this package
 (``simple``, ``times``, ``participants``, ``recurrence``, ``alerts``, ``locations``,
-``links``) exports a ``TO_JSCAL`` table keyed by iCalendar property name and a
-``TO_ICAL`` table keyed by JSCalendar property name; ``ical_to_jscal`` and
-``jscal_to_ical`` merge them and walk the data. Supporting another property means adding
-one mapper to one table. iCalendar elements without a JSCalendar home are kept in the
-``python-caldav:iCalendar`` vendor property, JSCalendar properties without an iCalendar
-home travel as the draft's JSPROP property.
+``links``) hold the mappers, and ``properties.TABLE`` has one descriptor per property
+(its iCalendar and JSCalendar names, its two mappers, whether it may repeat, its
+default, whether an override may patch it, whether the server manages it);
+``ical_to_jscal`` and ``jscal_to_ical`` walk the data with the tables derived from it.
+Supporting another property means one descriptor (and its mappers, if no factory of
+``simple`` fits). Importing this package loads no HTTP client.
+
+iCalendar elements without a JSCalendar home are kept in the ``python-caldav:iCalendar``
+vendor property, JSCalendar properties without an iCalendar home travel as the draft's
+JSPROP property.
 
 The dialect written is RFC 8984 as Cyrus 3.10 speaks it (``recurrenceRules`` is a list),
 or the JSCalendar 2.0 draft's with ``dialect=JSCALENDAR_2`` (``recurrenceRule``, unconverted
