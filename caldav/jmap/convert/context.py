@@ -71,7 +71,7 @@ class ToICal:
     #: has the value type of the series' DTSTART, whatever the instance's own start is)
     series_all_day: bool | None = None
 
-    def writes(self, key: str, value: Any, default: Any) -> bool:
+    def writes(self, key: str, value: object, default: object) -> bool:
         """Whether ``key`` with ``value`` goes into the iCalendar output."""
         return value != default or key in self.explicit
 
@@ -104,10 +104,10 @@ def written_elsewhere(value: object, ctx: ToICal) -> None:
 
 
 @overload
-def expect(value: Any, kind: type[T], prop: str) -> T: ...
+def expect(value: object, kind: type[T], prop: str) -> T: ...
 @overload
-def expect(value: Any, kind: tuple[type, ...], prop: str) -> Any: ...
-def expect(value: Any, kind: type | tuple[type, ...], prop: str) -> Any:
+def expect(value: object, kind: tuple[type, ...], prop: str) -> Any: ...
+def expect(value: object, kind: type | tuple[type, ...], prop: str) -> Any:
     """``value`` when it has type ``kind``, else a JMAPConversionError naming ``prop``."""
     if isinstance(value, bool) and kind in (int, (int,)):
         raise JMAPConversionError(f"expected {kind}, got a boolean", property=prop)
@@ -129,7 +129,7 @@ class OutOfRange(ValueError):
     instead, so that the output stays valid RFC 5545 and nothing is lost."""
 
 
-def in_range(value: Any, low: int, high: int, prop: str) -> int:
+def in_range(value: object, low: int, high: int, prop: str) -> int:
     """``value`` when it is an integer from ``low`` to ``high``; OutOfRange when it is
     another integer; JMAPConversionError when it is no integer."""
     number = expect(value, int, prop)

@@ -84,7 +84,7 @@ def _rename_paths(patch: dict[str, Any], old: str, new: str) -> dict[str, Any]:
     return result
 
 
-def _single_address(methods: Any) -> str | None:
+def _single_address(methods: object) -> str | None:
     if isinstance(methods, dict) and len(methods) == 1:
         (address,) = methods.values()
         return address if isinstance(address, str) else None

@@ -89,7 +89,7 @@ def _entries(jscal: Any) -> list[dict[str, Any]]:
     return objects
 
 
-def _custom_tzinfos(objects: list[dict[str, Any]]) -> dict[str, Any]:
+def _custom_tzinfos(objects: list[dict[str, Any]]) -> dict[str, dt.tzinfo]:
     """tzinfos of the objects' ``timeZones`` (custom zones), by TZID."""
     comps = {}
     for obj in objects:

@@ -40,10 +40,9 @@ def _params_to_jcal(params: dict[str, list[str]]) -> dict[str, Any]:
     return {k.lower(): v[0] if len(v) == 1 else list(v) for k, v in params.items()}
 
 
-def _params_from_jcal(params: Any) -> dict[str, list[str]]:
-    expect(params, dict, VENDOR_KEY)
+def _params_from_jcal(params: object) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
-    for name, value in params.items():
+    for name, value in expect(params, dict, VENDOR_KEY).items():
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) for v in values):
             raise JMAPConversionError("parameter values must be strings", property=VENDOR_KEY)
@@ -56,7 +55,7 @@ def property_to_jcal(prop: ICalProperty) -> list[Any]:
     return [prop.name.lower(), _params_to_jcal(prop.params), "unknown", prop.value]
 
 
-def property_from_jcal(item: Any) -> ICalProperty:
+def property_from_jcal(item: object) -> ICalProperty:
     """The inverse of :func:`property_to_jcal` (other jCal value types are joined as text)."""
     if not isinstance(item, list) or len(item) < 4 or not isinstance(item[0], str):
         raise JMAPConversionError("malformed jCal property", property=VENDOR_KEY)
@@ -74,7 +73,7 @@ def component_to_jcal(comp: ICalComponent) -> list[Any]:
     ]
 
 
-def component_from_jcal(item: Any) -> ICalComponent:
+def component_from_jcal(item: object) -> ICalComponent:
     """The inverse of :func:`component_to_jcal`."""
     if not isinstance(item, list) or len(item) != 3 or not isinstance(item[0], str):
         raise JMAPConversionError("malformed jCal component", property=VENDOR_KEY)

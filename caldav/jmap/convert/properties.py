@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from caldav.jmap.convert import (
     alerts,
@@ -62,6 +62,8 @@ __all__ = [
     "to_jscal_table",
     "to_write",
 ]
+
+M = TypeVar("M", PropMapper, JsMapper)
 
 #: The object kinds (JSCalendar ``@type``) a property belongs to.
 EVENT = frozenset({"Event"})
@@ -350,9 +352,9 @@ TABLE: tuple[Property, ...] = (
 )
 
 
-def _unique(pairs: Iterable[tuple[str, Any]], what: str) -> dict[str, Any]:
+def _unique(pairs: Iterable[tuple[str, M]], what: str) -> dict[str, M]:
     """A name -> mapper table; a name claimed twice is a mistake in :data:`TABLE`."""
-    table: dict[str, Any] = {}
+    table: dict[str, M] = {}
     for name, mapper in pairs:
         if name in table:
             raise RuntimeError(f"two descriptors give the {what} mapper of {name}")

@@ -61,7 +61,7 @@ def component_key(comp: ICalComponent, fallback: str | None) -> tuple[str, str |
     return uuid5_id(serialize(comp)), None
 
 
-def unique_key(key: str, taken: Mapping[str, Any]) -> str:
+def unique_key(key: str, taken: Mapping[str, object]) -> str:
     """``key``, or a stable variant of it when the map already holds it (two components
     with one UID: both kept)."""
     count = 0

@@ -70,7 +70,7 @@ def _dtstart_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
             ctx.obj["duration"] = "P1D"  # RFC 5545: an all-day event without end lasts a day
 
 
-def is_end_zone(location: Any) -> bool:
+def is_end_zone(location: object) -> bool:
     """Whether a Location gives the zone of the end (RFC 8984 ``relativeTo: "end"``)."""
     return (
         isinstance(location, dict)
@@ -79,9 +79,9 @@ def is_end_zone(location: Any) -> bool:
     )
 
 
-def is_end_zone_only(location: Any) -> bool:
+def is_end_zone_only(location: object) -> bool:
     """Whether a Location says nothing but the zone of the end: DTEND's TZID carries it."""
-    return is_end_zone(location) and set(location) <= _END_ZONE_KEYS
+    return isinstance(location, dict) and is_end_zone(location) and set(location) <= _END_ZONE_KEYS
 
 
 def _same_zone(a: str | None, b: str | None) -> bool:
