@@ -113,19 +113,53 @@ class Property:
     kinds: frozenset[str] = BOTH
 
 
+def _integer(
+    ical: str,
+    jscal: str,
+    bounds: tuple[int, int],
+    default: int | None = None,
+    *,
+    shown: bool = True,
+    kinds: frozenset[str] = BOTH,
+) -> Property:
+    """An INTEGER property (:func:`simple.integer`): a stated default survives; ``shown``
+    says whether JSCalendar shows it."""
+    mappers = simple.integer(ical, jscal, bounds, default, keep_default=shown)
+    survives = default is not None
+    return Property(
+        ical, jscal, *mappers, default=default, explicit_default_survives=survives, kinds=kinds
+    )
+
+
+def _enum(
+    ical: str,
+    jscal: str,
+    values: dict[str, str],
+    default: str,
+    *,
+    patchable: bool = True,
+    kinds: frozenset[str] = BOTH,
+) -> Property:
+    """An enumerated property (:func:`simple.enum`): a stated default survives."""
+    mappers = simple.enum(ical, jscal, values, default)
+    return Property(
+        ical,
+        jscal,
+        *mappers,
+        default=default,
+        explicit_default_survives=True,
+        patchable=patchable,
+        kinds=kinds,
+    )
+
+
 TABLE: tuple[Property, ...] = (
     # -- identity and timestamps
     Property("UID", "uid", *simple.raw("UID", "uid"), patchable=False, immutable=True),
     Property("DTSTAMP", "updated", simple.utc("DTSTAMP", "updated")[0], simple.TO_ICAL["updated"]),
     Property("LAST-MODIFIED", None, simple.TO_JSCAL["LAST-MODIFIED"]),
     Property("CREATED", "created", *simple.utc("CREATED", "created")),
-    Property(
-        "SEQUENCE",
-        "sequence",
-        *simple.integer("SEQUENCE", "sequence", INT32, default=0),
-        default=0,
-        explicit_default_survives=True,
-    ),
+    _integer("SEQUENCE", "sequence", INT32, default=0),
     # -- what the object says
     Property(
         "SUMMARY",
@@ -156,10 +190,16 @@ TABLE: tuple[Property, ...] = (
         default="text/plain",
     ),
     Property(
-        "CATEGORIES", "keywords", simple.TO_JSCAL["CATEGORIES"], simple.TO_ICAL["keywords"], True
+        "CATEGORIES",
+        "keywords",
+        simple.TO_JSCAL["CATEGORIES"],
+        simple.TO_ICAL["keywords"],
+        repeatable=True,
     ),
     Property("COLOR", "color", *simple.raw("COLOR", "color")),
     # -- scheduling and display
+    # RFC 8984's default is "confirmed", but a stated status is written, that one included
+    # (what the source said); the default is what a removed STATUS becomes on the server
     Property(
         "STATUS",
         "status",
@@ -171,43 +211,23 @@ TABLE: tuple[Property, ...] = (
     ),
     # a VTODO's STATUS (read by the row above, which knows the object's kind)
     Property("STATUS", "progress", to_ical=simple.TO_ICAL["progress"], kinds=TASK),
-    Property(
-        "PRIORITY",
-        "priority",
-        # PRIORITY:0 means "undefined", which JSCalendar says by leaving priority out
-        *simple.integer("PRIORITY", "priority", (0, 9), default=0, keep_default=False),
-        default=0,
-        explicit_default_survives=True,
-    ),
-    Property(
+    # PRIORITY:0 means "undefined", which JSCalendar says by leaving priority out
+    _integer("PRIORITY", "priority", (0, 9), default=0, shown=False),
+    _enum(
         "CLASS",
         "privacy",
-        *simple.enum(
-            "CLASS",
-            "privacy",
-            {"PUBLIC": "public", "PRIVATE": "private", "CONFIDENTIAL": "secret"},
-            default="public",
-        ),
+        {"PUBLIC": "public", "PRIVATE": "private", "CONFIDENTIAL": "secret"},
         default="public",
-        explicit_default_survives=True,
         patchable=False,
     ),
-    Property(
+    _enum(
         "TRANSP",
         "freeBusyStatus",
-        *simple.enum(
-            "TRANSP", "freeBusyStatus", {"OPAQUE": "busy", "TRANSPARENT": "free"}, default="busy"
-        ),
+        {"OPAQUE": "busy", "TRANSPARENT": "free"},
         default="busy",
-        explicit_default_survives=True,
         kinds=EVENT,
     ),
-    Property(
-        "PERCENT-COMPLETE",
-        "percentComplete",
-        *simple.integer("PERCENT-COMPLETE", "percentComplete", (0, 100)),
-        kinds=TASK,
-    ),
+    _integer("PERCENT-COMPLETE", "percentComplete", (0, 100), kinds=TASK),
     Property(
         "COMPLETED", "progressUpdated", *simple.utc("COMPLETED", "progressUpdated"), kinds=TASK
     ),
