@@ -133,7 +133,7 @@ def mark_explicit_default(prop: ICalProperty, ctx: ToJSCal) -> None:
     The writer leaves JSCalendar defaults out (servers echo every default, which would
     otherwise fill the iCalendar with noise such as SEQUENCE:0 or TRANSP:OPAQUE); the kept
     copy brings the property back when the source stated it. It is written only when no
-    mapper wrote the property (``preserve.IF_ABSENT``), so a changed value wins.
+    mapper wrote the property (``properties.IF_ABSENT``), so a changed value wins.
     """
     ctx.unconverted.append(prop)
 
