@@ -45,7 +45,6 @@ _SCRATCH = """
 CREATE TEMP TABLE IF NOT EXISTS disk (name TEXT PRIMARY KEY, mtime_ns INTEGER,
     size INTEGER, ino INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS seen (uid TEXT PRIMARY KEY);
-CREATE TEMP TABLE IF NOT EXISTS spool (uid TEXT PRIMARY KEY, id TEXT, data TEXT);
 """
 _COLUMNS = "uid, file, id, local, remote, pending, mtime_ns, size, ino"
 _ITEM_COLUMNS = ", ".join(f"i.{column}" for column in _COLUMNS.split(", "))
@@ -116,6 +115,10 @@ class Status:
         #: the temporary file a new status is built in, renamed at the first commit
         self._building = building
         conn.executescript(_SCRATCH)
+        # the spool outlives the connection's reopening at the first commit: a private
+        # temporary database of its own (SQLite deletes it when it is closed)
+        self._spool = sqlite3.connect("")
+        self._spool.execute("CREATE TABLE spool (uid TEXT PRIMARY KEY, id TEXT, data TEXT)")
 
     # -- opening ------------------------------------------------------------------------
 
@@ -288,7 +291,7 @@ class Status:
     def clear_listing(self) -> None:
         """Start a listing afresh (forget the UIDs seen and the events spooled)."""
         self._conn.execute("DELETE FROM temp.seen")
-        self._conn.execute("DELETE FROM temp.spool")
+        self._spool.execute("DELETE FROM spool")
 
     def mark_seen(self, uids: Iterable[str]) -> None:
         """Record ``uids`` as listed by the server."""
@@ -303,13 +306,11 @@ class Status:
 
     def spool(self, uid: str, event_id: str, data: str) -> None:
         """Keep an event's text on disk until it is written to the vdir."""
-        self._conn.execute(
-            "INSERT OR REPLACE INTO temp.spool VALUES (?, ?, ?)", (uid, event_id, data)
-        )
+        self._spool.execute("INSERT OR REPLACE INTO spool VALUES (?, ?, ?)", (uid, event_id, data))
 
     def spooled(self, uid: str) -> tuple[str, str] | None:
         """``(event id, text)`` of a spooled event."""
-        row = self._conn.execute("SELECT id, data FROM temp.spool WHERE uid = ?", (uid,)).fetchone()
+        row = self._spool.execute("SELECT id, data FROM spool WHERE uid = ?", (uid,)).fetchone()
         return None if row is None else (row[0], row[1])
 
     # -- durability ---------------------------------------------------------------------
@@ -329,6 +330,7 @@ class Status:
         """Drop what was not committed, and the scratch tables."""
         self._conn.rollback()
         self._conn.close()
+        self._spool.close()
         if self._building is not None:
             self._building.unlink(missing_ok=True)
             Path(f"{self._building}-journal").unlink(missing_ok=True)
@@ -337,7 +339,7 @@ class Status:
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path)
-        # the scratch tables in a temporary file, not in memory: a listing is spooled there
+        # the scratch tables in a temporary file, not in memory (they list the vdir's files)
         conn.execute("PRAGMA temp_store = FILE")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
