@@ -214,3 +214,36 @@ def test_killed_at_any_point_resumes_without_loss_or_duplicates(cli: Cli, tmp_pa
     for uid in edited_locally:
         assert titles[uid] == f"Local edit {uid}"
     assert sorted(entries(vdir)) == expected
+
+
+def test_an_update_pending_through_an_aborted_sync(cli: Cli, tmp_path: Path) -> None:
+    """An update sent by a killed run, then a sync that stops at another conflict: the
+    update is still pending for the sync after, which takes the server's report of it
+    for its echo (no false conflict)."""
+    a, b = unique("a"), unique("b")
+    add_events(cli, tmp_path, [a, b], "Event")
+    vdir = tmp_path / "vdir"
+    sync(cli, vdir)
+    for uid, title in ((a, "Updated before the crash"), (b, "Local b")):
+        path = vdir / f"{uid}.ics"
+        text = path.read_text()
+        start = text.index("SUMMARY:")
+        path.write_text(text[:start] + f"SUMMARY:{title}" + text[text.index("\n", start) :])
+    calendar_id = Status.calendar_of(vdir)
+    assert calendar_id is not None
+    status = Status.open(vdir, calendar_id)
+    entry = status.get(a)
+    assert entry is not None
+    entry.pending = "update"  # written before the update was sent
+    status.put(entry)
+    status.commit()
+    status.close()
+    cli("import", str(vdir / f"{a}.ics"), "--calendar", cli.calendar)  # what was sent
+    cli("edit", b, "--set", "summary=Remote b")
+    aborted = sync(cli, vdir, "--conflict", "abort", code=5)
+    assert [c["uid"] for c in aborted["conflicts"]] == [b]
+    result = sync(cli, vdir, "--conflict", "remote")
+    assert [c["uid"] for c in result["conflicts"]] == [b]
+    assert actions(result) == sorted([("download", b), ("upload", a)])
+    assert cli.json("show", a)["title"] == "Updated before the crash"
+    assert sync(cli, vdir)["actions"] == []

@@ -125,7 +125,8 @@ class _Applier:
                 event_id, text = remote.event(uid)
                 name = entry.file if entry is not None else Vdir.file_name(uid)
                 if kind is Kind.ADOPT:  # the file holds this text already
-                    stamp = local.changed[uid].stamp if uid in local.changed else None
+                    here = local.changed.get(uid)
+                    stamp = here.stamp if here else entry.stamp if entry else None
                 else:
                     stamp = self.vdir.write(name, text)
                 digest = content_hash(text)
@@ -296,10 +297,8 @@ def _sync_pass(
             status.put(entry)
     run = SyncRun(_plan(status, local, remote, policy), unreadable=local.broken)
     run.hashed = local.hashed
-    if dry:
-        return run, False
-    if run.plan.aborted:
-        status.commit()  # the new stamps only: nothing else changed
+    if dry or run.plan.aborted:
+        # nothing committed: an update still pending is found pending again next time
         return run, False
     applier = _Applier(ctx, vdir, status, calendar_id, run)
     applier.apply(local, remote)
