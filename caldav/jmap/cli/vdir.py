@@ -102,8 +102,11 @@ class Vdir:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
-        for stale in path.glob(f"{TMP_PREFIX}*"):  # left by a run that was killed
-            stale.unlink(missing_ok=True)
+        # left by a run that was killed (scandir, not glob: glob lists the directory whole)
+        with os.scandir(path) as listing:
+            for item in listing:
+                if item.name.startswith(TMP_PREFIX):
+                    Path(item.path).unlink(missing_ok=True)
 
     @staticmethod
     def file_name(uid: str) -> str:
