@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from caldav.jmap import JMAPClient
-from caldav.jmap.cli import main, remote
+from caldav.jmap.cli import remote
 from caldav.jmap.cli.status import LEGACY_STATUS_NAME, STATUS_NAME, Status
-from tests.integration.cli_support import PASSWORD, Cli, event, unique
+from tests.integration.cli_support import PASSWORD, Cli, event, sync_in_process, unique
 
 USER = "user3"
 
@@ -105,17 +105,6 @@ def test_a_touched_file_is_hashed_once_and_not_uploaded(cli: Cli, tmp_path: Path
     assert after.local == before.local  # type: ignore[attr-defined]
 
 
-def in_process(url: str, vdir: Path, calendar: str) -> None:
-    try:
-        main(
-            ["--url", url, "--username", USER, "--password", PASSWORD, "sync", str(vdir)]
-            + ["--calendar", calendar],
-            standalone_mode=False,
-        )
-    except SystemExit as done:
-        assert not done.code
-
-
 def test_a_listing_page_by_page(
     cli: Cli, cyrus_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,7 +127,7 @@ def test_a_listing_page_by_page(
 
     monkeypatch.setattr(JMAPClient, "search_event_objects", edited_between_pages)
     vdir = tmp_path / "vdir"
-    in_process(cyrus_url, vdir, cli.calendar)
+    sync_in_process(cyrus_url, USER, vdir, cli.calendar)
     assert calls[:3] == [0, 4, 0]  # the second page saw another query state: again
     assert sorted(p.stem for p in vdir.glob("*.ics")) == sorted([*uids, late])
     monkeypatch.setattr(JMAPClient, "search_event_objects", search)

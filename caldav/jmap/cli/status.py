@@ -166,20 +166,11 @@ class Status:
         return None
 
     def _check(self, calendar_id: str) -> None:
-        mine = self.calendar_id
-        if mine != calendar_id:
-            raise ValueError(
-                f"{self.path.parent} is synced with calendar {mine!r}, not "
-                f"{calendar_id!r}; choose that one with --calendar or another directory"
-            )
+        _same_calendar(self.path.parent, self.calendar_id, calendar_id)
 
     def _migrate(self, legacy: Path, calendar_id: str) -> None:
         data = _legacy(legacy)
-        if data.get("calendar_id") != calendar_id:
-            raise ValueError(
-                f"{legacy.parent} is synced with calendar {data.get('calendar_id')!r}, not "
-                f"{calendar_id!r}; choose that one with --calendar or another directory"
-            )
+        _same_calendar(legacy.parent, data.get("calendar_id"), calendar_id)
         self._set("version", _VERSION)
         self._set("calendar_id", calendar_id)
         self._set("token", data.get("token"))
@@ -334,6 +325,14 @@ class Status:
         if self._building is not None:
             self._building.unlink(missing_ok=True)
             Path(f"{self._building}-journal").unlink(missing_ok=True)
+
+
+def _same_calendar(directory: Path, synced: str | None, wanted: str) -> None:
+    if synced != wanted:
+        raise ValueError(
+            f"{directory} is synced with calendar {synced!r}, not {wanted!r}; choose "
+            "that one with --calendar or another directory"
+        )
 
 
 def _connect(path: Path) -> sqlite3.Connection:
