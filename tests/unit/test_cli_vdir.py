@@ -168,3 +168,7 @@ def test_an_unreadable_status_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / LEGACY_STATUS_NAME).write_text("{")
     with pytest.raises(ValueError, match="not a readable sync status"):
         Status.calendar_of(tmp_path)
+    (tmp_path / LEGACY_STATUS_NAME).write_text(json.dumps({"calendar_id": CAL, "items": {"a": {}}}))
+    with pytest.raises(ValueError, match="not a readable sync status"):
+        Status.open(tmp_path, CAL)
+    assert sorted(os.listdir(tmp_path)) == [LEGACY_STATUS_NAME]  # nothing built, kept as is

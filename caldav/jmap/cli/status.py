@@ -131,21 +131,26 @@ class Status:
         legacy = directory / LEGACY_STATUS_NAME
         if path.exists():
             status = cls(_connect(path), path, None)
-            status._check(calendar_id)
-            if persist:
-                legacy.unlink(missing_ok=True)  # a migration stopped after its rename
-            return status
-        building = None
-        if persist:
-            building = directory / f"{TMP_PREFIX}status-{uuid.uuid4().hex}"
-        conn = _connect(building or Path(":memory:"))
-        conn.executescript(_SCHEMA)
-        status = cls(conn, path, building)
-        if legacy.exists():
-            status._migrate(legacy, calendar_id)
         else:
-            status._set("version", _VERSION)
-            status._set("calendar_id", calendar_id)
+            building = None
+            if persist:
+                building = directory / f"{TMP_PREFIX}status-{uuid.uuid4().hex}"
+            conn = _connect(building or Path(":memory:"))
+            conn.executescript(_SCHEMA)
+            status = cls(conn, path, building)
+        try:
+            if status._building is None and status.path.exists():
+                status._check(calendar_id)
+                if persist:
+                    legacy.unlink(missing_ok=True)  # a migration stopped after its rename
+            elif legacy.exists():
+                status._migrate(legacy, calendar_id)
+            else:
+                status._set("version", _VERSION)
+                status._set("calendar_id", calendar_id)
+        except BaseException:
+            status.close()
+            raise
         return status
 
     @staticmethod
@@ -176,13 +181,16 @@ class Status:
         self._set("token", data.get("token"))
         self._set("session_url", data.get("session_url"))
         # the JSON status has no stamps: each file is hashed once more, then stamped
-        self._conn.executemany(
-            f"INSERT INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
-            (
-                (uid, e["file"], e.get("id"), e["local"], e["remote"], e.get("pending"))
-                for uid, e in data.get("items", {}).items()
-            ),
-        )
+        try:
+            self._conn.executemany(
+                f"INSERT INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
+                (
+                    (uid, e["file"], e.get("id"), e["local"], e["remote"], e.get("pending"))
+                    for uid, e in data.get("items", {}).items()
+                ),
+            )
+        except (KeyError, TypeError, AttributeError, sqlite3.Error) as error:
+            raise ValueError(f"{legacy} is not a readable sync status: {error!r}") from error
 
     # -- the calendar, state and session ------------------------------------------------
 
