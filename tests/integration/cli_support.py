@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from caldav.jmap.cli import main
+
 PASSWORD = "password"
 
 
@@ -49,6 +51,18 @@ class Cli:
             "agenda", "--start", "2026-01-01", "--end", "2026-02-01", "--calendar", self.calendar
         )
         return sorted({row["uid"] for row in rows})
+
+
+def sync_in_process(url: str, user: str, vdir: Path, calendar: str) -> None:
+    """``caldav-jmap sync`` run inside this process (so a test can patch the client)."""
+    try:
+        main(
+            ["--url", url, "--username", user, "--password", PASSWORD, "sync", str(vdir)]
+            + ["--calendar", calendar],
+            standalone_mode=False,
+        )
+    except SystemExit as done:
+        assert not done.code
 
 
 def event(uid: str, summary: str, day: int = 5, extra: str = "") -> str:

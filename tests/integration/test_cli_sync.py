@@ -8,10 +8,12 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from caldav.jmap.cli.status import Entry, Status
 from caldav.jmap.cli.vdir import STATUS_NAME, content_hash
 from tests.integration.cli_support import Cli, event, unique
 
@@ -155,23 +157,33 @@ def test_modified_locally_deleted_remotely(
     assert sync(cli, vdir)["actions"] == []
 
 
-def _status(vdir: Path) -> dict:
-    return json.loads((vdir / STATUS_NAME).read_text())
+@contextmanager
+def _status(vdir: Path, write: bool = False) -> Iterator[Status]:
+    """The vdir's status, committed afterwards when ``write``."""
+    calendar_id = Status.calendar_of(vdir)
+    assert calendar_id is not None
+    status = Status.open(vdir, calendar_id, persist=write)
+    try:
+        yield status
+        if write:
+            status.commit()
+    finally:
+        status.close()
+
+
+def _entry(vdir: Path, uid: str) -> Entry:
+    with _status(vdir) as status:
+        entry = status.get(uid)
+    assert entry is not None
+    return entry
 
 
 def _pending_create(vdir: Path, uid: str, title: str) -> str:
     """A new file, and the status as a sync leaves it just before sending its create."""
     text = event(uid, title)
     (vdir / f"{uid}.ics").write_text(text)
-    status = _status(vdir)
-    status["items"][uid] = {
-        "file": f"{uid}.ics",
-        "id": None,
-        "local": content_hash(text),
-        "remote": "",
-        "pending": "create",
-    }
-    (vdir / STATUS_NAME).write_text(json.dumps(status))
+    with _status(vdir, write=True) as status:
+        status.put(Entry(uid, f"{uid}.ics", None, content_hash(text), "", pending="create"))
     return text
 
 
@@ -184,7 +196,7 @@ def test_interrupted_after_a_create_was_sent(cli: Cli, synced: tuple[Path, list[
     cli.in_cal("add", "--file", "-", input=text)  # what the interrupted run had sent
     sync(cli, vdir, "--conflict", "abort")
     assert cli.uids() == sorted([a, b, new])  # no duplicate, no conflict
-    assert _status(vdir)["items"][new]["pending"] is None
+    assert _entry(vdir, new).pending is None
     assert sync(cli, vdir)["actions"] == []
 
 
@@ -199,9 +211,11 @@ def test_interrupted_before_a_create_was_sent(cli: Cli, synced: tuple[Path, list
 def test_interrupted_after_an_update_was_sent(cli: Cli, synced: tuple[Path, list[str]]) -> None:
     vdir, (a, _) = synced
     _edit_local(vdir, a, "Updated before the crash")
-    status = _status(vdir)
-    status["items"][a]["pending"] = "update"  # written before the update was sent
-    (vdir / STATUS_NAME).write_text(json.dumps(status))
+    with _status(vdir, write=True) as status:
+        entry = status.get(a)
+        assert entry is not None
+        entry.pending = "update"  # written before the update was sent
+        status.put(entry)
     cli("import", str(file_of(vdir, a)), "--calendar", cli.calendar)  # what was sent
     result = sync(cli, vdir, "--conflict", "abort")  # no false conflict
     assert [(r["action"], r["uid"]) for r in result["actions"]] == [("upload", a)]
@@ -223,7 +237,8 @@ def test_interrupted_after_downloads_before_the_status(
     shutil.copy(before, vdir / STATUS_NAME)  # as if the run stopped before saving it
     result = sync(cli, vdir, "--conflict", "abort")
     assert result["conflicts"] == [] and result["actions"] == []
-    assert sorted(_status(vdir)["items"]) == sorted([a, b, new])
+    with _status(vdir) as status:
+        assert sorted(entry.uid for entry in status.entries()) == sorted([a, b, new])
     assert sync(cli, vdir)["actions"] == []
     assert sorted(p.name for p in vdir.glob("*.ics")) == sorted(f"{u}.ics" for u in (a, b, new))
 
@@ -275,6 +290,11 @@ def test_watch_prints_each_change_and_keeps_a_vdir_current(cli: Cli, tmp_path: P
     assert "SUMMARY:Pushed" in file_of(vdir, uid).read_text()
 
 
+def _pending_creates(vdir: Path) -> bool:
+    with _status(vdir) as status:
+        return bool(status.pending("create"))
+
+
 def _kill_when(process: subprocess.Popen, ready) -> None:
     """SIGKILL ``process`` as soon as ``ready()`` holds (or when it ended by itself)."""
     deadline = time.monotonic() + 60
@@ -298,7 +318,7 @@ def test_killed_mid_upload_resumes_without_loss_or_duplicates(cli: Cli, tmp_path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _kill_when(process, lambda: status.exists() and '"create"' in status.read_text())
+    _kill_when(process, lambda: status.exists() and _pending_creates(vdir))
     sync(cli, vdir, "--conflict", "abort")
     assert cli.uids() == sorted(uids)  # each once: the agenda would list a duplicate twice
     rows = cli.json(

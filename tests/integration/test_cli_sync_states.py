@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from caldav.jmap import JMAPClient
-from caldav.jmap.cli import main
-from tests.integration.cli_support import event, logging_http, unique
+from tests.integration.cli_support import event, logging_http, sync_in_process, unique
 
 USER, PASSWORD = "user3", "password"
 
@@ -49,14 +48,7 @@ def calendar(cyrus_url: str) -> Iterator[tuple[JMAPClient, str]]:
 
 
 def sync(url: str, vdir: Path, cal: str) -> None:
-    try:
-        main(
-            ["--url", url, "--username", USER, "--password", PASSWORD, "sync", str(vdir)]
-            + ["--calendar", cal],
-            standalone_mode=False,
-        )
-    except SystemExit as done:
-        assert not done.code
+    sync_in_process(url, USER, vdir, cal)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -1,19 +1,20 @@
 """``sync DIR``: two-way sync between a calendar and a vdir.
 
-The server side comes from the JMAP state: :meth:`JMAPClient.get_object_changes` answers
-the delta *and* the new state in one call, so nothing that changes meanwhile is skipped
-(a first sync, or a state the server can no longer calculate changes from, lists the
-calendar after taking the state).  The local side is hashed file by file against the
-status file.  :func:`~caldav.jmap.cli.syncplan.plan_sync` decides; this module applies the
-steps in bulk and writes the status atomically after each one, so an interrupted sync
-resumes where it stopped: a create is recorded as pending before it is sent and looked up
-by UID on the next run, so it is never sent twice; an update recorded as pending is sent
-again (the server's report of it counts as its echo, not as a conflict).
+The server side comes from :mod:`~caldav.jmap.cli.remote` (the JMAP delta since the
+status's state, or a listing page by page), the local side from the files whose stamp
+changed (:meth:`Vdir.scan`); :func:`~caldav.jmap.cli.syncplan.plan_sync` decides on the
+UIDs that changed on either side only, and this module applies the steps in bulk,
+committing the status (:mod:`~caldav.jmap.cli.status`) after each one, so an interrupted
+sync resumes where it stopped: a create is recorded as pending before it is sent and
+looked up by UID on the next run, so it is never sent twice; an update recorded as
+pending is sent again (the server's report of it counts as its echo, not as a conflict).
+Nothing here holds the whole calendar or the whole status: memory follows the changes.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import click
 import icalendar
 
-from caldav.jmap import BulkResult, JMAPBulkError, JMAPCannotCalculateChangesError, JMAPEvent
+from caldav.jmap import BulkResult, JMAPBulkError
 from caldav.jmap.cli.common import (
     EXIT_CONFLICT,
     EXIT_PARTIAL,
@@ -31,16 +32,18 @@ from caldav.jmap.cli.common import (
     pass_context,
     read_only,
 )
-from caldav.jmap.cli.syncplan import POLICIES, Action, Kind, Plan, plan_sync, remote_delta
+from caldav.jmap.cli.remote import RemoteChanges, remote_changes
+from caldav.jmap.cli.status import Entry, Status
+from caldav.jmap.cli.syncplan import POLICIES, Action, Kind, Plan, Synced, plan_sync
 from caldav.jmap.cli.transfer import existing_ids
-from caldav.jmap.cli.vdir import Entry, LocalItem, Status, Vdir, content_hash
+from caldav.jmap.cli.vdir import LocalFile, LocalScan, Vdir, content_hash
 
 __all__ = ["COMMANDS", "SyncRun", "run_sync"]
 
 #: The remote hash of an item this client has just written: the server's next report of
 #: it is its own echo (downloaded, never a conflict unless the file changed again).
 ECHO = ""
-#: Downloads between two writes of the status file.
+#: Downloads between two commits of the status.
 _SAVE_EVERY = 100
 
 
@@ -52,57 +55,24 @@ class SyncRun:
     done: list[Action] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (uid, reason)
     unreadable: list[str] = field(default_factory=list)
+    #: files read and hashed (those whose stamp differed from the status)
+    hashed: int = 0
 
 
-def _remote(
-    ctx: Context, calendar_id: str, status: Status, edited: list[str]
-) -> tuple[dict[str, str | None], dict[str, JMAPEvent], str, dict[str, JMAPEvent]]:
-    """The server's changes since the status's state: uid -> hash (None: gone), the
-    events by UID, the state they bring the status to, and the events read by id (those
-    of ``edited``, the ids whose files changed: the bulk update's base, read in the same
-    request as the changes)."""
-    client = ctx.client
-    if status.token is not None:
-        try:
-            delta = client.get_object_changes(status.token, also_get=edited)
-        except JMAPCannotCalculateChangesError:
-            pass
-        else:
-            added, modified, deleted, token = delta
-            by_id = {entry.id: uid for uid, entry in status.items.items() if entry.id}
-            changes: dict[str, str | None] = {i: None for i in map(by_id.get, deleted) if i}
-            events: dict[str, JMAPEvent] = {}
-            for event in [*added, *modified]:
-                uid = event.uid or event.id
-                if calendar_id in event.calendar_ids:
-                    events[uid] = event
-                    changes[uid] = content_hash(event.data)
-                elif uid in status.items:  # moved to another calendar: gone from this one
-                    changes[uid] = None
-            return changes, events, token, delta.current
-    # the state first, then the listing: what changes in between is seen again next time
-    token = client.get_sync_token()
-    listing = client.search_event_objects(calendar_id=calendar_id)
-    events = {(e.uid or e.id): e for e in listing}
-    remote = {uid: content_hash(event.data) for uid, event in events.items()}
-    changed = remote_delta({u: e.synced for u, e in status.items.items()}, remote)
-    return changed, events, token, {e.id: e for e in listing}
-
-
-def _resolve_pending(ctx: Context, status: Status, save: Any) -> None:
+def _resolve_pending(ctx: Context, status: Status) -> None:
     """Creates a previous run sent without learning their outcome: adopt the event when
     the server has it, forget the entry (so it is created again) when not."""
-    pending = [uid for uid, entry in status.items.items() if entry.pending == "create"]
+    pending = status.pending("create")
     if not pending:
         return
-    known = existing_ids(ctx.client, pending)
-    for uid in pending:
-        if uid in known:
-            entry = status.items[uid]
-            entry.id, entry.remote, entry.pending = known[uid], ECHO, None
+    known = existing_ids(ctx.client, [entry.uid for entry in pending])
+    for entry in pending:
+        if entry.uid in known:
+            entry.id, entry.remote, entry.pending = known[entry.uid], ECHO, None
+            status.put(entry)
         else:
-            del status.items[uid]
-    save()
+            status.remove(entry.uid)
+    status.commit()
 
 
 def _with_uid(text: str, uid: str) -> str:
@@ -117,92 +87,88 @@ def _with_uid(text: str, uid: str) -> str:
 
 
 class _Applier:
-    """Applies a plan's steps, saving the status after each."""
+    """Applies a plan's steps, committing the status after each."""
 
-    def __init__(self, ctx: Context, vdir: Vdir, status: Status, calendar_id: str) -> None:
+    def __init__(
+        self, ctx: Context, vdir: Vdir, status: Status, calendar_id: str, run: SyncRun
+    ) -> None:
         self.ctx, self.vdir, self.status, self.calendar_id = ctx, vdir, status, calendar_id
-        self.run: SyncRun | None = None
+        self.run = run
         #: what each bulk /set of this run did, in order (their states chain the token)
         self.results: list[BulkResult] = []
-        #: events as read this run, by id: what the bulk update computes its patches from
-        self.read: dict[str, JMAPEvent] = {}
-
-    def save(self) -> None:
-        self.status.save(self.vdir.status_path)
 
     def _fail(self, uid: str, error: Any) -> None:
-        assert self.run is not None
         self.run.failed.append((uid, getattr(error, "reason", None) or str(error)))
 
-    def apply(
-        self,
-        run: SyncRun,
-        local: dict[str, LocalItem],
-        events: dict[str, JMAPEvent],
-    ) -> list[str]:
+    def _texts(self, files: list[LocalFile]) -> Iterator[str]:
+        """The files' texts, read one at a time as the upload takes them."""
+        return (self.vdir.read(item.file) for item in files)
+
+    def apply(self, local: LocalScan, remote: RemoteChanges) -> list[str]:
         """Apply ``run.plan``; returns the UIDs uploaded (the /set states are in ``results``)."""
-        self.run = run
-        items = self.status.items
-        creates: dict[str, LocalItem] = {}
-        updates: dict[str, tuple[str, LocalItem]] = {}
+        status = self.status
+        creates: dict[str, LocalFile] = {}
+        updates: dict[str, tuple[str, LocalFile]] = {}
         deletes: dict[str, str] = {}
-        count = 0
-        for action in run.plan.actions:
+        for count, action in enumerate(self.run.plan.actions, 1):
             uid, kind = action.uid, action.kind
+            entry = status.get(uid)
             if kind in (Kind.DOWNLOAD, Kind.FORK, Kind.ADOPT):
                 if kind is Kind.FORK:
-                    copy_uid = (
-                        f"{uid}-local-{hashlib.sha256(local[uid].hash.encode()).hexdigest()[:8]}"
+                    mine = local.changed[uid]
+                    copy_uid = f"{uid}-local-{hashlib.sha256(mine.hash.encode()).hexdigest()[:8]}"
+                    text = _with_uid(self.vdir.read(mine.file), copy_uid)
+                    name = Vdir.file_name(copy_uid)
+                    creates[copy_uid] = LocalFile(
+                        name, content_hash(text), self.vdir.write(name, text)
                     )
-                    text = _with_uid(local[uid].text, copy_uid)
-                    copy = LocalItem(Vdir.file_name(copy_uid), content_hash(text), text)
-                    self.vdir.write(copy.file, text)
-                    creates[copy_uid] = copy
-                event = events[uid]
-                name = items[uid].file if uid in items else Vdir.file_name(uid)
-                text = event.data
-                if kind is not Kind.ADOPT:
-                    self.vdir.write(name, text)
+                event_id, text = remote.event(uid)
+                name = entry.file if entry is not None else Vdir.file_name(uid)
+                if kind is Kind.ADOPT:  # the file holds this text already
+                    here = local.changed.get(uid)
+                    stamp = here.stamp if here else entry.stamp if entry else None
+                else:
+                    stamp = self.vdir.write(name, text)
                 digest = content_hash(text)
-                items[uid] = Entry(name, event.id, digest, digest)
+                status.put(Entry(uid, name, event_id, digest, digest, stamp=stamp))
             elif kind is Kind.DELETE_LOCAL:
-                self.vdir.remove(items[uid].file)
-                del items[uid]
+                assert entry is not None
+                self.vdir.remove(entry.file)
+                status.remove(uid)
             elif kind is Kind.FORGET:
-                items.pop(uid, None)
+                status.remove(uid)
             elif kind is Kind.UPLOAD_NEW:
-                creates[uid] = local[uid]
+                creates[uid] = local.changed[uid]
             elif kind is Kind.UPLOAD:
-                event_id = items[uid].id if uid in items else events[uid].id
-                if event_id is None:
-                    creates[uid] = local[uid]
+                target = entry.id if entry is not None else remote.event(uid)[0]
+                if target is None:
+                    creates[uid] = local.changed[uid]
                 else:
-                    updates[event_id] = (uid, local[uid])
+                    updates[target] = (uid, local.changed[uid])
             elif kind is Kind.DELETE_REMOTE:
-                remote_id = items[uid].id
-                if remote_id:
-                    deletes[remote_id] = uid
+                assert entry is not None
+                if entry.id:
+                    deletes[entry.id] = uid
                 else:
-                    del items[uid]
-            run.done.append(action)
-            count += 1
+                    status.remove(uid)
+            self.run.done.append(action)
             if count % _SAVE_EVERY == 0:
-                self.save()
-        self.save()
-        uploaded = self._creates(creates) + self._updates(updates)
+                status.commit()
+        status.commit()
+        uploaded = self._creates(creates) + self._updates(updates, remote)
         self._deletes(deletes)
         return uploaded
 
-    def _creates(self, creates: dict[str, LocalItem]) -> list[str]:
+    def _creates(self, creates: dict[str, LocalFile]) -> list[str]:
         if not creates:
             return []
         for uid, item in creates.items():
-            self.status.items[uid] = Entry(item.file, None, item.hash, ECHO, pending="create")
-        self.save()  # recorded before sent: a crash now is resolved by UID next time
+            self.status.put(Entry(uid, item.file, None, item.hash, ECHO, "create", item.stamp))
+        self.status.commit()  # recorded before sent: a crash now is resolved by UID next time
         uids = list(creates)
         try:
             created = self.ctx.client.create_events(
-                self.calendar_id, [i.text for i in creates.values()]
+                self.calendar_id, self._texts(list(creates.values()))
             )
             self.results.append(created.result)
             ids: list[str | None] = list(created)
@@ -215,25 +181,33 @@ class _Applier:
         done = []
         for uid, event_id in zip(uids, ids, strict=True):
             if event_id is None:
-                del self.status.items[uid]
+                self.status.remove(uid)
                 continue
-            entry = self.status.items[uid]
-            entry.id, entry.pending = event_id, None
+            item = creates[uid]
+            self.status.put(Entry(uid, item.file, event_id, item.hash, ECHO, stamp=item.stamp))
             done.append(uid)
-        self.save()
+        self.status.commit()
         return done
 
-    def _updates(self, updates: dict[str, tuple[str, LocalItem]]) -> list[str]:
+    def _updates(
+        self, updates: dict[str, tuple[str, LocalFile]], remote: RemoteChanges
+    ) -> list[str]:
         if not updates:
             return []
+        before: dict[str, Entry] = {}
         for uid, _ in updates.values():
-            self.status.items[uid].pending = "update"
-        self.save()  # a crash now: the next run sends the update again (see run_sync)
+            entry = self.status.get(uid)
+            assert entry is not None
+            before[uid] = entry
+            entry.pending = "update"
+            self.status.put(entry)
+        self.status.commit()  # a crash now: the next run sends the update again (see run_sync)
         failed: dict[str, Any] = {}
+        files = [item for _, item in updates.values()]
         try:
             self.results.append(
                 self.ctx.client.update_events(
-                    {k: item.text for k, (_, item) in updates.items()}, current=self.read
+                    dict(zip(updates, self._texts(files), strict=True)), current=remote.current
                 )
             )
         except JMAPBulkError as error:
@@ -242,12 +216,13 @@ class _Applier:
         done = []
         for event_id, (uid, item) in updates.items():
             if event_id in failed:
-                self.status.items[uid].pending = None
+                before[uid].pending = None
+                self.status.put(before[uid])
                 self._fail(uid, failed[event_id])
                 continue
-            self.status.items[uid] = Entry(item.file, event_id, item.hash, ECHO)
+            self.status.put(Entry(uid, item.file, event_id, item.hash, ECHO, stamp=item.stamp))
             done.append(uid)
-        self.save()
+        self.status.commit()
         return done
 
     def _deletes(self, deletes: dict[str, str]) -> None:
@@ -264,8 +239,8 @@ class _Applier:
             if problem is not None and getattr(problem, "error_type", None) != "notFound":
                 self._fail(uid, problem)
             else:
-                del self.status.items[uid]
-        self.save()
+                self.status.remove(uid)
+        self.status.commit()
 
 
 def _next_token(token: str, results: list[BulkResult]) -> str | None:
@@ -283,44 +258,56 @@ def _next_token(token: str, results: list[BulkResult]) -> str | None:
     return token
 
 
+def _plan(status: Status, local: LocalScan, remote: RemoteChanges, policy: str) -> Plan:
+    """The plan over the UIDs that changed on either side (the others need no step)."""
+    synced: dict[str, Synced] = {}
+    hashes: dict[str, str] = {}
+    for uid in {*local.changed, *local.deleted, *remote.hashes}:
+        entry = status.get(uid)
+        if entry is not None:
+            synced[uid] = entry.synced
+        digest = local.hash_of(uid, entry)
+        if digest is not None:
+            hashes[uid] = digest
+    return plan_sync(synced, hashes, remote.hashes, policy)
+
+
 def _sync_pass(
     ctx: Context, vdir: Vdir, status: Status, calendar_id: str, policy: str, dry: bool
 ) -> tuple[SyncRun, bool]:
     """One pass of a sync; whether something else changed while it uploaded (then the
     status keeps the state before the uploads, and their remote hash is unknown)."""
-    applier = _Applier(ctx, vdir, status, calendar_id)
     if not dry:
-        _resolve_pending(ctx, status, applier.save)
-    local, broken = vdir.scan(status)
+        _resolve_pending(ctx, status)
+    local = vdir.scan(status)
+    for same in local.restamped:  # same content: no need to read the file next time
+        status.put(same)
     edited = [
-        entry.id
-        for uid, item in local.items()
-        if (entry := status.items.get(uid)) is not None and entry.id and entry.local != item.hash
+        entry.id for uid in local.changed if (entry := status.get(uid)) is not None and entry.id
     ]
-    changes, events, token, applier.read = _remote(ctx, calendar_id, status, edited)
-    applier.read.update({event.id: event for event in events.values()})
-    for uid, entry in status.items.items():
-        if entry.pending == "update" and not dry:
+    remote = remote_changes(
+        ctx.client, calendar_id, status, edited, {*local.changed, *local.deleted}
+    )
+    if not dry:
+        for entry in status.pending("update"):
             # an update a previous run sent without learning its outcome: the server's
             # report of it is that update's echo; the file (still changed) goes up again
-            changes.pop(uid, None)
+            remote.hashes.pop(entry.uid, None)
             entry.pending = None
-    plan = plan_sync(
-        {uid: entry.synced for uid, entry in status.items.items()},
-        {uid: item.hash for uid, item in local.items()},
-        changes,
-        policy,
-    )
-    run = SyncRun(plan, unreadable=broken)
-    if dry or plan.aborted:
+            status.put(entry)
+    run = SyncRun(_plan(status, local, remote, policy), unreadable=local.broken)
+    run.hashed = local.hashed
+    if dry or run.plan.aborted:
+        # nothing committed: an update still pending is found pending again next time
         return run, False
-    applier.apply(run, local, events)
-    next_token = _next_token(token, applier.results)
+    applier = _Applier(ctx, vdir, status, calendar_id, run)
+    applier.apply(local, remote)
+    next_token = _next_token(remote.token, applier.results)
     # interleaved with another change, the uploads keep their ECHO hash: the changes
     # since ``token`` report the server's version of them, downloaded as a remote edit
-    status.token = token if next_token is None else next_token
+    status.token = remote.token if next_token is None else next_token
     status.session_url = ctx.client.session_url
-    applier.save()
+    status.commit()
     return run, next_token is None
 
 
@@ -329,26 +316,30 @@ def run_sync(
 ) -> SyncRun:
     """One two-way sync of ``directory`` with the calendar (see the module)."""
     vdir = Vdir(directory)
-    known = Status.calendar_of(vdir.status_path)
+    known = Status.calendar_of(directory)
     # a vdir synced before names its calendar: no lookup (one request less)
     calendar_id = known if known and calendar in (None, known) else ctx.calendar(calendar).id
-    status = Status.load(vdir.status_path, calendar_id)
-    if status.session_url is not None:
-        try:
-            ctx.client.use_session_url(status.session_url)
-        except ValueError:
-            pass  # the vdir is now synced through another server URL: discover it there
-    run, interleaved = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
-    if interleaved:
-        # something changed on the server while this run uploaded: one more pass (its
-        # /changes) brings it down now, the server's version of the uploads with it
-        again, _ = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
-        run.plan.actions.extend(again.plan.actions)
-        run.plan.conflicts.extend(again.plan.conflicts)
-        run.plan.aborted = again.plan.aborted
-        run.done.extend(again.done)
-        run.failed.extend(again.failed)
-        run.unreadable = again.unreadable
+    status = Status.open(directory, calendar_id, persist=not dry)
+    try:
+        if status.session_url is not None:
+            try:
+                ctx.client.use_session_url(status.session_url)
+            except ValueError:
+                pass  # the vdir is now synced through another server URL: discover it there
+        run, interleaved = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
+        if interleaved:
+            # something changed on the server while this run uploaded: one more pass (its
+            # /changes) brings it down now, the server's version of the uploads with it
+            again, _ = _sync_pass(ctx, vdir, status, calendar_id, policy, dry)
+            run.plan.actions.extend(again.plan.actions)
+            run.plan.conflicts.extend(again.plan.conflicts)
+            run.plan.aborted = again.plan.aborted
+            run.done.extend(again.done)
+            run.failed.extend(again.failed)
+            run.unreadable = again.unreadable
+            run.hashed += again.hashed
+    finally:
+        status.close()
     return run
 
 
