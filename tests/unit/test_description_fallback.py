@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from caldav.jmap.convert.preserve import VENDOR_KEY
-from caldav.jmap.methods.description import (
+from caldav.jmap.servers.description import (
     html_to_text,
     is_description_type,
     plain_description,

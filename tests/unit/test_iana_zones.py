@@ -8,7 +8,7 @@ import datetime as dt
 import zoneinfo
 
 from caldav.jmap.convert import ical_to_jscal
-from caldav.jmap.methods.iana_zones import for_iana_server, iana_equivalent, is_zone_property
+from caldav.jmap.servers.iana_zones import for_iana_server, iana_equivalent, is_zone_property
 
 # Outlook's definition of "W. Europe Standard Time": the EU rules
 OUTLOOK_BERLIN = """BEGIN:VTIMEZONE

@@ -16,8 +16,9 @@ from urllib.parse import quote, urlsplit
 from caldav.jmap import arguments
 from caldav.jmap.constants import BLOB_CAPABILITY
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
+from caldav.jmap.events.write import managed_link_release, set_event
 from caldav.jmap.methods.blob import upload_blob
-from caldav.jmap.methods.event import _set_event, get_event_object, managed_link_release
+from caldav.jmap.methods.event import get_event_object
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import (
     HTTPRequest,
@@ -30,6 +31,7 @@ from caldav.jmap.protocol.retry import RETRY_STATUSES, send_with_retries
 from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Pause, Steps
 from caldav.jmap.protocol.urls import server_url
+from caldav.jmap.servers.profile import profile_of
 
 __all__ = [
     "BlobDownload",
@@ -301,7 +303,7 @@ def add_attachment(
         patch = {**managed_link_release(conn, current.jscal), f"links/{link_id}": link}
     else:
         patch = {"links": {link_id: link}}  # a path below a null property is no patch
-    yield from _set_event(conn, account_id, update=(event_id, patch))
+    yield from set_event(conn, account_id, update=(event_id, patch))
     return link_id
 
 
@@ -314,7 +316,8 @@ def _managed_attachment(conn: Connection, href: str, name: str, content_type: st
     try:
         return (yield from _get(conn, href, f"the attachment {name}"))
     except JMAPError as error:
-        if error.status != 404 or not conn.dialect.in_calendars or "/Attachments/" not in href:
+        managed = profile_of(conn).managed_attachments
+        if error.status != 404 or not managed or "/Attachments/" not in href:
             raise
     # Cyrus 3.10 names a managed attachment by its content, so after the event that first
     # had these bytes is deleted, a new event's attachment URL can be dangling; the same

@@ -17,6 +17,8 @@ import icalendar
 
 from caldav.jmap.constants import TASK_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPConsistencyError, JMAPNotFoundError
+from caldav.jmap.events import search as event_search
+from caldav.jmap.events import write
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import task as task_ops
@@ -183,7 +185,7 @@ def caldav_search(
     """The iCalendar of the events (and tasks, with todo=True) ``search`` asks for."""
     found: list[str] = []
     if search.events:
-        found += yield from event_ops.search_events(
+        found += yield from event_search.search_events(
             conn, calendar_id=calendar_id, **search.event_filters
         )
     if search.todos:
@@ -225,13 +227,13 @@ def _with_parent(events: list[JMAPEvent], parent: JMAPCalendar) -> list[JMAPEven
 
 def calendar_events(conn: Connection, parent: JMAPCalendar) -> Steps[list[JMAPEvent]]:
     """Every event of the calendar ``parent``, as objects whose parent it is."""
-    found = yield from event_ops.search_event_objects(conn, parent.client, calendar_id=parent.id)
+    found = yield from event_search.search_event_objects(conn, parent.client, calendar_id=parent.id)
     return _with_parent(list(found), parent)
 
 
 def event_by_uid(conn: Connection, parent: JMAPCalendar, uid: str) -> Steps[JMAPEvent]:
     """The event of ``parent`` with exactly ``uid``; JMAPNotFoundError when none."""
-    found = yield from event_ops.search_event_objects(
+    found = yield from event_search.search_event_objects(
         conn, parent.client, calendar_id=parent.id, uid=uid
     )
     for ev in found:
@@ -262,14 +264,14 @@ def add_event(
     uid = main_uid(text)
     existing: JMAPEvent | None = None
     if uid is not None:
-        found = yield from event_ops.search_event_objects(conn, calendar_id=calendar_id, uid=uid)
+        found = yield from event_search.search_event_objects(conn, calendar_id=calendar_id, uid=uid)
         existing = next((ev for ev in found if ev.uid == uid), None)
     if existing is None:
         if no_create:
             raise JMAPConsistencyError(
                 reason=f"no_create: calendar {calendar_id} has no event with UID {uid!r}"
             )
-        return (yield from event_ops.create_event(conn, calendar_id, text))
+        return (yield from write.create_event(conn, calendar_id, text))
     if no_overwrite:
         raise JMAPConsistencyError(
             reason=f"no_overwrite: calendar {calendar_id} already has UID {uid!r} "
@@ -277,7 +279,7 @@ def add_event(
         )
     existing.data = text
     existing.state = None  # python-caldav overwrites what is there
-    yield from event_ops.save_event(conn, existing)
+    yield from write.save_event(conn, existing)
     return existing.id
 
 

@@ -19,12 +19,14 @@ from caldav.jmap.constants import CALENDAR_CAPABILITY, CONTACTS_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.ids import uuid5_id
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.events.write import set_event
 from caldav.jmap.methods.contact import add_contact_name_calls, contact_names
-from caldav.jmap.methods.event import EVENT, _set_event
+from caldav.jmap.methods.event import EVENT
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.standard import DataType, parse_get
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.servers.profile import profile_of
 
 __all__ = ["REPLY_STATUSES", "invite_participants", "reply_to_event", "save_with_invites"]
 
@@ -134,7 +136,7 @@ def save_with_invites(
         _default_identity(identities),
         attendees,
     )
-    outcome = yield from _set_event(conn, account_id, create=jscal, sendSchedulingMessages=True)
+    outcome = yield from set_event(conn, account_id, create=jscal, sendSchedulingMessages=True)
     return outcome.id
 
 
@@ -178,7 +180,8 @@ def reply_to_event(
             "ParticipantIdentity/get",
         ).objects
         participant_id = _my_participant(events.objects[0], identities)
-    if conn.dialect.participant_reply is not False:
+    profile = profile_of(conn)
+    if profile.participant_reply is not False:
         arguments: dict[str, Any] = {
             "accountId": account_id,
             "eventId": event_id,
@@ -193,14 +196,14 @@ def reply_to_event(
         answer = responses.find("c0", "CalendarEvent/participantReply")
         if answer.error_type not in ("unknownMethod",):
             responses.get("c0", "CalendarEvent/participantReply")  # raises a real failure
-            conn.dialect.participant_reply = True
+            profile.participant_reply = True
             return None
-        conn.dialect.participant_reply = False
+        profile.participant_reply = False
     patch: dict[str, Any] = {f"participants/{participant_id}/participationStatus": status}
     if comment is not None:
         patch[f"participants/{participant_id}/participationComment"] = comment
     try:
-        yield from _set_event(
+        yield from set_event(
             conn, account_id, update=(event_id, patch), sendSchedulingMessages=True
         )
     except JMAPMethodError as error:
