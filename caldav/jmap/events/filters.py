@@ -83,7 +83,7 @@ KINDS = {
 BOOLEAN_FILTERS = frozenset({"isUndecided", "isRejected", "hasAttachment"})
 
 
-def local_datetime(value: Any, what: str) -> str:
+def local_datetime(value: object, what: str) -> str:
     """A search bound as the LocalDateTime in UTC that CalendarEvent/query filters take.
 
     Accepts an aware datetime (converted to UTC), a naive datetime (taken as UTC), a date
@@ -105,16 +105,31 @@ def local_datetime(value: Any, what: str) -> str:
     raise TypeError(f"{what} must be a datetime, a date or an ISO string, not {type(value)!r}")
 
 
+#: A leaf's normalised value: a string (a LocalDateTime for after/before), a flag, or the
+#: calendar ids of inCalendars.
+LeafValue = str | bool | tuple[str, ...]
+
+
+def _calendar_ids(value: object) -> tuple[str, ...]:
+    """One id or an iterable of ids as a tuple; () when that is not what ``value`` is."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, Iterable):
+        return ()
+    ids = tuple(value)
+    return ids if all(isinstance(i, str) for i in ids) else ()
+
+
 @dataclass(frozen=True)
 class Leaf:
     """One FilterCondition property: its JMAP ``name`` and normalised ``value`` (a tuple
     of calendar ids for inCalendars, a LocalDateTime for after/before)."""
 
     name: str
-    value: Any
+    value: LeafValue
 
     @classmethod
-    def make(cls, keyword: str, value: Any) -> Leaf:
+    def make(cls, keyword: str, value: object) -> Leaf:
         """The leaf for a snake_case keyword argument (TypeError for an unknown one)."""
         name = CONDITION_NAMES.get(keyword)
         if name is None:
@@ -122,18 +137,24 @@ class Leaf:
                 f"unknown filter {keyword!r}; known: {', '.join(sorted(CONDITION_NAMES))}"
             )
         if name == "inCalendars":
-            ids = (value,) if isinstance(value, str) else tuple(value)
-            if not ids or not all(isinstance(i, str) for i in ids):
+            ids = _calendar_ids(value)
+            if not ids:
                 raise TypeError(f"{keyword} takes calendar ids, not {value!r}")
-            value = ids
-        elif name in ("after", "before"):
-            value = local_datetime(value, keyword)
-        elif name in BOOLEAN_FILTERS:
+            return cls(name, ids)
+        if name in ("after", "before"):
+            return cls(name, local_datetime(value, keyword))
+        if name in BOOLEAN_FILTERS:
             if not isinstance(value, bool):
                 raise TypeError(f"{keyword} takes True or False, not {value!r}")
-        elif not isinstance(value, str):
+            return cls(name, value)
+        if not isinstance(value, str):
             raise TypeError(f"{keyword} takes a string, not {value!r}")
         return cls(name, value)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The calendar ids of an inCalendars leaf (none for another)."""
+        return self.value if isinstance(self.value, tuple) else ()
 
     @property
     def kind(self) -> str:
@@ -144,10 +165,10 @@ class Leaf:
         if self.name != "inCalendars":
             return {self.name: self.value}
         if in_calendars:
-            return {"inCalendars": list(self.value)}
-        if len(self.value) == 1:
-            return {"inCalendar": self.value[0]}
-        return {"operator": "OR", "conditions": [{"inCalendar": i} for i in self.value]}
+            return {"inCalendars": list(self.ids)}
+        if len(self.ids) == 1:
+            return {"inCalendar": self.ids[0]}
+        return {"operator": "OR", "conditions": [{"inCalendar": i} for i in self.ids]}
 
 
 class _Combinable:
@@ -176,7 +197,7 @@ class Filter(_Combinable):
 
     leaves: tuple[Leaf, ...]
 
-    def __init__(self, **conditions: Any) -> None:
+    def __init__(self, **conditions: object) -> None:
         leaves: list[Leaf] = []
         for keyword, value in conditions.items():
             if value is None:
@@ -271,7 +292,7 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
 SORT_NAMES = {"recurrence_id": "recurrenceId"}
 
 
-def make_sort(sort: Any) -> list[dict[str, Any]] | None:
+def make_sort(sort: object) -> list[dict[str, Any]] | None:
     """Comparators from ``sort``: a property name ("start"; "-start" descending), a
     (property, ascending) pair, a Comparator dict, or a list of these."""
     if sort is None:
@@ -280,6 +301,8 @@ def make_sort(sort: Any) -> list[dict[str, Any]] | None:
         isinstance(sort, tuple) and len(sort) == 2 and isinstance(sort[1], bool)
     ):
         sort = [sort]
+    if not isinstance(sort, Iterable):
+        raise TypeError(f"sort takes a name, a (name, ascending) pair, a dict or a list: {sort!r}")
     comparators = []
     for item in sort:
         if isinstance(item, dict):
@@ -316,7 +339,7 @@ class EventQuery:
     time_zone: str | None = None
 
     def extra(self) -> dict[str, Any]:
-        """The CalendarEvent-specific /query arguments."""
+        """The CalendarEvent-specific /query arguments (JMAP arguments)."""
         extra: dict[str, Any] = {}
         if self.expand_recurrences:
             extra["expandRecurrences"] = True
@@ -327,14 +350,14 @@ class EventQuery:
 
 def build_query(
     filter: Node | None = None,
-    sort: Any = None,
+    sort: object = None,
     position: int | None = None,
     anchor: str | None = None,
     anchor_offset: int | None = None,
     limit: int | None = None,
     expand_recurrences: bool = False,
     time_zone: str | None = None,
-    **conditions: Any,
+    **conditions: object,
 ) -> EventQuery:
     """An :class:`EventQuery` from the search methods' arguments: the keyword conditions
     (see :class:`Filter`) ANDed with ``filter``."""

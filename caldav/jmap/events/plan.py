@@ -149,7 +149,7 @@ def _leaf_on_instance(leaf: Leaf, event: dict[str, Any], mine: set[str]) -> bool
         has = isinstance(keywords, dict) and bool(keywords.get(value))
         return has if name == "hasKeyword" else not has
     if name == "participantIs":
-        wanted = normalise_address(value)
+        wanted = normalise_address(str(value))
         participants = event.get("participants")
         return isinstance(participants, dict) and any(
             isinstance(p, dict) and wanted in participant_addresses(p)
@@ -167,7 +167,7 @@ def _leaf_on_instance(leaf: Leaf, event: dict[str, Any], mine: set[str]) -> bool
         return has is value
     if name == "inCalendars":
         ids = event.get("calendarIds")
-        return isinstance(ids, dict) and any(ids.get(i) for i in value)
+        return isinstance(ids, dict) and any(ids.get(i) for i in leaf.ids)
     if name == "uid":
         return bool(event.get("uid") == value)
     raise ValueError(f"the client cannot evaluate the filter {name!r} itself")

@@ -29,13 +29,14 @@ from caldav.jmap.events.filters import (
 )
 from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query, window
 from caldav.jmap.methods.event import EVENT
+from caldav.jmap.methods.task import query_changes
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, event_texts
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import MAX_QUERY_RESTARTS, Found, by_id, query_ids, refetch
 from caldav.jmap.protocol.paging import Pager
-from caldav.jmap.protocol.request import RequestBuilder
-from caldav.jmap.protocol.standard import DataType, parse_get, parse_query, parse_query_changes
+from caldav.jmap.protocol.request import Invocation, RequestBuilder
+from caldav.jmap.protocol.standard import DataType, parse_get, parse_query
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.servers.profile import profile_of
 
@@ -57,11 +58,11 @@ __all__ = [
 def event_filter(
     conn: Connection,
     calendar_id: str | None = None,
-    start: Any = None,
-    end: Any = None,
+    start: object = None,
+    end: object = None,
     text: str | None = None,
     uid: str | None = None,
-    **conditions: Any,
+    **conditions: object,
 ) -> dict[str, Any]:
     """The CalendarEvent/query filter for these conditions (see
     :class:`~caldav.jmap.query.Filter`), in the server's dialect; {} for none."""
@@ -209,8 +210,8 @@ def _pages(
     state = query_state = ""
     total: int | None = None
     context = Evaluation()
-    probes: dict[Leaf, Any] = {}
-    identities = None
+    probes: dict[Leaf, Invocation] = {}
+    identities: Invocation | None = None
     first = True
     pager = Pager(query_method, conn.limits, position=position, limit=limit)
     while not pager.done:
@@ -308,8 +309,8 @@ def query_event_ids(conn: Connection, **filters: Any) -> Steps[EventIds]:
 def get_query_changes(
     conn: Connection,
     query_state: str,
-    filter: Any = None,
-    sort: Any = None,
+    filter: Node | None = None,
+    sort: object = None,
     **conditions: Any,
 ) -> Steps[QueryChanges]:
     """``(removed_ids, added [(index, id)], new_query_state)`` of the query with this
@@ -331,24 +332,26 @@ def get_query_changes(
             "cannotCalculateChanges",
             method=method,
         )
-    call = EVENT.query_changes(account_id, query_state, filter=plan.server, sort=query.sort)
-    responses = yield from conn.call(call)
-    answer = responses.find("c0", method)
-    if answer.is_error and answer.error_type == "unknownMethod":
+    try:
+        removed, added, new_state = yield from query_changes(
+            conn, EVENT, account_id, query_state, filter=plan.server, sort=query.sort
+        )
+    except JMAPMethodError as error:
+        if error.error_type != "unknownMethod":
+            raise
         raise JMAPCannotCalculateChangesError(
             f"{method}: the server does not implement it (unknownMethod), so it cannot "
             "calculate the query's changes; run the query again",
             "cannotCalculateChanges",
             method=method,
-            details=answer.arguments,
-            url=responses.url,
-        )
-    result = parse_query_changes(responses.get("c0", method), method)
-    return QueryChanges(result.removed, result.added, result.new_query_state)
+            details=error.details,
+            url=error.url,
+        ) from error
+    return QueryChanges(removed, added, new_state)
 
 
 def search_event_objects(
-    conn: Connection, client: Any = None, **filters: Any
+    conn: Connection, client: object = None, **filters: Any
 ) -> Steps[Found[JMAPEvent]]:
     """Events matching ``filters`` as objects: a Found list, with ``state`` (the
     CalendarEvent state) and ``query_state`` (for :func:`get_query_changes`).
@@ -377,7 +380,7 @@ def search_events(conn: Connection, **filters: Any) -> Steps[EventTexts]:
 
 
 def get_event_by_uid(
-    conn: Connection, uid: str, calendar_id: str | None = None, client: Any = None
+    conn: Connection, uid: str, calendar_id: str | None = None, client: object = None
 ) -> Steps[JMAPEvent]:
     """The event with ``uid``: one request (query by uid, get by reference)."""
     found = yield from search_event_objects(conn, client, calendar_id=calendar_id, uid=uid)

@@ -31,10 +31,10 @@ class EventSearcher:
         self._nodes: list[Node] = []
         if calendar_id is not None:
             self._nodes.append(Filter(calendar_id=calendar_id))
-        self._sort: list[Any] = []
+        self._sort: list[tuple[str, bool]] = []
         self._options: dict[str, Any] = {}
 
-    def _add(self, **condition: Any) -> EventSearcher:
+    def _add(self, **condition: object) -> EventSearcher:
         self._nodes.append(Filter(**condition))
         return self
 
@@ -46,15 +46,15 @@ class EventSearcher:
     def in_calendars(self, *calendar_ids: str) -> EventSearcher:
         return self._add(in_calendars=list(calendar_ids))
 
-    def after(self, when: Any) -> EventSearcher:
+    def after(self, when: object) -> EventSearcher:
         """Events that end after ``when``."""
         return self._add(after=when)
 
-    def before(self, when: Any) -> EventSearcher:
+    def before(self, when: object) -> EventSearcher:
         """Events that start before ``when``."""
         return self._add(before=when)
 
-    def between(self, start: Any, end: Any) -> EventSearcher:
+    def between(self, start: object, end: object) -> EventSearcher:
         return self._add(after=start, before=end)
 
     def text(self, value: str) -> EventSearcher:

@@ -95,7 +95,7 @@ REMOVED_VALUE: dict[str, Any] = {
 }
 
 
-def get_event_object(conn: Connection, event_id: str, client: Any = None) -> Steps[JMAPEvent]:
+def get_event_object(conn: Connection, event_id: str, client: object = None) -> Steps[JMAPEvent]:
     """The event as the server stores it."""
     account_id = yield from conn.account_for()
     result = yield from get_by_ids(conn, EVENT, account_id, [event_id])
@@ -130,7 +130,7 @@ def get_sync_token(conn: Connection) -> Steps[str]:
 
 
 def get_object_changes(
-    conn: Connection, token: str, client: Any = None, also_get: Iterable[str] = ()
+    conn: Connection, token: str, client: object = None, also_get: Iterable[str] = ()
 ) -> Steps[ObjectChanges]:
     """(added, modified, deleted ids, new token) since ``token``, as objects; the events
     ``also_get`` names are read in the same request (the result's ``current``)."""
