@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from caldav.jmap.addresses import identity_addresses
-from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import (
     JMAPCannotCalculateChangesError,
     JMAPError,
@@ -29,6 +28,7 @@ from caldav.jmap.events.filters import (
 )
 from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query, window
 from caldav.jmap.methods.event import EVENT
+from caldav.jmap.methods.scheduling import IDENTITY
 from caldav.jmap.methods.task import query_changes
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, event_texts
@@ -36,7 +36,7 @@ from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import MAX_QUERY_RESTARTS, Found, by_id, query_ids, refetch
 from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.request import Invocation, RequestBuilder
-from caldav.jmap.protocol.standard import DataType, parse_get, parse_query
+from caldav.jmap.protocol.standard import parse_get, parse_query
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.servers.profile import profile_of
 
@@ -70,10 +70,6 @@ def event_filter(
         calendar_id=calendar_id, start=start, end=end, text=text or None, uid=uid, **conditions
     )
     return render(condition, profile_of(conn).in_calendars)
-
-
-#: ParticipantIdentity, read alongside a query that evaluates isUndecided/isRejected itself.
-IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
 
 
 def plan_for(conn: Connection, query: EventQuery, also_local: set[str]) -> QueryPlan:
