@@ -8,14 +8,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from caldav.jmap.events import bulk, search, write
-from caldav.jmap.events.search import EventIds, QueryChanges
+from caldav.jmap.events.results import EventIds, QueryChanges
 from caldav.jmap.events.searcher import EventSearcher
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import scheduling as scheduling_ops
 from caldav.jmap.objects.event import JMAPEvent
-from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
+from caldav.jmap.objects.results import Attachment, EventTexts, ObjectChanges, SyncResult
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
 from caldav.jmap.protocol.steps import Steps
@@ -343,6 +343,6 @@ class EventMethods(ClientCore):
         )
 
     @operation
-    def get_attachments(self, event_id: str) -> Steps[list[tuple[str, str, bytes]]]:
+    def get_attachments(self, event_id: str) -> Steps[list[Attachment]]:
         """(filename, content type, bytes) of each of the event's attachments."""
         return (yield from attachment_ops.get_attachments(self._conn, event_id))

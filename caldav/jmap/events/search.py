@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from caldav.jmap.addresses import identity_addresses
 from caldav.jmap.error import (
@@ -27,6 +27,7 @@ from caldav.jmap.events.filters import (
     render,
 )
 from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query, window
+from caldav.jmap.events.results import EventIds, QueryChanges
 from caldav.jmap.methods.event import EVENT
 from caldav.jmap.methods.scheduling import IDENTITY
 from caldav.jmap.methods.task import query_changes
@@ -146,27 +147,6 @@ class Outcome:
     query_state: str
     total: int | None
     missing: list[str]
-
-
-class EventIds(NamedTuple):
-    """``(ids, query_state, total)`` of a search (see :func:`query_event_ids`)."""
-
-    ids: list[str]
-    query_state: str
-    total: int | None
-
-
-class QueryChanges(NamedTuple):
-    """``(removed, added, new_query_state)`` of CalendarEvent/queryChanges: ``added`` as
-    (index, id) pairs."""
-
-    removed: list[str]
-    added: list[tuple[int, str]]
-    new_query_state: str
-
-
-class _QueryChanged(Exception):
-    """The results changed (a new queryState) while a search paged: it starts again."""
 
 
 def attempt(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.events.filters import AND, Filter, Node
+from caldav.jmap.events.results import EventIds
 
 if TYPE_CHECKING:
     # for annotations only (the client's event methods build searchers)
@@ -138,6 +139,6 @@ class EventSearcher:
         """The matching events as :class:`~caldav.jmap.objects.event.JMAPEvent` objects."""
         return self._client.search_event_objects(**self.arguments())
 
-    def query_ids(self) -> tuple[list[str], str, int | None]:
+    def query_ids(self) -> EventIds:
         """``(ids, query_state, total)`` of the search, without the events."""
         return self._client.query_event_ids(**self.arguments())

@@ -19,6 +19,7 @@ from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
 from caldav.jmap.events.write import managed_link_release, set_event
 from caldav.jmap.methods.blob import upload_blob
 from caldav.jmap.methods.event import get_event_object
+from caldav.jmap.objects.results import Attachment
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import (
     HTTPRequest,
@@ -337,11 +338,12 @@ def _on_server(href: str, api_url: str) -> bool:
         return False  # cid:, data:, ...: not the server's to give
 
 
-def get_attachments(conn: Connection, event_id: str) -> Steps[list[tuple[str, str, bytes]]]:
-    """(filename, content type, bytes) of each enclosure link of the event."""
+def get_attachments(conn: Connection, event_id: str) -> Steps[list[Attachment]]:
+    """(filename, content type, bytes) of each enclosure link of the event, as
+    :class:`~caldav.jmap.objects.results.Attachment` tuples."""
     session = yield from conn.ensure_session()
     event = yield from get_event_object(conn, event_id)
-    found: list[tuple[str, str, bytes]] = []
+    found: list[Attachment] = []
     for link in (event.jscal.get("links") or {}).values():
         if not isinstance(link, dict) or link.get("rel", "enclosure") != "enclosure":
             continue
@@ -357,5 +359,5 @@ def get_attachments(conn: Connection, event_id: str) -> Steps[list[tuple[str, st
             data = yield from _managed_attachment(conn, href, name, content_type)
         else:
             continue  # an external link: not the server's to give
-        found.append((name, content_type, data))
+        found.append(Attachment(name, content_type, data))
     return found

@@ -8,12 +8,20 @@ return the others and name the broken ones in ``broken`` (event id -> the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from caldav.jmap.error import JMAPConversionError
 from caldav.jmap.objects.event import JMAPEvent
 
-__all__ = ["EventTexts", "ObjectChanges", "SyncResult", "event_texts"]
+__all__ = ["Attachment", "EventTexts", "ObjectChanges", "SyncResult", "event_texts"]
+
+
+class Attachment(NamedTuple):
+    """One attachment of an event: ``(filename, content_type, data)``."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 class EventTexts(list[str]):
