@@ -8,10 +8,9 @@ search keyword is which JMAP filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 import icalendar
 
@@ -39,11 +38,8 @@ __all__ = [
     "find_calendar",
     "object_by_uid",
     "save_event",
-    "then",
 ]
 
-T = TypeVar("T")
-U = TypeVar("U")
 
 #: python-caldav search keyword -> (the event filter, the task filter) it becomes; None:
 #: that kind of object has no such property.
@@ -61,11 +57,6 @@ SEARCH_KEYWORDS: dict[str, tuple[str | None, str | None]] = {
 
 #: Task progress values that python-caldav's include_completed=False leaves out.
 _DONE = frozenset({"completed", "cancelled"})
-
-
-def then(operation: Steps[T], finish: Callable[[T], U]) -> Steps[U]:
-    """``operation`` with ``finish`` applied to its result (still one sans-IO operation)."""
-    return finish((yield from operation))
 
 
 def _kind(comp_class: Any) -> str:
