@@ -81,7 +81,7 @@ class CalDAVIdioms(ClientCore):
     @operation
     def _load_event(self, event: JMAPEvent) -> Steps[JMAPEvent]:
         fresh = yield from event_ops.get_event_object(self._conn, event.id, self)
-        return event._loaded(fresh)
+        return event.record_loaded(fresh)
 
     @operation
     def _add_event(

@@ -8,7 +8,6 @@ can adapt, learns that and sends the event again, adapted.
 
 from __future__ import annotations
 
-import copy
 import logging
 import uuid
 from typing import Any
@@ -223,16 +222,16 @@ def managed_link_release(
 def save_event(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
     """Send what changed in ``event`` since it was read, if the server's state is still the
     one it was read in; the event then holds the new state."""
-    check_uid(event.id, event._read, event.jscal)
-    patch = event_patch(event._read, event.jscal, conn.jscalendar)
+    check_uid(event.id, event.as_read, event.jscal)
+    patch = event_patch(event.as_read, event.jscal, conn.jscalendar)
     if patch:
-        patch = {**managed_link_release(conn, event._read, patch), **patch}
+        patch = {**managed_link_release(conn, event.as_read, patch), **patch}
         account_id = yield from conn.account_for()
         outcome = yield from set_event(
             conn, account_id, update=(event.id, patch), if_in_state=event.state, **extra
         )
         event.state = outcome.new_state
-    event._read = copy.deepcopy(event.jscal)
+    event.record_saved()
     return None
 
 
