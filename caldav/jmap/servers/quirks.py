@@ -7,6 +7,13 @@ capability), and/or a refusal learned at run time (``refused``: a predicate over
 properties an invalidProperties error names; ``learned_from``: the other run-time
 evidence, for settings other modules learn).  A server without the trait starts with
 every setting off (None, False or empty: "not known to need it").
+
+Not quirks, because every server gets them (each found on Cyrus, each right by the RFCs):
+an iTIP ``method`` is dropped from a stored event and an orphan instance that recurs is
+stored as a series (:func:`caldav.jmap.events.write.adapt_for_server`); an event without
+a start or with a control character in its text is refused before it is sent
+(:mod:`caldav.jmap.events.storable`); a page's reported position is trusted only after an
+anchor (:mod:`caldav.jmap.events.search`; Cyrus 3.10 reports 0 whatever was asked).
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ __all__ = ["CYRUS", "QUIRKS", "Quirk", "refused_properties"]
 #: The trait of a session that announces Cyrus's calendar capability.
 CYRUS = "cyrus"
 
-#: A setting's value when it is adapted: a flag or a name.
-Setting = bool | str
+#: A setting's value when it is adapted: a flag or a name (None: a set of learned names,
+#: adapted when not empty).
+Setting = bool | str | None
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,7 @@ QUIRKS: tuple[Quirk, ...] = (
     ),
     Quirk(
         "rejected_filters",
-        True,
+        None,
         "Cyrus 3.10 rejects the filter extensions (hasKeyword, isUndecided, ...) with "
         "invalidArguments: the client evaluates the ones rejected itself, same result",
         learned_from="an invalidArguments/unsupportedFilter naming the filters",
