@@ -129,7 +129,7 @@ class CalDAVIdioms(ClientCore):
         return self._run(idiom_ops.caldav_search(self._conn, self, calendar_id, search))
 
     @operation
-    def _object_by_uid(self, calendar_id: str, uid: str, comp_class: Any) -> Steps[str]:
+    def _object_by_uid(self, calendar_id: str, uid: str, comp_class: object) -> Steps[str]:
         return (yield from idiom_ops.object_by_uid(self._conn, self, calendar_id, uid, comp_class))
 
     @operation

@@ -123,7 +123,7 @@ def create_events(
     return (yield from _create_all(conn, objects, **extra))
 
 
-def ics_text(source: Any) -> str:
+def ics_text(source: object) -> str:
     """The iCalendar text of an import: a ``str`` is the text itself, always (never a file
     name); ``bytes`` are UTF-8 text; a ``pathlib.Path`` (``os.PathLike``) or a file object
     is read.  Text without a VCALENDAR raises JMAPConversionError, which quotes none of it

@@ -59,7 +59,7 @@ SEARCH_KEYWORDS: dict[str, tuple[str | None, str | None]] = {
 _DONE = frozenset({"completed", "cancelled"})
 
 
-def _kind(comp_class: Any) -> str:
+def _kind(comp_class: object) -> str:
     """ "event", "todo" or "journal" for python-caldav's comp_class (a class such as
     caldav.Event, icalendar.Todo, JMAPEvent, JMAPTask, or a component name)."""
     name = comp_class if isinstance(comp_class, str) else getattr(comp_class, "__name__", "")
@@ -171,7 +171,7 @@ def _sorted(texts: list[str], keys: tuple[str, ...], reverse: bool) -> list[str]
 
 
 def caldav_search(
-    conn: Connection, client: Any, calendar_id: str, search: CalDAVSearch
+    conn: Connection, client: object, calendar_id: str, search: CalDAVSearch
 ) -> Steps[list[str]]:
     """The iCalendar of the events (and tasks, with todo=True) ``search`` asks for."""
     found: list[str] = []
@@ -199,7 +199,7 @@ def caldav_search(
 
 
 def object_by_uid(
-    conn: Connection, client: Any, calendar_id: str, uid: str, comp_class: Any
+    conn: Connection, client: object, calendar_id: str, uid: str, comp_class: object
 ) -> Steps[str]:
     """The iCalendar of the event (or, for a Todo ``comp_class``, the task) with exactly
     ``uid``; JMAPNotFoundError when there is none."""
@@ -292,7 +292,7 @@ def save_event(
 
 
 def find_calendar(
-    conn: Connection, client: Any, name: str | None = None, cal_id: str | None = None
+    conn: Connection, client: object, name: str | None = None, cal_id: str | None = None
 ) -> Steps[JMAPCalendar]:
     """The calendar with id ``cal_id`` and/or the name ``name``; with neither, the
     default calendar (else the first).  JMAPNotFoundError when there is none."""

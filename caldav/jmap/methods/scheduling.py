@@ -7,7 +7,7 @@ ParticipantIdentity objects, never guessed from an email address.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from caldav.jmap.addresses import (
     identity_address,
@@ -36,7 +36,14 @@ REPLY_STATUSES = ("accepted", "declined", "tentative", "needs-action")
 IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
 
 
-def _attendee(entry: Any) -> tuple[str | None, str]:
+class Attendee(NamedTuple):
+    """An attendee to invite: ``(name, mailto address)``."""
+
+    name: str | None
+    address: str
+
+
+def _attendee(entry: object) -> Attendee:
     """``"a@b"`` or ``("Name", "a@b")`` as (name, mailto address)."""
     if isinstance(entry, str):
         name, email = None, entry
@@ -49,7 +56,7 @@ def _attendee(entry: Any) -> tuple[str | None, str]:
         email = email[7:]
     if "@" not in email:
         raise ValueError(f"not an email address: {email!r}")
-    return (str(name) if name else None), "mailto:" + email
+    return Attendee(str(name) if name else None, "mailto:" + email)
 
 
 def _default_identity(identities: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,8 +7,9 @@ return the others and name the broken ones in ``broken`` (event id -> the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from caldav.jmap.error import JMAPConversionError
 from caldav.jmap.objects.event import JMAPEvent
@@ -43,7 +44,7 @@ class EventTexts(list[str]):
         self.missing: list[str] = list(missing or [])
 
 
-def event_texts(events: Iterable[Any], log: Any) -> EventTexts:
+def event_texts(events: Iterable[JMAPEvent], log: logging.Logger) -> EventTexts:
     """The iCalendar of each :class:`~caldav.jmap.objects.event.JMAPEvent`; those the
     converter cannot read go into ``broken`` (and the log) instead of failing the rest."""
     texts = EventTexts()
