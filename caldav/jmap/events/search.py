@@ -19,12 +19,10 @@ from caldav.jmap.error import (
 from caldav.jmap.events.filters import (
     EXTENSION_FILTERS,
     EventQuery,
-    Filter,
     Leaf,
     Node,
     build_query,
     leaves_of,
-    render,
 )
 from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query, window
 from caldav.jmap.events.results import EventIds, QueryChanges
@@ -44,9 +42,6 @@ from caldav.jmap.servers.profile import profile_of
 log = logging.getLogger("caldav.jmap")
 
 __all__ = [
-    "EventIds",
-    "QueryChanges",
-    "event_filter",
     "get_event_by_uid",
     "get_object_by_uid",
     "get_query_changes",
@@ -54,23 +49,6 @@ __all__ = [
     "search_event_objects",
     "search_events",
 ]
-
-
-def event_filter(
-    conn: Connection,
-    calendar_id: str | None = None,
-    start: object = None,
-    end: object = None,
-    text: str | None = None,
-    uid: str | None = None,
-    **conditions: object,
-) -> dict[str, Any]:
-    """The CalendarEvent/query filter for these conditions (see
-    :class:`~caldav.jmap.query.Filter`), in the server's dialect; {} for none."""
-    condition = Filter(
-        calendar_id=calendar_id, start=start, end=end, text=text or None, uid=uid, **conditions
-    )
-    return render(condition, profile_of(conn).in_calendars)
 
 
 def plan_for(conn: Connection, query: EventQuery, also_local: set[str]) -> QueryPlan:
