@@ -462,3 +462,28 @@ def test_parse_ical_uploads_then_parses():
     assert server.calls("CalendarEvent/parse") == [{"accountId": "A1", "blobIds": ["B-1"]}]
     payload = json.loads(server.requests[-1].body)
     assert "urn:ietf:params:jmap:calendars:parse" in payload["using"]
+
+
+def test_ids_and_query_changes_are_named_results():
+    def query(args: dict[str, Any]) -> Any:
+        return {"ids": ["e1", "e3"], "position": 0, "total": 2, "queryState": "q1"}
+
+    def query_changes(args: dict[str, Any]) -> Any:
+        return {
+            "oldQueryState": "q1",
+            "newQueryState": "q2",
+            "removed": ["e3"],
+            "added": [{"id": "e2", "index": 1}],
+        }
+
+    server = FakeJMAP({"CalendarEvent/query": query, "CalendarEvent/queryChanges": query_changes})
+    client = sync_client(server)
+    found = client.query_event_ids(calendar_id="C1")
+    assert (found.ids, found.query_state, found.total) == (["e1", "e3"], "q1", 2)
+    assert client.searcher().query_ids().ids == ["e1", "e3"]
+    changes = client.get_query_changes(found.query_state, calendar_id="C1")
+    assert (changes.removed, changes.added, changes.new_query_state) == (
+        ["e3"],
+        [(1, "e2")],
+        "q2",
+    )
