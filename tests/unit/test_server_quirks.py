@@ -10,6 +10,7 @@ import pytest
 
 from caldav.jmap import JMAPError, JMAPMethodError
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
+from caldav.jmap.events.write import managed_link_release
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.servers.profile import ServerProfile, profile_of, traits_of
 from caldav.jmap.servers.quirks import CYRUS, QUIRKS, Quirk, refused_properties
@@ -157,3 +158,17 @@ def test_an_event_search_whose_results_never_settle_is_refused(connect) -> None:
     with pytest.raises(JMAPError, match="kept changing"):
         run(client.search_events())
     assert len(server.calls("CalendarEvent/query")) == 6
+
+
+def test_managed_attachments_follow_the_cyrus_trait_not_the_filter_form() -> None:
+    managed = {"links": {"l1": {"href": "/dav/calendars/user/u/Attachments/X", "blobId": "b"}}}
+    conn = Connection(BASE + "/.well-known/jmap")
+    conn.session = session(cyrus=True)
+    assert managed_link_release(conn, managed) == {"links/l1/href": None}
+    # a server that took the other calendar filter form is not Cyrus for that
+    other = Connection(BASE + "/.well-known/jmap")
+    other.session = session(cyrus=False)
+    profile_of(other).in_calendars = True
+    assert managed_link_release(other, managed) == {}
+    # links the patch itself replaces are left to it
+    assert managed_link_release(conn, managed, {"links/l1": {}}) == {}

@@ -91,8 +91,9 @@ def set_event(
     update: tuple[str, dict[str, Any]] | None = None,
     **extra: Any,
 ) -> Steps[SetOutcome]:
-    """set_one for an event, leaving out vendor properties where the server refuses them
-    (learned from the first refusal, then remembered)."""
+    """set_one for an event in the form the server takes; a refusal the client can adapt
+    to is learned (and remembered in the server profile) and the event sent again.  The
+    loop ends: each retry follows a setting that changed, and the settings are few."""
     while True:
         created = adapt_for_server(conn, {"new": create} if create is not None else None)
         updated = adapt_for_server(conn, dict([update]) if update is not None else None)
@@ -120,7 +121,7 @@ def set_events(
     update: dict[str, Any] | None = None,
     **extra: Any,
 ) -> Steps[BulkResult]:
-    """set_many for events, adapting to what the server refuses as :func:`_set_event`
+    """set_many for events, adapting to what the server refuses as :func:`set_event`
     does: the objects refused for it are sent again, adapted."""
     result = yield from set_many(
         conn,
@@ -141,18 +142,15 @@ def set_events(
             conn,
             EVENT,
             account_id,
-            create=adapt_for_server(
-                conn, {k: v for k, v in (create or {}).items() if k in refused}
-            ),
-            update=adapt_for_server(
-                conn, {k: v for k, v in (update or {}).items() if k in refused}
-            ),
+            create=adapt_for_server(conn, _only(create, refused)),
+            update=adapt_for_server(conn, _only(update, refused)),
             **extra,
         )
         result.merge(again)
 
 
 def _only(objects: dict[str, Any] | None, keys: list[str]) -> dict[str, Any]:
+    # the objects of ``keys`` only (those a refusal sends again)
     return {k: v for k, v in (objects or {}).items() if k in keys}
 
 
@@ -207,7 +205,7 @@ def managed_link_release(
     stays) is its accepted form.  Links the patch itself replaces are left to it; other
     servers need nothing.
     """
-    if not conn.dialect.in_calendars or "links" in (patch or {}):  # the Cyrus dialect
+    if not profile_of(conn).managed_attachments or "links" in (patch or {}):
         return {}
     links = event.get("links") or {}
     return {
