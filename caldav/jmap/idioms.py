@@ -1,14 +1,15 @@
 """The client methods behind python-caldav's object idioms, shared by both clients.
 
-:class:`CalDAVIdioms` is a base of :class:`~caldav.jmap.api.JMAPClientAPI`: like every
-method there, each builds a sans-IO operation and hands it to ``_run`` (the async client
-returns an awaitable).  The objects (JMAPEvent, JMAPCalendar, JMAPPrincipal) call the
-private ones; ``principal()`` and ``calendar()`` are public, as in python-caldav.
+:class:`CalDAVIdioms` is a base of :class:`~caldav.jmap.api.JMAPClientAPI`: each method is
+written once as a sans-IO generator method (``@operation``, see
+:mod:`caldav.jmap.operation`; the async client returns an awaitable).  The objects
+(JMAPEvent, JMAPCalendar, JMAPPrincipal) call the private ones; ``principal()`` and
+``calendar()`` are public, as in python-caldav.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import conflict
@@ -19,37 +20,32 @@ from caldav.jmap.methods.ical_input import ICalInput
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.principal import JMAPPrincipal
-from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.transport import Operation
+from caldav.jmap.operation import ClientCore, operation
+from caldav.jmap.protocol.steps import Steps
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = ["CalDAVIdioms"]
 
-T = TypeVar("T")
 
-
-class CalDAVIdioms:
+class CalDAVIdioms(ClientCore):
     """python-caldav's ``principal()`` / ``calendar()`` and what the objects' idioms run."""
-
-    _conn: Connection
-
-    def _run(self, operation: Operation[T]) -> T:
-        raise NotImplementedError
 
     def for_account(self, account_id: str) -> Self:
         raise NotImplementedError
 
-    def principal(self) -> JMAPPrincipal:
+    @operation
+    def principal(self) -> Steps[JMAPPrincipal]:
         """The user's principal (python-caldav's ``client.principal()``): its
         ``calendars()`` and ``calendar(name=..., cal_id=...)`` are the user's calendars."""
-        return self._run(principal_ops.get_current_principal(self._conn, self))
+        return (yield from principal_ops.get_current_principal(self._conn, self))
 
-    def calendar(self, name: str | None = None, cal_id: str | None = None) -> JMAPCalendar:
+    @operation
+    def calendar(self, name: str | None = None, cal_id: str | None = None) -> Steps[JMAPCalendar]:
         """The calendar named ``name`` and/or with the id ``cal_id`` (neither: the default
         calendar); JMAPNotFoundError (a caldav NotFoundError) when there is none."""
-        return self._run(idiom_ops.find_calendar(self._conn, self, name, cal_id))
+        return (yield from idiom_ops.find_calendar(self._conn, self, name, cal_id))
 
     # -- what the objects call ----------------------------------------------------------
 
@@ -60,26 +56,34 @@ class CalDAVIdioms:
             return self
         return self.for_account(principal.account_id)
 
-    def _principal_calendars(self, principal: JMAPPrincipal) -> list[JMAPCalendar]:
-        client = self._account_client(principal)
-        return client._run(calendar_ops.get_calendars(client._conn, client))
+    # a view shares this client's transport: its operations run through this _run
 
+    @operation
+    def _principal_calendars(self, principal: JMAPPrincipal) -> Steps[list[JMAPCalendar]]:
+        client = self._account_client(principal)
+        return (yield from calendar_ops.get_calendars(client._conn, client))
+
+    @operation
     def _principal_calendar(
         self, principal: JMAPPrincipal, name: str | None, cal_id: str | None
-    ) -> JMAPCalendar:
+    ) -> Steps[JMAPCalendar]:
         client = self._account_client(principal)
-        return client._run(idiom_ops.find_calendar(client._conn, client, name, cal_id))
+        return (yield from idiom_ops.find_calendar(client._conn, client, name, cal_id))
 
-    def _save_event(self, event: JMAPEvent) -> None:
-        return self._run(conflict.save_event_object(self._conn, event))
+    @operation
+    def _save_event(self, event: JMAPEvent) -> Steps[None]:
+        return (yield from conflict.save_event_object(self._conn, event))
 
-    def _delete_event_object(self, event: JMAPEvent) -> None:
-        return self._run(conflict.delete_event_object(self._conn, event))
+    @operation
+    def _delete_event_object(self, event: JMAPEvent) -> Steps[None]:
+        return (yield from conflict.delete_event_object(self._conn, event))
 
-    def _load_event(self, event: JMAPEvent) -> JMAPEvent:
-        fresh = event_ops.get_event_object(self._conn, event.id, self)
-        return self._run(idiom_ops.then(fresh, event._loaded))
+    @operation
+    def _load_event(self, event: JMAPEvent) -> Steps[JMAPEvent]:
+        fresh = yield from event_ops.get_event_object(self._conn, event.id, self)
+        return event.record_loaded(fresh)
 
+    @operation
     def _add_event(
         self,
         calendar_id: str,
@@ -87,9 +91,9 @@ class CalDAVIdioms:
         no_overwrite: bool,
         no_create: bool,
         ical_data: dict[str, Any],
-    ) -> str:
-        return self._run(
-            idiom_ops.add_event(
+    ) -> Steps[str]:
+        return (
+            yield from idiom_ops.add_event(
                 self._conn,
                 calendar_id,
                 ical,
@@ -99,6 +103,7 @@ class CalDAVIdioms:
             )
         )
 
+    @operation
     def _save_event_in(
         self,
         calendar: JMAPCalendar,
@@ -106,9 +111,9 @@ class CalDAVIdioms:
         no_overwrite: bool,
         no_create: bool,
         ical_data: dict[str, Any],
-    ) -> JMAPEvent:
-        return self._run(
-            idiom_ops.save_event(
+    ) -> Steps[JMAPEvent]:
+        return (
+            yield from idiom_ops.save_event(
                 self._conn,
                 calendar,
                 ical,
@@ -119,14 +124,18 @@ class CalDAVIdioms:
         )
 
     def _caldav_search(self, calendar_id: str, keywords: dict[str, Any]) -> list[str]:
-        search = idiom_ops.CalDAVSearch.parse(**keywords)  # a wrong keyword raises at once
+        # not an @operation: a wrong keyword raises at the call, before any await
+        search = idiom_ops.CalDAVSearch.parse(**keywords)
         return self._run(idiom_ops.caldav_search(self._conn, self, calendar_id, search))
 
-    def _object_by_uid(self, calendar_id: str, uid: str, comp_class: Any) -> str:
-        return self._run(idiom_ops.object_by_uid(self._conn, self, calendar_id, uid, comp_class))
+    @operation
+    def _object_by_uid(self, calendar_id: str, uid: str, comp_class: object) -> Steps[str]:
+        return (yield from idiom_ops.object_by_uid(self._conn, self, calendar_id, uid, comp_class))
 
-    def _calendar_events(self, calendar: JMAPCalendar) -> list[JMAPEvent]:
-        return self._run(idiom_ops.calendar_events(self._conn, calendar))
+    @operation
+    def _calendar_events(self, calendar: JMAPCalendar) -> Steps[list[JMAPEvent]]:
+        return (yield from idiom_ops.calendar_events(self._conn, calendar))
 
-    def _event_by_uid(self, calendar: JMAPCalendar, uid: str) -> JMAPEvent:
-        return self._run(idiom_ops.event_by_uid(self._conn, calendar, uid))
+    @operation
+    def _event_by_uid(self, calendar: JMAPCalendar, uid: str) -> Steps[JMAPEvent]:
+        return (yield from idiom_ops.event_by_uid(self._conn, calendar, uid))

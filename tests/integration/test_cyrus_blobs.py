@@ -30,6 +30,9 @@ def test_attach_to_event_and_read_it_back(jmap, uid):
         ("data.bin", BINARY),
         ("notes.txt", b"notes\n"),
     ]
+    # named, as the docs say: (filename, content_type, data)
+    assert attachments[1].filename == "notes.txt"
+    assert (attachments[1].content_type, attachments[1].data) == ("text/plain", b"notes\n")
     # the iCalendar has the ATTACH lines, with the file names
     cal = icalendar.Calendar.from_ical(jmap(jmap.client.get_event(event_id)))
     event = next(iter(cal.walk("VEVENT")))

@@ -38,7 +38,7 @@ from caldav.jmap.convert.ical_to_jscal import ical_to_jscal
 from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.error import JMAPBulkError, JMAPConversionError
-from caldav.jmap.methods.iana_zones import iana_equivalent
+from caldav.jmap.servers.iana_zones import iana_equivalent
 from tools.fidelity import Fact, facts, split_objects
 
 PASSWORD = os.environ.get("CYRUS_PASSWORD", "password")

@@ -291,7 +291,7 @@ def test_for_account_keeps_the_client_class_and_shares_the_session(jmap):
     assert isinstance(view, type(jmap.client))
     assert view._conn is not jmap.client._conn
     assert view._conn.session is jmap.client._conn.session
-    assert view._conn.dialect is jmap.client._conn.dialect
+    assert view._conn.profile is jmap.client._conn.profile
     assert view._conn.account_id == "user1" and jmap.client._conn.account_id is None
     assert "Default" in [c.id for c in jmap(view.get_calendars())]
     assert isinstance(jmap.client, JMAPClient) == isinstance(view, JMAPClient)

@@ -21,6 +21,7 @@ import pytest
 
 from caldav.jmap import JMAPCannotCalculateChangesError, JMAPCapabilityError, JMAPMethodError
 from caldav.jmap.query import AND, NOT, OR, Filter
+from caldav.jmap.servers.profile import profile_of
 
 from .support import eventually, ics
 
@@ -146,7 +147,7 @@ def test_client_side_fallbacks_for_filters_cyrus_rejects(harness_factory):
     tag = uuid.uuid4().hex[:8]
     with calendar(jmap) as cal_id:
         add_three(jmap, cal_id, tag)
-        assert jmap.client._conn.dialect.rejected_filters == set()
+        assert profile_of(jmap.client._conn).rejected_filters == set()
         before = jmap.posts
         # Rejected (invalidArguments filter/hasKeyword), learned, evaluated locally: 2 trips
         assert sorted(search(jmap, calendar_id=cal_id, has_keyword="work")) == [
@@ -154,7 +155,7 @@ def test_client_side_fallbacks_for_filters_cyrus_rejects(harness_factory):
             "Planning",
         ]
         assert jmap.posts - before == 2
-        assert jmap.client._conn.dialect.rejected_filters == {"hasKeyword"}
+        assert profile_of(jmap.client._conn).rejected_filters == {"hasKeyword"}
         before = jmap.posts
         assert sorted(search(jmap, calendar_id=cal_id, has_keyword="longterm")) == ["Planning"]
         assert jmap.posts - before == 1  # remembered: one round trip
@@ -182,7 +183,7 @@ def test_client_side_fallbacks_for_filters_cyrus_rejects(harness_factory):
         assert search(
             jmap, calendar_id=cal_id, has_keyword="work", after="2031-01-15T00:00:00"
         ) == ["Planning"]
-        assert jmap.client._conn.dialect.rejected_filters == {
+        assert profile_of(jmap.client._conn).rejected_filters == {
             "hasKeyword",
             "notKeyword",
             "participantIs",

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 
 from caldav.jmap.convert.preserve import VENDOR_KEY
-from caldav.jmap.methods.description import (
+from caldav.jmap.servers.description import (
     html_to_text,
     is_description_type,
     plain_description,
 )
+from caldav.jmap.servers.profile import profile_of
 
 
 def test_html_to_text() -> None:
@@ -110,7 +111,7 @@ def test_a_server_refusing_styled_descriptions_is_learned() -> None:
     assert client.create_event("C1", STYLED.format(uid="a")) == "e1"
     assert store.stored["e1"]["description"] == "styled"
     assert "descriptionContentType" not in store.stored["e1"]
-    dialect = client._conn.dialect
+    dialect = profile_of(client._conn)
     assert (dialect.vendor_properties, dialect.plain_descriptions) == (False, True)
     sets = [n for n, _ in server.api_calls if n == "CalendarEvent/set"]
     assert len(sets) == 3  # refused for the vendor property, then for the content type

@@ -8,7 +8,8 @@ import datetime as dt
 import zoneinfo
 
 from caldav.jmap.convert import ical_to_jscal
-from caldav.jmap.methods.iana_zones import for_iana_server, iana_equivalent, is_zone_property
+from caldav.jmap.servers.iana_zones import for_iana_server, iana_equivalent, is_zone_property
+from caldav.jmap.servers.profile import profile_of
 
 # Outlook's definition of "W. Europe Standard Time": the EU rules
 OUTLOOK_BERLIN = """BEGIN:VTIMEZONE
@@ -152,7 +153,7 @@ def test_zone_refusal_is_learned() -> None:
     )
     assert client.create_event("C1", text) == "e1"
     assert store.stored[0]["timeZone"] == "Europe/Berlin"
-    assert client._conn.dialect.iana_zones_only is True
+    assert profile_of(client._conn).iana_zones_only is True
 
 
 # EU offsets, but the autumn change at 02:00 local instead of 03:00 (Lotus Notes'

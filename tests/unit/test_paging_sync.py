@@ -15,6 +15,7 @@ import pytest
 from caldav.jmap import OR, Filter, JMAPProtocolError, PagingLimits, SyncResult
 from caldav.jmap.protocol.paging import ChangeSet, merge_changes
 from caldav.jmap.protocol.standard import ChangesResult
+from caldav.jmap.servers.profile import profile_of
 
 from .fake_jmap import Bounded, EventStore, FakeJMAP, connect, jscal_event, sync_client
 
@@ -219,7 +220,7 @@ def test_a_probe_returning_the_same_id_forever_is_refused(connect):
     server = FakeJMAP({**store.handlers(), "CalendarEvent/query": Bounded(query)})
     client, run = connect(server)
     run(client.get_session())
-    client._conn.dialect.rejected_filters.add("hasKeyword")  # evaluated by the client
+    profile_of(client._conn).rejected_filters.add("hasKeyword")  # evaluated by the client
     with pytest.raises(JMAPProtocolError, match="no progress"):
         run(client.search_events(filter=OR(Filter(title="standup"), Filter(has_keyword="w"))))
 

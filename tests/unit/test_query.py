@@ -25,6 +25,7 @@ from caldav.jmap.query import (
     plan_query,
     render,
 )
+from caldav.jmap.servers.profile import profile_of
 
 from .fake_jmap import BASE, FakeJMAP, async_client, session_json, sync_client
 
@@ -283,7 +284,7 @@ def test_rejected_filter_is_learned_and_evaluated_in_two_round_trips():
     found = client.search_event_objects(calendar_id="C1", has_keyword="work")
     assert [e.id for e in found] == ["e1"]
     assert api_posts(server) == 2
-    assert client._conn.dialect.rejected_filters == {"hasKeyword"}
+    assert profile_of(client._conn).rejected_filters == {"hasKeyword"}
     # the current draft's single-calendar filter; the server part only
     assert [c["filter"] for c in server.calls("CalendarEvent/query")] == [
         {"inCalendar": "C1", "hasKeyword": "work"},
@@ -309,7 +310,7 @@ def test_server_naming_one_refusal_at_a_time_still_costs_two_round_trips():
         "CalendarEvent/get",
         "ParticipantIdentity/get",
     ]
-    assert client._conn.dialect.rejected_filters == {"hasAttachment"}
+    assert profile_of(client._conn).rejected_filters == {"hasAttachment"}
 
 
 def test_unsupported_filter_without_names_and_or_with_a_probe():
@@ -319,7 +320,7 @@ def test_unsupported_filter_without_names_and_or_with_a_probe():
     tree = OR(Filter(title="e3"), Filter(is_rejected=True))
     assert [e.id for e in client.search_event_objects(filter=tree)] == ["e2", "e3"]
     assert api_posts(server) == 2
-    assert client._conn.dialect.rejected_filters == {"isRejected"}
+    assert profile_of(client._conn).rejected_filters == {"isRejected"}
     # the second request: everything, its /get, identities and the title probe
     second = [n for n, _ in server.api_calls[1:]]
     assert second == [
@@ -338,7 +339,7 @@ def test_client_side_window_after_paging_every_server_page():
     server = FakeJMAP(store.handlers(), session=session)
     client = sync_client(server)
     client.get_session()  # the dialect starts with the session
-    client._conn.dialect.rejected_filters.add("notKeyword")
+    profile_of(client._conn).rejected_filters.add("notKeyword")
     ids, query_state, total = client.query_event_ids(not_keyword="social", position=1, limit=1)
     assert (ids, query_state, total) == (["e3"], "", 2)
     # three pages of one (limit and position were not sent to the server)
@@ -396,7 +397,7 @@ def test_query_changes_success_path():
         }
     ]
     # a filter evaluated by the client has no server-side changes
-    client._conn.dialect.rejected_filters.add("hasKeyword")
+    profile_of(client._conn).rejected_filters.add("hasKeyword")
     with pytest.raises(JMAPCannotCalculateChangesError):
         client.get_query_changes("q1", has_keyword="work")
     server.handlers["CalendarEvent/queryChanges"] = lambda a: (
@@ -461,3 +462,28 @@ def test_parse_ical_uploads_then_parses():
     assert server.calls("CalendarEvent/parse") == [{"accountId": "A1", "blobIds": ["B-1"]}]
     payload = json.loads(server.requests[-1].body)
     assert "urn:ietf:params:jmap:calendars:parse" in payload["using"]
+
+
+def test_ids_and_query_changes_are_named_results():
+    def query(args: dict[str, Any]) -> Any:
+        return {"ids": ["e1", "e3"], "position": 0, "total": 2, "queryState": "q1"}
+
+    def query_changes(args: dict[str, Any]) -> Any:
+        return {
+            "oldQueryState": "q1",
+            "newQueryState": "q2",
+            "removed": ["e3"],
+            "added": [{"id": "e2", "index": 1}],
+        }
+
+    server = FakeJMAP({"CalendarEvent/query": query, "CalendarEvent/queryChanges": query_changes})
+    client = sync_client(server)
+    found = client.query_event_ids(calendar_id="C1")
+    assert (found.ids, found.query_state, found.total) == (["e1", "e3"], "q1", 2)
+    assert client.searcher().query_ids().ids == ["e1", "e3"]
+    changes = client.get_query_changes(found.query_state, calendar_id="C1")
+    assert (changes.removed, changes.added, changes.new_query_state) == (
+        ["e3"],
+        [(1, "e2")],
+        "q2",
+    )

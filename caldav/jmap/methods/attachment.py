@@ -16,8 +16,10 @@ from urllib.parse import quote, urlsplit
 from caldav.jmap import arguments
 from caldav.jmap.constants import BLOB_CAPABILITY
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
+from caldav.jmap.events.write import managed_link_release, set_event
 from caldav.jmap.methods.blob import upload_blob
-from caldav.jmap.methods.event import _set_event, get_event_object, managed_link_release
+from caldav.jmap.methods.event import get_event_object
+from caldav.jmap.objects.results import Attachment
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import (
     HTTPRequest,
@@ -30,6 +32,7 @@ from caldav.jmap.protocol.retry import RETRY_STATUSES, send_with_retries
 from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Pause, Steps
 from caldav.jmap.protocol.urls import server_url
+from caldav.jmap.servers.profile import profile_of
 
 __all__ = [
     "BlobDownload",
@@ -301,7 +304,7 @@ def add_attachment(
         patch = {**managed_link_release(conn, current.jscal), f"links/{link_id}": link}
     else:
         patch = {"links": {link_id: link}}  # a path below a null property is no patch
-    yield from _set_event(conn, account_id, update=(event_id, patch))
+    yield from set_event(conn, account_id, update=(event_id, patch))
     return link_id
 
 
@@ -314,7 +317,8 @@ def _managed_attachment(conn: Connection, href: str, name: str, content_type: st
     try:
         return (yield from _get(conn, href, f"the attachment {name}"))
     except JMAPError as error:
-        if error.status != 404 or not conn.dialect.in_calendars or "/Attachments/" not in href:
+        managed = profile_of(conn).managed_attachments
+        if error.status != 404 or not managed or "/Attachments/" not in href:
             raise
     # Cyrus 3.10 names a managed attachment by its content, so after the event that first
     # had these bytes is deleted, a new event's attachment URL can be dangling; the same
@@ -334,11 +338,12 @@ def _on_server(href: str, api_url: str) -> bool:
         return False  # cid:, data:, ...: not the server's to give
 
 
-def get_attachments(conn: Connection, event_id: str) -> Steps[list[tuple[str, str, bytes]]]:
-    """(filename, content type, bytes) of each enclosure link of the event."""
+def get_attachments(conn: Connection, event_id: str) -> Steps[list[Attachment]]:
+    """(filename, content type, bytes) of each enclosure link of the event, as
+    :class:`~caldav.jmap.objects.results.Attachment` tuples."""
     session = yield from conn.ensure_session()
     event = yield from get_event_object(conn, event_id)
-    found: list[tuple[str, str, bytes]] = []
+    found: list[Attachment] = []
     for link in (event.jscal.get("links") or {}).values():
         if not isinstance(link, dict) or link.get("rel", "enclosure") != "enclosure":
             continue
@@ -354,5 +359,5 @@ def get_attachments(conn: Connection, event_id: str) -> Steps[list[tuple[str, st
             data = yield from _managed_attachment(conn, href, name, content_type)
         else:
             continue  # an external link: not the server's to give
-        found.append((name, content_type, data))
+        found.append(Attachment(name, content_type, data))
     return found

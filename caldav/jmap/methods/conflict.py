@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from caldav.jmap.error import JMAPCannotCalculateChangesError, JMAPStateMismatchError
+from caldav.jmap.events import write
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.connection import Connection
@@ -84,7 +85,7 @@ def save_event_object(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps
     with the newer state, one caused by a change to this event raises."""
     for attempt in range(MAX_ATTEMPTS):
         try:
-            return (yield from event_ops.save_event(conn, event, **extra))
+            return (yield from write.save_event(conn, event, **extra))
         except JMAPStateMismatchError as error:
             if attempt == MAX_ATTEMPTS - 1:
                 raise

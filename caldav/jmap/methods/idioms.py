@@ -8,15 +8,16 @@ search keyword is which JMAP filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 import icalendar
 
 from caldav.jmap.constants import TASK_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPConsistencyError, JMAPNotFoundError
+from caldav.jmap.events import search as event_search
+from caldav.jmap.events import write
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import task as task_ops
@@ -37,11 +38,8 @@ __all__ = [
     "find_calendar",
     "object_by_uid",
     "save_event",
-    "then",
 ]
 
-T = TypeVar("T")
-U = TypeVar("U")
 
 #: python-caldav search keyword -> (the event filter, the task filter) it becomes; None:
 #: that kind of object has no such property.
@@ -61,12 +59,7 @@ SEARCH_KEYWORDS: dict[str, tuple[str | None, str | None]] = {
 _DONE = frozenset({"completed", "cancelled"})
 
 
-def then(operation: Steps[T], finish: Callable[[T], U]) -> Steps[U]:
-    """``operation`` with ``finish`` applied to its result (still one sans-IO operation)."""
-    return finish((yield from operation))
-
-
-def _kind(comp_class: Any) -> str:
+def _kind(comp_class: object) -> str:
     """ "event", "todo" or "journal" for python-caldav's comp_class (a class such as
     caldav.Event, icalendar.Todo, JMAPEvent, JMAPTask, or a component name)."""
     name = comp_class if isinstance(comp_class, str) else getattr(comp_class, "__name__", "")
@@ -178,12 +171,12 @@ def _sorted(texts: list[str], keys: tuple[str, ...], reverse: bool) -> list[str]
 
 
 def caldav_search(
-    conn: Connection, client: Any, calendar_id: str, search: CalDAVSearch
+    conn: Connection, client: object, calendar_id: str, search: CalDAVSearch
 ) -> Steps[list[str]]:
     """The iCalendar of the events (and tasks, with todo=True) ``search`` asks for."""
     found: list[str] = []
     if search.events:
-        found += yield from event_ops.search_events(
+        found += yield from event_search.search_events(
             conn, calendar_id=calendar_id, **search.event_filters
         )
     if search.todos:
@@ -206,7 +199,7 @@ def caldav_search(
 
 
 def object_by_uid(
-    conn: Connection, client: Any, calendar_id: str, uid: str, comp_class: Any
+    conn: Connection, client: object, calendar_id: str, uid: str, comp_class: object
 ) -> Steps[str]:
     """The iCalendar of the event (or, for a Todo ``comp_class``, the task) with exactly
     ``uid``; JMAPNotFoundError when there is none."""
@@ -225,13 +218,13 @@ def _with_parent(events: list[JMAPEvent], parent: JMAPCalendar) -> list[JMAPEven
 
 def calendar_events(conn: Connection, parent: JMAPCalendar) -> Steps[list[JMAPEvent]]:
     """Every event of the calendar ``parent``, as objects whose parent it is."""
-    found = yield from event_ops.search_event_objects(conn, parent.client, calendar_id=parent.id)
+    found = yield from event_search.search_event_objects(conn, parent.client, calendar_id=parent.id)
     return _with_parent(list(found), parent)
 
 
 def event_by_uid(conn: Connection, parent: JMAPCalendar, uid: str) -> Steps[JMAPEvent]:
     """The event of ``parent`` with exactly ``uid``; JMAPNotFoundError when none."""
-    found = yield from event_ops.search_event_objects(
+    found = yield from event_search.search_event_objects(
         conn, parent.client, calendar_id=parent.id, uid=uid
     )
     for ev in found:
@@ -262,14 +255,14 @@ def add_event(
     uid = main_uid(text)
     existing: JMAPEvent | None = None
     if uid is not None:
-        found = yield from event_ops.search_event_objects(conn, calendar_id=calendar_id, uid=uid)
+        found = yield from event_search.search_event_objects(conn, calendar_id=calendar_id, uid=uid)
         existing = next((ev for ev in found if ev.uid == uid), None)
     if existing is None:
         if no_create:
             raise JMAPConsistencyError(
                 reason=f"no_create: calendar {calendar_id} has no event with UID {uid!r}"
             )
-        return (yield from event_ops.create_event(conn, calendar_id, text))
+        return (yield from write.create_event(conn, calendar_id, text))
     if no_overwrite:
         raise JMAPConsistencyError(
             reason=f"no_overwrite: calendar {calendar_id} already has UID {uid!r} "
@@ -277,7 +270,7 @@ def add_event(
         )
     existing.data = text
     existing.state = None  # python-caldav overwrites what is there
-    yield from event_ops.save_event(conn, existing)
+    yield from write.save_event(conn, existing)
     return existing.id
 
 
@@ -299,7 +292,7 @@ def save_event(
 
 
 def find_calendar(
-    conn: Connection, client: Any, name: str | None = None, cal_id: str | None = None
+    conn: Connection, client: object, name: str | None = None, cal_id: str | None = None
 ) -> Steps[JMAPCalendar]:
     """The calendar with id ``cal_id`` and/or the name ``name``; with neither, the
     default calendar (else the first).  JMAPNotFoundError when there is none."""

@@ -259,6 +259,6 @@ def get_accounts(conn: Connection, refresh: bool = True) -> Steps[list[Account]]
     session a client holds would not show it.
     """
     if refresh:
-        conn._stale = True  # fetch the session again on the next ensure_session()
+        conn.refresh_session()
     session = yield from conn.ensure_session()
     return session.accounts_for(CALENDAR_CAPABILITY)

@@ -7,7 +7,7 @@ ParticipantIdentity objects, never guessed from an email address.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from caldav.jmap.addresses import (
     identity_address,
@@ -19,12 +19,14 @@ from caldav.jmap.constants import CALENDAR_CAPABILITY, CONTACTS_CAPABILITY
 from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.ids import uuid5_id
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap.events.write import set_event
 from caldav.jmap.methods.contact import add_contact_name_calls, contact_names
-from caldav.jmap.methods.event import EVENT, _set_event
+from caldav.jmap.methods.event import EVENT
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.standard import DataType, parse_get
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.servers.profile import profile_of
 
 __all__ = ["REPLY_STATUSES", "invite_participants", "reply_to_event", "save_with_invites"]
 
@@ -34,7 +36,14 @@ REPLY_STATUSES = ("accepted", "declined", "tentative", "needs-action")
 IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
 
 
-def _attendee(entry: Any) -> tuple[str | None, str]:
+class Attendee(NamedTuple):
+    """An attendee to invite: ``(name, mailto address)``."""
+
+    name: str | None
+    address: str
+
+
+def _attendee(entry: object) -> Attendee:
     """``"a@b"`` or ``("Name", "a@b")`` as (name, mailto address)."""
     if isinstance(entry, str):
         name, email = None, entry
@@ -47,7 +56,7 @@ def _attendee(entry: Any) -> tuple[str | None, str]:
         email = email[7:]
     if "@" not in email:
         raise ValueError(f"not an email address: {email!r}")
-    return (str(name) if name else None), "mailto:" + email
+    return Attendee(str(name) if name else None, "mailto:" + email)
 
 
 def _default_identity(identities: list[dict[str, Any]]) -> dict[str, Any]:
@@ -134,7 +143,7 @@ def save_with_invites(
         _default_identity(identities),
         attendees,
     )
-    outcome = yield from _set_event(conn, account_id, create=jscal, sendSchedulingMessages=True)
+    outcome = yield from set_event(conn, account_id, create=jscal, sendSchedulingMessages=True)
     return outcome.id
 
 
@@ -178,7 +187,8 @@ def reply_to_event(
             "ParticipantIdentity/get",
         ).objects
         participant_id = _my_participant(events.objects[0], identities)
-    if conn.dialect.participant_reply is not False:
+    profile = profile_of(conn)
+    if profile.participant_reply is not False:
         arguments: dict[str, Any] = {
             "accountId": account_id,
             "eventId": event_id,
@@ -193,14 +203,14 @@ def reply_to_event(
         answer = responses.find("c0", "CalendarEvent/participantReply")
         if answer.error_type not in ("unknownMethod",):
             responses.get("c0", "CalendarEvent/participantReply")  # raises a real failure
-            conn.dialect.participant_reply = True
+            profile.participant_reply = True
             return None
-        conn.dialect.participant_reply = False
+        profile.participant_reply = False
     patch: dict[str, Any] = {f"participants/{participant_id}/participationStatus": status}
     if comment is not None:
         patch[f"participants/{participant_id}/participationComment"] = comment
     try:
-        yield from _set_event(
+        yield from set_event(
             conn, account_id, update=(event_id, patch), sendSchedulingMessages=True
         )
     except JMAPMethodError as error:

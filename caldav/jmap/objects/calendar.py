@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.events.searcher import EventSearcher
 from caldav.jmap.methods.ical_input import ICalInput
 from caldav.jmap.objects.base import JMAPObject
-from caldav.jmap.query import EventSearcher
 
 if TYPE_CHECKING:
     # for annotations only: both modules import this one

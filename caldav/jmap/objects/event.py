@@ -230,8 +230,20 @@ class JMAPEvent:
         (the async client: an awaitable of it)."""
         return self._bound()._load_event(self)
 
-    def _loaded(self, fresh: JMAPEvent) -> JMAPEvent:
-        """Take over what the server sent in ``fresh`` (used by ``load()``)."""
+    @property
+    def as_read(self) -> dict[str, Any]:
+        """The event as last read from or written to the server: what ``save()`` sends
+        the changes against."""
+        return self._read
+
+    def record_saved(self) -> None:
+        """Record that the server now holds this event as it is (what the next ``save()``
+        sends the changes against)."""
+        self._read = copy.deepcopy(self.jscal)
+
+    def record_loaded(self, fresh: JMAPEvent) -> JMAPEvent:
+        """Take over what the server sent in ``fresh``, dropping local edits (what
+        ``load()`` does); returns this event."""
         self.jscal = fresh.jscal
         self._read = copy.deepcopy(fresh.jscal)
         self.state = fresh.state

@@ -7,13 +7,22 @@ return the others and name the broken ones in ``broken`` (event id -> the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import NamedTuple
 
 from caldav.jmap.error import JMAPConversionError
 from caldav.jmap.objects.event import JMAPEvent
 
-__all__ = ["EventTexts", "ObjectChanges", "SyncResult", "event_texts"]
+__all__ = ["Attachment", "EventTexts", "ObjectChanges", "SyncResult", "event_texts"]
+
+
+class Attachment(NamedTuple):
+    """One attachment of an event: ``(filename, content_type, data)``."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 class EventTexts(list[str]):
@@ -35,7 +44,7 @@ class EventTexts(list[str]):
         self.missing: list[str] = list(missing or [])
 
 
-def event_texts(events: Iterable[Any], log: Any) -> EventTexts:
+def event_texts(events: Iterable[JMAPEvent], log: logging.Logger) -> EventTexts:
     """The iCalendar of each :class:`~caldav.jmap.objects.event.JMAPEvent`; those the
     converter cannot read go into ``broken`` (and the log) instead of failing the rest."""
     texts = EventTexts()

@@ -2,15 +2,18 @@
 
 A :class:`Connection` knows the session URL, the fetched :class:`~caldav.jmap.session.Session`
 (fetched once, and again only when a response reports a new ``sessionState``), the account
-to use, and the server's dialect.  :meth:`Connection.call` is a generator: it yields the
+to use, and (opaque to this layer) the profile of the server that the calendar layer keeps
+(:mod:`caldav.jmap.servers`).  :meth:`Connection.call` is a generator: it yields the
 HTTP requests to make and returns the checked method responses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
+from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPAuthError, JMAPCapabilityError, JMAPError
 from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.paging import PagingLimits
@@ -21,7 +24,11 @@ from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import may_carry_credentials, server_url
 from caldav.jmap.session import Session, discover
 
-__all__ = ["Connection", "Dialect", "changes_nothing"]
+if TYPE_CHECKING:
+    # the type of the transitional ``dialect`` alias only
+    from caldav.jmap.servers.profile import ServerProfile
+
+__all__ = ["Connection", "changes_nothing"]
 
 #: The session URLs that must be on the client's origin unless allow_other_origins.
 WATCHED_URLS = ("apiUrl", "downloadUrl", "uploadUrl", "eventSourceUrl")
@@ -33,52 +40,6 @@ def changes_nothing(builder: RequestBuilder) -> bool:
 
 
 @dataclass
-class Dialect:
-    """What differs between the draft revisions servers implement.
-
-    ``in_calendars`` is True for servers that filter CalendarEvent/query by a list of
-    calendars (``inCalendars``, Cyrus 3.10) rather than by one (``inCalendar``, the current
-    draft).  ``learned`` records that the server itself told us (by rejecting the other
-    form), so the client does not switch back and forth.
-    """
-
-    in_calendars: bool = False
-    learned: bool = False
-    #: The name of the sharing right: "mayAdmin" (Cyrus 3.10, drafts before -18) or
-    #: "mayShare"; None until a Calendar/get has shown it.
-    rights_name: str | None = None
-    #: Whether the server stores vendor-specific properties ("example.com:name"): Cyrus
-    #: 3.10 refuses them with invalidProperties.  None until known.
-    vendor_properties: bool | None = None
-    #: Whether the server stores text/plain descriptions only (Cyrus 3.10 refuses any other
-    #: ``descriptionContentType``): styled descriptions then go as plain text.
-    plain_descriptions: bool | None = None
-    #: Whether the server knows canonical IANA time zones only (Cyrus 3.10 refuses custom
-    #: ``timeZones``, Windows names and legacy links): such zones then go as the IANA zone
-    #: with the same rules.
-    iana_zones_only: bool | None = None
-    #: Whether the server has CalendarEvent/participantReply (Cyrus 3.10 does not).
-    participant_reply: bool | None = None
-    #: CalendarEvent/query filter properties the server rejected (invalidArguments or
-    #: unsupportedFilter naming them; Cyrus 3.10: hasKeyword, isUndecided, ...): the
-    #: client evaluates them itself from then on.
-    rejected_filters: set[str] = field(default_factory=set)
-
-    @classmethod
-    def for_session(cls, session: Session) -> Dialect:
-        """The dialect to start with: Cyrus's when the session looks like Cyrus."""
-        cyrus = CYRUS_CALENDAR_CAPABILITY in session.capabilities or any(
-            CYRUS_CALENDAR_CAPABILITY == key for key in session.primary_accounts
-        )
-        return cls(
-            in_calendars=cyrus,
-            vendor_properties=False if cyrus else None,
-            plain_descriptions=True if cyrus else None,
-            iana_zones_only=True if cyrus else None,
-        )
-
-
-@dataclass
 class Connection:
     """Session state and request building for one client (no I/O)."""
 
@@ -86,7 +47,11 @@ class Connection:
     account_id: str | None = None
     required_capability: str = CALENDAR_CAPABILITY
     session: Session | None = None
-    dialect: Dialect = field(default_factory=Dialect)
+    #: What the layers above know of the server (a
+    #: :class:`~caldav.jmap.servers.profile.ServerProfile`), opaque here: made by
+    #: ``profile_for`` from the first session, shared by the views of other accounts.
+    profile: object = None
+    profile_for: Callable[[Session], object] | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     allow_other_origins: bool = False
     #: The transport's timeout in seconds (None: none): what bulk requests are sized by.
@@ -135,11 +100,22 @@ class Connection:
             session = yield from self._discover()
             self._check_origins(session)
             session.require(self.required_capability)
-            if self.session is None:
-                self.dialect = Dialect.for_session(session)
+            if self.session is None and self.profile_for is not None:
+                self.profile = self.profile_for(session)
             self.session = session
             self._stale = False
         return self.session
+
+    @property
+    def dialect(self) -> ServerProfile:
+        """The server profile under its former name (methods/calendar.py reads
+        ``rights_name`` through it until it uses :func:`caldav.jmap.servers.profile_of`)."""
+        return cast("ServerProfile", self.profile)
+
+    def refresh_session(self) -> None:
+        """Fetch the session again before the next request (its accounts or capabilities
+        changed)."""
+        self._stale = True
 
     def _discover(self) -> Steps[Session]:
         known = self.session.url if self.session is not None else self.session_url
@@ -181,5 +157,5 @@ class Connection:
         if responses.session_state is not None and responses.session_state != session.state:
             # RFC 8620 §3.4: the session changed (new accounts, capabilities); fetch it again
             # before the next request
-            self._stale = True
+            self.refresh_session()
         return responses

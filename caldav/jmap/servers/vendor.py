@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from caldav.jmap.convert.preserve import VENDOR_KEY
 
 __all__ = [
+    "Stripped",
     "describe_dropped",
     "for_server",
     "is_vendor_property",
@@ -39,7 +40,14 @@ def is_vendor_property(key: str) -> bool:
     return any(VENDOR_NAME.match(step) for step in key.split("/"))
 
 
-def strip_vendor_properties(obj: Any, path: str = "") -> tuple[Any, list[str]]:
+class Stripped(NamedTuple):
+    """A JSON value without its vendor-specific properties, and the paths left out."""
+
+    kept: Any
+    dropped: list[str]
+
+
+def strip_vendor_properties(obj: Any, path: str = "") -> Stripped:
     """``obj`` without vendor-specific properties at any depth, and the paths left out."""
     if isinstance(obj, list):
         dropped: list[str] = []
@@ -48,9 +56,9 @@ def strip_vendor_properties(obj: Any, path: str = "") -> tuple[Any, list[str]]:
             kept, lost = strip_vendor_properties(item, f"{path}/{index}")
             items.append(kept)
             dropped += lost
-        return items, dropped
+        return Stripped(items, dropped)
     if not isinstance(obj, dict):
-        return obj, []
+        return Stripped(obj, [])
     out: dict[str, Any] = {}
     dropped = []
     for key, value in obj.items():
@@ -63,7 +71,7 @@ def strip_vendor_properties(obj: Any, path: str = "") -> tuple[Any, list[str]]:
             continue
         out[key], lost = strip_vendor_properties(value, where)
         dropped += lost
-    return out, dropped
+    return Stripped(out, dropped)
 
 
 #: Where a vendor property sits, as a person would say it.
