@@ -31,9 +31,9 @@ from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.objects import Changes
 from caldav.jmap.protocol.operations import QueryChanges, QueryIds
 from caldav.jmap.protocol.paging import PagingLimits
+from caldav.jmap.protocol.session import Account, Session
 from caldav.jmap.push import ReconnectPolicy
 from caldav.jmap.query import EventSearcher, Node
-from caldav.jmap.session import Account, Session
 
 class AsyncJMAPClientAPI:
     """The methods of :class:`AsyncJMAPClient`, typed as the coroutines they are."""

@@ -33,7 +33,7 @@ from caldav.jmap.protocol.operations import account_of, get_by_ids
 from caldav.jmap.protocol.request import Call
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.registry import IDENTITY, PRINCIPAL
-from caldav.jmap.session import Session
+from caldav.jmap.protocol.session import Session
 
 __all__ = [
     "PRINCIPALS_AVAILABILITY_CAPABILITY",

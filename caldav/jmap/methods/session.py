@@ -11,7 +11,7 @@ from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import server_url
-from caldav.jmap.session import Account, Session
+from caldav.jmap.protocol.session import Account, Session
 
 if TYPE_CHECKING:
     from typing_extensions import Self
