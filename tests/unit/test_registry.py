@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from caldav.jmap import JMAPClient
 from caldav.jmap.constants import CORE_CAPABILITY
 from caldav.jmap.error import JMAPError, JMAPNotFoundError
 from caldav.jmap.objects.task import JMAPTask
@@ -288,3 +289,21 @@ def test_get_one_raises_not_found_and_changes_read_the_specs_objects() -> None:
     created, updated, destroyed, new_state = changes
     assert [type(t) for t in created] == [JMAPTask] and created[0].title == "new"
     assert (updated, destroyed, new_state) == ([], ["d1"], "t2")
+
+
+@pytest.mark.parametrize(
+    ("spec", "documented"),
+    [(TASK, "search_tasks"), (CONTACT, "search_contacts")],
+    ids=["Task", "ContactCard"],
+)
+def test_the_keyword_filters_are_the_specs_filters_and_documented(
+    spec: TypeSpec[object], documented: str
+) -> None:
+    doc = " ".join((getattr(JMAPClient, documented).__doc__ or "").split())
+    assert list(spec.keyword_filters.values()) == list(spec.filters)
+    for keyword in spec.keyword_filters:
+        assert keyword in doc, f"{documented}() does not document {keyword}"
+    with pytest.raises(TypeError, match="unknown filters: bogus"):
+        spec.filter_condition({"bogus": 1}, documented)
+    first = spec.filters[0]
+    assert spec.filter_condition({first: None}, documented) == {}

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from caldav.jmap.error import JMAPError
 from caldav.jmap.methods.principal import utc_datetime
-from caldav.jmap.methods.task import query_filter
 from caldav.jmap.objects.contact import (
     ADDRESS_BOOK_WRITABLE_FIELDS,
     JSCONTACT_VERSION,
@@ -65,29 +64,9 @@ __all__ = [
     "contact_names",
 ]
 
-#: ContactCard/query FilterCondition (RFC 9610 §3.3.1): keyword argument -> property.
-CONTACT_FILTERS: dict[str, str] = {
-    "in_address_book": "inAddressBook",
-    "uid": "uid",
-    "has_member": "hasMember",
-    "kind": "kind",
-    "created_before": "createdBefore",
-    "created_after": "createdAfter",
-    "updated_before": "updatedBefore",
-    "updated_after": "updatedAfter",
-    "text": "text",
-    "name": "name",
-    "name_given": "name/given",
-    "name_surname": "name/surname",
-    "name_surname2": "name/surname2",
-    "nickname": "nickname",
-    "organization": "organization",
-    "email": "email",
-    "phone": "phone",
-    "online_service": "onlineService",
-    "address": "address",
-    "note": "note",
-}
+#: ContactCard/query FilterCondition (RFC 9610 §3.3.1): keyword argument -> property
+#: (the names are the spec's).
+CONTACT_FILTERS: dict[str, str] = CONTACT.keyword_filters
 
 #: The filters whose values are UTCDates.
 _DATE_FILTERS = frozenset({"createdBefore", "createdAfter", "updatedBefore", "updatedAfter"})
@@ -106,7 +85,7 @@ def _filter_value(name: str, value: Any) -> Any:
 def contact_filter(what: str, **filters: Any) -> dict[str, Any]:
     """The ContactCard/query FilterCondition for keyword ``filters`` (see
     :data:`CONTACT_FILTERS`; dates may be datetimes, dates or ISO strings)."""
-    return query_filter(CONTACT_FILTERS, filters, what, _filter_value)
+    return CONTACT.filter_condition(filters, what, _filter_value)
 
 
 def _new_card(card: Any) -> dict[str, Any]:

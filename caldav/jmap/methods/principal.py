@@ -31,9 +31,9 @@ from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.objects import get_all, read_objects, search
 from caldav.jmap.protocol.operations import account_of, get_by_ids
 from caldav.jmap.protocol.request import Call
+from caldav.jmap.protocol.session import Session
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.registry import IDENTITY, PRINCIPAL
-from caldav.jmap.protocol.session import Session
 
 __all__ = [
     "PRINCIPALS_AVAILABILITY_CAPABILITY",

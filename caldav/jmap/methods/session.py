@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
+from caldav.jmap.protocol.session import Account, Session
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import server_url
-from caldav.jmap.protocol.session import Account, Session
 
 if TYPE_CHECKING:
     from typing_extensions import Self

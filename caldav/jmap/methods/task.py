@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -64,26 +63,14 @@ __all__ = [
     "TASK_LIST",
     "TASK_LIST_FIELDS",
     "TaskMethods",
-    "query_filter",
     "search_tasks",
     "task_filter",
     "task_properties",
 ]
 
-#: Task/query FilterCondition: keyword argument -> JMAP property (see the module docstring).
-TASK_FILTERS: dict[str, str] = {
-    "in_task_lists": "inTaskLists",
-    "after": "after",
-    "before": "before",
-    "due_before": "dueBefore",
-    "due_after": "dueAfter",
-    "progress": "progress",
-    "has_keyword": "hasKeyword",
-    "text": "text",
-    "title": "title",
-    "description": "description",
-    "uid": "uid",
-}
+#: Task/query FilterCondition: keyword argument -> JMAP property (see the module
+#: docstring; the names are the spec's).
+TASK_FILTERS: dict[str, str] = TASK.keyword_filters
 
 #: The filters whose values are LocalDateTimes (in the query's timeZone, default Etc/UTC).
 _DATE_FILTERS = frozenset({"after", "before", "dueBefore", "dueAfter"})
@@ -103,31 +90,6 @@ TASK_FIELDS = (
 
 #: The properties create_task_list takes besides the name.
 TASK_LIST_FIELDS = TASK_LIST_WRITABLE_FIELDS
-
-
-def query_filter(
-    known: dict[str, str],
-    filters: dict[str, Any],
-    what: str,
-    convert: Callable[[str, Any], Any] | None = None,
-) -> dict[str, Any]:
-    """The FilterCondition for keyword ``filters``: names from ``known`` (snake_case keys,
-    or the JMAP names themselves), None values left out; ``convert(jmap_name, value)``
-    turns a value into its JSON form.  An unknown name is a TypeError."""
-    jmap_names = set(known.values())
-    unknown = [k for k in filters if k not in known and k not in jmap_names]
-    if unknown:
-        raise TypeError(
-            f"{what}() got unknown filters: {', '.join(sorted(unknown))} "
-            f"(known: {', '.join(known)})"
-        )
-    condition: dict[str, Any] = {}
-    for key, value in filters.items():
-        if value is None:
-            continue
-        name = known.get(key, key)
-        condition[name] = convert(name, value) if convert else value
-    return condition
 
 
 def _json_value(value: Any) -> Any:
@@ -160,7 +122,7 @@ def _task_filter_value(name: str, value: Any) -> Any:
 def task_filter(what: str, task_list_id: str | None = None, **filters: Any) -> dict[str, Any]:
     """The Task/query FilterCondition for keyword ``filters`` (see :data:`TASK_FILTERS`;
     dates may be datetimes, dates or ISO strings); ``task_list_id`` is one of inTaskLists."""
-    condition = query_filter(TASK_FILTERS, filters, what, _task_filter_value)
+    condition = TASK.filter_condition(filters, what, _task_filter_value)
     if task_list_id is not None:
         lists = condition.get("inTaskLists", [])
         condition["inTaskLists"] = [task_list_id, *(i for i in lists if i != task_list_id)]

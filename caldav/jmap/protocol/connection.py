@@ -1,6 +1,6 @@
 """The sans-IO state of one client: its session, and how to send method calls.
 
-A :class:`Connection` knows the session URL, the fetched :class:`~caldav.jmap.protocol.session.Session`
+A :class:`Connection` knows the session URL, the fetched :class:`~caldav.jmap.session.Session`
 (fetched once, and again only when a response reports a new ``sessionState``), the account
 to use, and the server's dialect.  :meth:`Connection.call` is a generator: it yields the
 HTTP requests to make and returns the checked method responses.
@@ -17,9 +17,9 @@ from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.response import Responses, parse_response
 from caldav.jmap.protocol.retry import RetryPolicy, safe_to_repeat, send_with_retries
+from caldav.jmap.protocol.session import Session, discover
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import may_carry_credentials, server_url
-from caldav.jmap.protocol.session import Session, discover
 
 __all__ = ["Connection", "Dialect", "changes_nothing"]
 

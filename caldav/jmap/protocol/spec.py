@@ -24,6 +24,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -35,6 +36,7 @@ __all__ = [
     "Method",
     "ReadContext",
     "TypeSpec",
+    "keyword_name",
     "read_with",
 ]
 
@@ -93,6 +95,12 @@ def read_with(from_jmap: _FromJMAP[J]) -> Callable[[dict[str, Any], ReadContext]
     return read
 
 
+def keyword_name(jmap_name: str) -> str:
+    """The keyword argument for a JMAP name: ``inTaskLists`` is ``in_task_lists``, a path
+    ``name/given`` is ``name_given``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", jmap_name).replace("/", "_").lower()
+
+
 @dataclass(frozen=True)
 class TypeSpec(Generic[Obj]):
     """A JMAP data type; see the module documentation.
@@ -145,6 +153,35 @@ class TypeSpec(Generic[Obj]):
             declared.extra,
             declared.kind,
         )
+
+    @property
+    def keyword_filters(self) -> dict[str, str]:
+        """The filters as keyword arguments: keyword name -> FilterCondition property."""
+        return {keyword_name(name): name for name in self.filters}
+
+    def filter_condition(
+        self,
+        filters: dict[str, Any],
+        what: str,
+        convert: Callable[[str, Any], Any] | None = None,
+    ) -> dict[str, Any]:
+        """The FilterCondition for keyword ``filters`` (keyword names, or the JMAP names
+        themselves), None values left out; ``convert(jmap_name, value)`` turns a value into
+        its JSON form.  An unknown name is a TypeError naming ``what`` (the caller)."""
+        known = self.keyword_filters
+        unknown = [k for k in filters if k not in known and k not in self.filters]
+        if unknown:
+            raise TypeError(
+                f"{what}() got unknown filters: {', '.join(sorted(unknown))} "
+                f"(known: {', '.join(known)})"
+            )
+        condition: dict[str, Any] = {}
+        for key, value in filters.items():
+            if value is None:
+                continue
+            name = known.get(key, key)
+            condition[name] = convert(name, value) if convert else value
+        return condition
 
     def in_container(self, container_id: str) -> dict[str, Any]:
         """The properties that put an object in the collection ``container_id``."""
