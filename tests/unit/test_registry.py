@@ -9,6 +9,7 @@ PushSubscription call has no accountId.  The paging loop is driven with scripted
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -16,10 +17,18 @@ import pytest
 from caldav.jmap import JMAPClient
 from caldav.jmap.constants import CORE_CAPABILITY
 from caldav.jmap.error import JMAPError, JMAPNotFoundError
+from caldav.jmap.objects.base import JMAPObject
 from caldav.jmap.objects.task import JMAPTask
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import HTTPResponse
-from caldav.jmap.protocol.objects import Changes, jmap_properties, object_changes, read_one
+from caldav.jmap.protocol.objects import (
+    Changes,
+    create_object,
+    delete_object,
+    jmap_properties,
+    object_changes,
+    read_one,
+)
 from caldav.jmap.protocol.operations import (
     MAX_QUERY_RESTARTS,
     QueryIds,
@@ -28,7 +37,7 @@ from caldav.jmap.protocol.operations import (
 )
 from caldav.jmap.protocol.request import READS, SETS, WRITES, Call
 from caldav.jmap.protocol.retry import safe_to_repeat
-from caldav.jmap.protocol.spec import STANDARD_METHODS, TypeSpec
+from caldav.jmap.protocol.spec import STANDARD_METHODS, TypeSpec, read_with
 from caldav.jmap.protocol.standard import DataType
 from caldav.jmap.protocol.steps import Finished, Pause, advance
 from caldav.jmap.registry import (
@@ -307,3 +316,91 @@ def test_the_keyword_filters_are_the_specs_filters_and_documented(
         spec.filter_condition({"bogus": 1}, documented)
     first = spec.filters[0]
     assert spec.filter_condition({first: None}, documented) == {}
+
+
+# -- the worked example of docs/architecture.md: a new data type is a spec and a dataclass
+
+
+@dataclass
+class JMAPNote(JMAPObject):
+    """A made-up data type, as a dataclass of its JMAP properties."""
+
+    id: str
+    title: str | None = None
+    folder_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    client: Any = field(default=None, repr=False, compare=False)
+
+
+NOTES_CAPABILITY = "urn:example:notes"
+NOTE = TypeSpec(
+    "Note",
+    NOTES_CAPABILITY,
+    filters=("inFolder", "text"),
+    read=read_with(JMAPNote.from_jmap),
+    label="note",
+    writable=("title",),
+    container="folderId",
+    on_destroy="onDestroyRemoveNotes",
+)
+
+
+class NoteStore:
+    """Answers Note/get, Note/set and Note/changes from a dict (a scripted server)."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, dict[str, Any]] = {}
+        self.state = 0
+        self.destroyed: list[str] = []
+
+    def __call__(self, calls: list[Any]) -> list[Any]:
+        out = []
+        for name, arguments, call_id in calls:
+            assert arguments["accountId"] == "A1"
+            if name == "Note/set":
+                created = {}
+                for key, note in (arguments.get("create") or {}).items():
+                    new_id = f"n{len(self.notes) + 1}"
+                    self.notes[new_id] = {"id": new_id, **note}
+                    created[key] = {"id": new_id}
+                for note_id in arguments.get("destroy") or []:
+                    self.notes.pop(note_id)
+                    self.destroyed.append(note_id)
+                self.state += 1
+                answer = {"created": created, "destroyed": arguments.get("destroy") or []}
+                out.append([name, {**answer, "newState": str(self.state)}, call_id])
+            elif name == "Note/changes":
+                changes = {"oldState": "0", "newState": str(self.state), "hasMoreChanges": False}
+                changes.update(created=list(self.notes), updated=[], destroyed=self.destroyed)
+                out.append([name, changes, call_id])
+            else:
+                if "#ids" in arguments:  # the /get of a /changes' created or updated ids
+                    ids = list(self.notes) if arguments["#ids"]["path"] == "/created" else []
+                else:
+                    ids = arguments.get("ids", list(self.notes))
+                found = [self.notes[i] for i in ids]
+                out.append([name, {"state": str(self.state), "list": found}, call_id])
+        return out
+
+
+def test_a_new_data_type_is_one_spec_and_one_dataclass() -> None:
+    conn = _connection()
+    conn.session = Session.from_jmap(
+        session_json({"urn:ietf:params:jmap:core": {}, NOTES_CAPABILITY: {}}), SESSION_URL
+    )
+    store = NoteStore()
+    note_id, sent = _drive(
+        create_object(conn, NOTE, {"title": "milk"}, NOTE.in_container("f1")), store
+    )
+    assert note_id == "n1" and store.notes["n1"] == {"id": "n1", "title": "milk", "folderId": "f1"}
+    assert sent[0][0][0] == "Note/set" and sent[0][0][1]["create"]
+    with pytest.raises(TypeError, match="unknown note properties: colour"):
+        _drive(create_object(conn, NOTE, {"colour": "red"}, {}), store)
+    note, _ = _drive(read_one(conn, NOTE, "n1"), store)
+    assert isinstance(note, JMAPNote) and (note.title, note.folder_id) == ("milk", "f1")
+    assert NOTE.filter_condition({"in_folder": "f1"}, "search_notes") == {"inFolder": "f1"}
+    _drive(create_object(conn, NOTE, {"title": "eggs"}, {}), store)
+    _, sent = _drive(delete_object(conn, NOTE, "n2", remove_contents=True), store)
+    assert sent[0][0][1] == {"accountId": "A1", "destroy": ["n2"], "onDestroyRemoveNotes": True}
+    created, updated, destroyed, state = _drive(object_changes(conn, NOTE, "0"), store)[0]
+    assert [n.id for n in created] == ["n1"] and destroyed == ["n2"] and state == "3"
