@@ -4,6 +4,11 @@ Every public method builds a sans-IO operation and hands it to ``self._run``: th
 client runs it to its result, the async client returns an awaitable of that result.  So
 :class:`~caldav.jmap.client.JMAPClient` and :class:`~caldav.jmap.async_client.AsyncJMAPClient`
 have the same methods by construction; in the async client each returns an awaitable.
+
+The methods of each area are ``@operation`` methods of a mixin in the module that holds
+that area's operations (``CalendarMethods`` in methods/calendar.py, ``TaskMethods`` in
+methods/task.py, ...); :class:`JMAPClientAPI` inherits them and adds the constructor and
+the event sections.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from caldav.jmap import arguments, config
 from caldav.jmap.convert.dialect import DIALECTS
@@ -38,9 +43,6 @@ from caldav.jmap.protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap.query import EventSearcher
 from caldav.jmap.redact import redact
 from caldav.jmap.transport import DEFAULT_DEADLINE, Operation, build_auth
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
 
