@@ -22,3 +22,6 @@ REQUEST_ERROR_PREFIX = "urn:ietf:params:jmap:error:"
 
 #: The media type of a JMAP API request and response.
 JSON_CONTENT_TYPE = "application/json"
+
+#: The most of an error answer's body kept to explain it (a push stream's, a download's).
+ERROR_BODY_BYTES = 64 * 1024

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from caldav.jmap.constants import ERROR_BODY_BYTES
 from caldav.jmap.error import (
     JMAPCannotCalculateChangesError,
     JMAPConnectionError,
@@ -48,7 +49,7 @@ from caldav.jmap.protocol.eventsource import (
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, raise_for_status
 from caldav.jmap.protocol.objects import object_changes
 from caldav.jmap.protocol.request import RequestBuilder
-from caldav.jmap.protocol.retry import RETRY_STATUSES
+from caldav.jmap.protocol.retry import RETRY_STATUSES, backoff_ceiling
 from caldav.jmap.protocol.spec import TypeSpec
 from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Pause, Steps
@@ -77,8 +78,6 @@ STATE_TYPES = (
     "Principal",
 )
 
-#: The most of an error answer's body kept to explain it.
-ERROR_BODY_BYTES = 64 * 1024
 
 StateKey = tuple[str, str]  # (account id, data type name)
 
@@ -101,7 +100,9 @@ class ReconnectPolicy:
 
     def delay(self, attempt: int, server_hint: float | None = None) -> float:
         """Seconds to wait before reconnection number ``attempt`` (0-based)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** min(attempt, 32)))
+        # equal jitter: at least half the ceiling, so a reconnection storm still spreads
+        # out while a lone client does not hammer the server at once
+        ceiling = backoff_ceiling(self.base_delay, self.max_delay, attempt)
         wait = self.rng.uniform(ceiling / 2, ceiling)
         if server_hint is not None:
             wait = max(wait, min(server_hint, self.max_delay))

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from caldav.jmap.error import JMAPError
-from caldav.jmap.objects.push import PushSubscription
+from caldav.jmap.objects.push import GET, PushSubscription
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
@@ -29,7 +29,6 @@ from caldav.jmap.websocket import websocket_channel
 
 __all__ = ["PushMethods", "PushSubscription"]
 
-GET = "PushSubscription/get"
 SET = "PushSubscription/set"
 
 

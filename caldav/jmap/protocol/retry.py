@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_MAX_RETRY_WAIT",
     "RETRY_STATUSES",
     "RetryPolicy",
+    "backoff_ceiling",
     "outcome_unknown",
     "safe_to_repeat",
     "send_with_retries",
@@ -44,6 +45,13 @@ RETRY_STATUSES = (429, 503)
 #: Seconds the client waits at most, in total, for one request the server answers with
 #: 429/503 (Retry-After included) before it gives up.
 DEFAULT_MAX_RETRY_WAIT = 120.0
+
+
+def backoff_ceiling(base_delay: float, max_delay: float, attempt: int) -> float:
+    """The longest wait before repeat number ``attempt`` (0-based) of an exponential
+    backoff: ``base_delay * 2**attempt``, capped at ``max_delay`` (the exponent is bounded,
+    so a long run of failures cannot overflow)."""
+    return min(max_delay, base_delay * 2.0 ** min(attempt, 32))
 
 
 def safe_to_repeat(calls: Iterable[Call]) -> bool:
@@ -92,8 +100,7 @@ class RetryPolicy:
         Retry-After when given, else the backoff."""
         if retry_after is not None:
             return retry_after
-        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
-        return self.rng.uniform(0, ceiling)
+        return self.rng.uniform(0, backoff_ceiling(self.base_delay, self.max_delay, attempt))
 
     def pause(self, attempt: int, waited: float, retry_after: float | None = None) -> float | None:
         """The wait before repeat ``attempt`` after ``waited`` seconds of waiting so far, or
