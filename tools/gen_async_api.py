@@ -149,9 +149,9 @@ class Writer:
         self.needed: dict[str, str] = {}  # name -> module to import it from
 
     def need(self, annotation: str, owner: Callable[..., Any] | type) -> None:
-        # an operation's wrapper has the globals of operation.py: read the method's own
-        defined = getattr(owner, OPERATION_MARK, owner)
-        namespace = getattr(defined, "__globals__", None) or vars(sys.modules[owner.__module__])
+        # an @operation method's names are those of the module that defines it
+        owner = getattr(owner, OPERATION_MARK, owner)
+        namespace = getattr(owner, "__globals__", None) or vars(sys.modules[owner.__module__])
         for name in _names(annotation):
             if name in RENAMES.values() or name == "Self" or hasattr(builtins, name):
                 continue

@@ -19,23 +19,20 @@ A client drives it in a few lines (see ``JMAPClient._watch``)::
             for part in parts:
                 yield from run(watcher.receive(part))
 
-A :class:`Listener` turns each StateChange into the objects that changed, through the data
-types' ``/changes`` operations, keeping the tokens itself.
+A :class:`Listener` turns each StateChange into the objects that changed, keeping the
+tokens itself: for any data type of :mod:`caldav.jmap.registry` whose spec reads objects
+and offers ``/changes``, the engine's whole delta read into the spec's objects.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap.constants import (
-    CALENDAR_CAPABILITY,
-    PRINCIPALS_CAPABILITY,
-    TASK_CAPABILITY,
-)
+from caldav.jmap.constants import ERROR_BODY_BYTES
 from caldav.jmap.error import (
     JMAPCannotCalculateChangesError,
     JMAPConnectionError,
@@ -50,10 +47,13 @@ from caldav.jmap.protocol.eventsource import (
     state_change_from_event,
 )
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, raise_for_status
-from caldav.jmap.protocol.request import Call, RequestBuilder
-from caldav.jmap.protocol.retry import RETRY_STATUSES
+from caldav.jmap.protocol.objects import object_changes
+from caldav.jmap.protocol.request import RequestBuilder
+from caldav.jmap.protocol.retry import RETRY_STATUSES, backoff_ceiling
+from caldav.jmap.protocol.spec import TypeSpec
 from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Pause, Steps
+from caldav.jmap.registry import SPECS
 
 __all__ = [
     "DEFAULT_TYPES",
@@ -66,19 +66,18 @@ __all__ = [
 #: The data types watched when none are named.
 DEFAULT_TYPES = ("CalendarEvent", "Calendar")
 
-#: The capability of each data type whose state can be asked for (``/get`` with no ids).
-TYPE_CAPABILITIES = {
-    "CalendarEvent": CALENDAR_CAPABILITY,
-    "Calendar": CALENDAR_CAPABILITY,
-    "ParticipantIdentity": CALENDAR_CAPABILITY,
-    "CalendarEventNotification": CALENDAR_CAPABILITY,
-    "Task": TASK_CAPABILITY,
-    "TaskList": TASK_CAPABILITY,
-    "Principal": PRINCIPALS_CAPABILITY,
-}
+#: The data types whose states a watch of every type compares after a reconnection
+#: (``/get`` with no ids; their capabilities are their specs').
+STATE_TYPES = (
+    "CalendarEvent",
+    "Calendar",
+    "ParticipantIdentity",
+    "CalendarEventNotification",
+    "Task",
+    "TaskList",
+    "Principal",
+)
 
-#: The most of an error answer's body kept to explain it.
-ERROR_BODY_BYTES = 64 * 1024
 
 StateKey = tuple[str, str]  # (account id, data type name)
 
@@ -101,7 +100,9 @@ class ReconnectPolicy:
 
     def delay(self, attempt: int, server_hint: float | None = None) -> float:
         """Seconds to wait before reconnection number ``attempt`` (0-based)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** min(attempt, 32)))
+        # equal jitter: at least half the ceiling, so a reconnection storm still spreads
+        # out while a lone client does not hammer the server at once
+        ceiling = backoff_ceiling(self.base_delay, self.max_delay, attempt)
         wait = self.rng.uniform(ceiling / 2, ceiling)
         if server_hint is not None:
             wait = max(wait, min(server_hint, self.max_delay))
@@ -110,6 +111,12 @@ class ReconnectPolicy:
     def gives_up(self, failures: int) -> bool:
         """Whether ``failures`` failed connections in a row are enough to stop trying."""
         return self.max_attempts is not None and failures >= self.max_attempts
+
+
+def _has_state(spec: TypeSpec[object]) -> bool:
+    """Whether the type has a state to follow: it offers /changes (a PushSubscription or a
+    Blob has none)."""
+    return any(method.name == "changes" for method in spec.methods)
 
 
 class _Stopped(Exception):
@@ -124,11 +131,11 @@ def current_states(conn: Connection, types: tuple[str, ...]) -> Steps[dict[State
     builder = RequestBuilder()
     asked: list[tuple[str, str, str]] = []  # (call id, type, account)
     for name in types:
-        capability = TYPE_CAPABILITIES.get(name)
-        if capability is None or not session.has_capability(capability):
+        spec = SPECS.get(name)
+        if spec is None or not _has_state(spec) or not session.has_capability(spec.capability):
             continue
-        account_id = yield from conn.account_for(capability)
-        call = builder.add(Call(f"{name}/get", {"accountId": account_id, "ids": []}, capability))
+        account_id = yield from conn.account_for(spec.capability)
+        call = builder.add(spec.get(account_id, []))
         asked.append((call.call_id, name, account_id))
     if not asked:
         return {}
@@ -273,7 +280,7 @@ class Watcher:
             raise _Stopped
 
     def _checked_types(self) -> tuple[str, ...]:
-        return self.types or tuple(TYPE_CAPABILITIES)
+        return self.types or STATE_TYPES
 
     def _lost(self, error: JMAPConnectionError | None) -> None:
         head = self._head
@@ -320,21 +327,11 @@ class Watcher:
 ChangeReport = tuple[str, list[Any], list[Any], list[str]]
 
 
-def _change_operations() -> dict[str, tuple[str, Callable[..., Steps[Any]]]]:
-    """The ``/changes`` operation (conn, token, client) of each data type listen() follows,
-    with the capability it needs."""
-    from caldav.jmap.methods import calendar as calendar_ops
-    from caldav.jmap.methods import event as event_ops
-    from caldav.jmap.methods import task as task_ops
-
-    operations: dict[str, tuple[str, Callable[..., Steps[Any]]]] = {
-        "CalendarEvent": (CALENDAR_CAPABILITY, event_ops.get_object_changes),
-        "Calendar": (CALENDAR_CAPABILITY, calendar_ops.get_calendar_changes),
-    }
-    task_changes = getattr(task_ops, "get_task_changes", None)
-    if task_changes is not None:
-        operations["Task"] = (TASK_CAPABILITY, task_changes)
-    return operations
+def _followed(name: str) -> TypeSpec[object] | None:
+    """The spec of a data type listen() can follow: one whose objects its spec reads and
+    that has a state (offers /changes)."""
+    spec = SPECS.get(name)
+    return spec if spec is not None and spec.read is not None and _has_state(spec) else None
 
 
 class Listener:
@@ -362,7 +359,7 @@ class Listener:
         self.max_events = max_events
         self.reported = 0
         self.tokens: dict[str, str] = {}
-        self._operations: dict[str, tuple[str, Callable[..., Steps[Any]]]] = {}
+        self._specs: dict[str, TypeSpec[object]] = {}
         self._account: dict[str, str] = {}
 
     @property
@@ -374,42 +371,39 @@ class Listener:
         """Take the current state of each type followed as its first token; types the
         server (or this client) cannot follow are dropped."""
         session = yield from self.conn.ensure_session()
-        available = _change_operations()
         for name in self.requested:
-            capability, operation = available.get(name, ("", None))
-            if operation is None or not session.has_capability(capability):
+            spec = _followed(name)
+            if spec is None or not session.has_capability(spec.capability):
                 continue
-            if name == "Task" and not hasattr(self.client, "get_task_changes"):
-                continue
-            self._operations[name] = (capability, operation)
-            self._account[name] = yield from self.conn.account_for(capability)
-        states = yield from current_states(self.conn, tuple(self._operations))
-        missing = [n for n in self._operations if (self._account[n], n) not in states]
+            self._specs[name] = spec
+            self._account[name] = yield from self.conn.account_for(spec.capability)
+        states = yield from current_states(self.conn, tuple(self._specs))
+        missing = [n for n in self._specs if (self._account[n], n) not in states]
         if missing:
             raise JMAPError(
                 url=self.conn.url,
                 reason=f"the server did not give the current state of {', '.join(missing)} "
                 "(its /get failed): the listener cannot start without it",
             )
-        self.tokens = {name: states[(self._account[name], name)] for name in self._operations}
+        self.tokens = {name: states[(self._account[name], name)] for name in self._specs}
         # the watch starts from these same states: a change made before its stream opens
         # is then reported by its first state check
-        self.watcher.types = tuple(self._operations) or self.requested
+        self.watcher.types = tuple(self._specs) or self.requested
         self.watcher.start_from(states)
 
     def fetch(self, change: StateChange) -> Steps[list[ChangeReport]]:
         """The objects that changed, per type ``change`` names with a new state: each
         type's ``/changes`` since its token, which then moves on."""
         reports: list[ChangeReport] = []
-        for name, (_, operation) in self._operations.items():
+        for name, spec in self._specs.items():
             if self.done:
                 break
             state = change.state(name, self._account[name])
             if state is None or state == self.tokens[name]:
                 continue
             try:
-                added, modified, deleted, token = yield from operation(
-                    self.conn, self.tokens[name], self.client
+                added, modified, deleted, token = yield from object_changes(
+                    self.conn, spec, self.tokens[name], self.client
                 )
             except JMAPMethodError as error:
                 if error.error_type != "cannotCalculateChanges":

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caldav.jmap.protocol.retry import safe_to_repeat
+from caldav.jmap.registry import declared_call
 from tests.hostile.drivers import KINDS, Driver
 from tests.hostile.server import HostileServer, Reply, gzip_bomb, jmap_session, nested_json
 from tests.hostile.store import EventStore
@@ -122,7 +123,7 @@ def changes_repeated(server: HostileServer) -> list[bytes]:
         calls = json.loads(received.body).get("methodCalls", [])
         if any(c[0] == "CalendarEvent/query" for c in calls):
             since_lookup.clear()
-        elif not safe_to_repeat((c[0], c[1]) for c in calls):
+        elif not safe_to_repeat(declared_call(c[0], c[1]) for c in calls):
             since_lookup[received.body] += 1
             if since_lookup[received.body] == 2:
                 repeated.append(received.body)

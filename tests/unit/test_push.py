@@ -372,6 +372,55 @@ def test_listen_hands_over_the_changed_objects(kind):
     assert not peer.server.calls("Task/changes")
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_listen_follows_any_registered_type_through_the_engine(kind):
+    # TaskList had no /changes operation of its own for listen(): it follows it now from
+    # the registry (its spec's /changes and object class)
+    peer = Peer([], {"CalendarEvent": "s1"})
+    caps = {
+        "urn:ietf:params:jmap:core": {"maxObjectsInGet": 500},
+        "urn:ietf:params:jmap:calendars": {},
+        "urn:ietf:params:jmap:tasks": {},
+    }
+    peer.server.session = session_json(caps)
+    lists = {"TaskList": "l1"}
+
+    def get(args):
+        if args["ids"] == []:
+            return {"accountId": "A1", "state": lists["TaskList"], "list": [], "notFound": []}
+        return {"accountId": "A1", "state": "l2", "list": [{"id": "t1", "name": "Home"}]}
+
+    def changes(args):
+        assert args["sinceState"] == "l1"
+        delta = {"created": ["t1"], "updated": [], "destroyed": []}
+        return {"accountId": "A1", "oldState": "l1", "newState": "l2", **delta}
+
+    def stream(request):
+        yield head()
+        lists["TaskList"] = "l2"  # the list changes, then the server pushes its state
+        data = {"@type": "StateChange", "changed": {"A1": {"TaskList": "l2"}}}
+        yield f"id: 1\nevent: state\ndata: {json.dumps(data)}\n\n".encode()
+        yield PING
+
+    peer.parts = stream
+    peer.server.handlers["TaskList/get"] = get
+    peer.server.handlers["TaskList/changes"] = changes
+    client = wire(kind, peer)
+    seen: list[tuple] = []
+    if kind == "sync":
+        client.listen(lambda *report: seen.append(report), types=("TaskList",), max_events=1)
+    else:
+
+        async def on_change(*report):
+            seen.append(report)
+
+        listening = client.listen(on_change, types=("TaskList",), max_events=1)
+        asyncio.run(asyncio.wait_for(listening, 10))
+    ((name, added, modified, deleted),) = seen
+    assert name == "TaskList" and modified == [] and deleted == []
+    assert [type(t).__name__ for t in added] == ["JMAPTaskList"] and added[0].name == "Home"
+
+
 # -- PushSubscription -------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Downloading blobs (RFC 8620 §6.2), the Blob methods of RFC 9404, and event attachments.
+"""Downloading blobs (RFC 8620 §6.2) and event attachments.
 
 An attachment is a Link with rel "enclosure" whose content is a blob: adding one uploads the
 bytes and patches the event's links; reading them downloads each link's blob (or its href
@@ -14,7 +14,6 @@ from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
 from caldav.jmap import arguments
-from caldav.jmap.constants import BLOB_CAPABILITY
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
 from caldav.jmap.events.write import managed_link_release, set_event
 from caldav.jmap.methods.blob import upload_blob
@@ -27,9 +26,7 @@ from caldav.jmap.protocol.http import (
     parse_retry_after,
     raise_for_status,
 )
-from caldav.jmap.protocol.request import Call
 from caldav.jmap.protocol.retry import RETRY_STATUSES, send_with_retries
-from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Pause, Steps
 from caldav.jmap.protocol.urls import server_url
 from caldav.jmap.servers.profile import profile_of
@@ -38,9 +35,6 @@ __all__ = [
     "BlobDownload",
     "BlobSink",
     "add_attachment",
-    "blob_copy",
-    "blob_get",
-    "blob_lookup",
     "download_blob",
     "get_attachments",
 ]
@@ -225,63 +219,6 @@ class BlobSink:
                 os.remove(self._path)
             except OSError:
                 pass
-
-
-def _blob_call(conn: Connection, method: str, arguments: dict[str, Any]) -> Steps[dict[str, Any]]:
-    account_id = yield from conn.account_for()
-    responses = yield from conn.call(
-        Call(method, {"accountId": account_id, **arguments}, BLOB_CAPABILITY)
-    )
-    return responses.get("c0", method)
-
-
-def blob_get(
-    conn: Connection,
-    ids: list[str],
-    properties: list[str] | None = None,
-    offset: int | None = None,
-    length: int | None = None,
-) -> Steps[list[dict[str, Any]]]:
-    """Blob/get (RFC 9404): data ranges ("data:asText", "data:asBase64") and digests
-    ("digest:sha-256", ...) of blobs; needs urn:ietf:params:jmap:blob."""
-    arguments: dict[str, Any] = {"ids": ids}
-    for key, value in (("properties", properties), ("offset", offset), ("length", length)):
-        if value is not None:
-            arguments[key] = value
-    answer = yield from _blob_call(conn, "Blob/get", arguments)
-    return parse_get({"state": "", **answer}, "Blob/get").objects
-
-
-def blob_lookup(
-    conn: Connection, ids: list[str], type_names: list[str]
-) -> Steps[dict[str, dict[str, list[str]]]]:
-    """Blob/lookup (RFC 9404): for each blob, the ids of the objects of ``type_names``
-    that reference it ({blob id: {type name: [object ids]}})."""
-    answer = yield from _blob_call(conn, "Blob/lookup", {"ids": ids, "typeNames": type_names})
-    found: dict[str, dict[str, list[str]]] = {}
-    for entry in answer.get("list") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            matched = entry.get("matchedIds")
-            found[entry["id"]] = matched if isinstance(matched, dict) else {}
-    return found
-
-
-def blob_copy(conn: Connection, blob_ids: list[str], from_account_id: str) -> Steps[dict[str, str]]:
-    """Blob/copy (RFC 8620 §6.3) into the client's account: {old id: new id}."""
-    account_id = yield from conn.account_for()
-    method = "Blob/copy"
-    responses = yield from conn.call(
-        Call(
-            method,
-            {"fromAccountId": from_account_id, "accountId": account_id, "blobIds": blob_ids},
-        )
-    )
-    answer = responses.get("c0", method)
-    copied = answer.get("copied") or {}
-    failed = answer.get("notCopied") or {}
-    if failed:
-        raise JMAPError(reason=f"{method} did not copy {', '.join(map(str, failed))}")
-    return {str(k): str(v) for k, v in copied.items()}
 
 
 def add_attachment(

@@ -1,4 +1,5 @@
-"""Blobs: uploading bytes (RFC 8620 §6.1), and CalendarEvent/parse of an uploaded iCalendar.
+"""Blobs: uploading bytes (RFC 8620 §6.1), the Blob methods of RFC 9404 and Blob/copy, and
+CalendarEvent/parse of an uploaded iCalendar; the client's blob methods.
 
 The upload is one more HTTP request the operation yields (a POST of the raw bytes to the
 session's uploadUrl), so it stays sans-IO like every other operation.  A large upload
@@ -13,8 +14,9 @@ from contextlib import ExitStack
 from typing import IO, Any, Union
 from urllib.parse import quote
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY, CALENDAR_PARSE_CAPABILITY
+from caldav.jmap.constants import CALENDAR_PARSE_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
+from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import (
     HTTPRequest,
@@ -22,11 +24,12 @@ from caldav.jmap.protocol.http import (
     decode_json,
     raise_for_status,
 )
-from caldav.jmap.protocol.request import Call
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import BLOB, EVENT
 
-__all__ = ["parse_ical", "upload_blob"]
+__all__ = ["BlobMethods", "parse_ical", "upload_blob"]
 
 PARSE_METHOD = "CalendarEvent/parse"
 
@@ -75,8 +78,8 @@ def upload_blob(
         if isinstance(data, (str, bytes, bytearray, memoryview)):
             body = data.encode("utf-8") if isinstance(data, str) else bytes(data)
             request = HTTPRequest("POST", url, headers, body)
-            # Uploading the same bytes twice makes no second object: safe to repeat
-            response = yield from send_with_retries(request, conn.retry, safe_to_repeat=True)
+            repeat = BLOB.kind("upload").repeat == "always"
+            response = yield from send_with_retries(request, conn.retry, safe_to_repeat=repeat)
         elif callable(getattr(data, "read", None)):
             # The open file is the body: the transports pass it to the HTTP library as it
             # is, which sends it as it reads it (HTTPRequest.body is annotated bytes only)
@@ -113,13 +116,7 @@ def parse_ical(conn: Connection, ical_str: str | bytes) -> Steps[list[dict[str, 
         )
     account_id = yield from conn.account_for()
     blob_id = yield from upload_blob(conn, ical_str, "text/calendar", account_id)
-    call = Call(
-        PARSE_METHOD,
-        {"accountId": account_id, "blobIds": [blob_id]},
-        CALENDAR_PARSE_CAPABILITY,
-        (CALENDAR_CAPABILITY,),
-    )
-    responses = yield from conn.call(call)
+    responses = yield from conn.call(EVENT.call("parse", account_id, blobIds=[blob_id]))
     args = responses.get("c0", PARSE_METHOD)
     if blob_id in (args.get("notParsable") or []):
         raise JMAPError(reason=f"{PARSE_METHOD}: the server could not parse the iCalendar")
@@ -132,3 +129,59 @@ def parse_ical(conn: Connection, ical_str: str | bytes) -> Steps[list[dict[str, 
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         raise JMAPError(reason=f"the {PARSE_METHOD} response has no events for the blob")
     return events
+
+
+def _blob_call(conn: Connection, method: str, **arguments: Any) -> Steps[dict[str, Any]]:
+    # the calendar account: servers need not name a primary account for the blob capability
+    account_id = yield from conn.account_for()
+    responses = yield from conn.call(BLOB.call(method, account_id, **arguments))
+    return responses.get("c0", f"Blob/{method}")
+
+
+class BlobMethods(ClientCore):
+    """The client's blob methods (downloads: see methods/attachment.py)."""
+
+    @operation
+    def upload_blob(self, data: bytes | str, content_type: str) -> Steps[str]:
+        """Upload ``data`` to the account; returns its blobId."""
+        return (yield from upload_blob(self._conn, data, content_type))
+
+    @operation
+    def get_blobs(
+        self,
+        ids: list[str],
+        *,
+        properties: list[str] | None = None,
+        offset: int | None = None,
+        length: int | None = None,
+    ) -> Steps[list[dict[str, Any]]]:
+        """Blob/get (RFC 9404): ranges of data and digests of blobs."""
+        answer = yield from _blob_call(
+            self._conn, "get", ids=ids, properties=properties, offset=offset, length=length
+        )
+        # Blob/get has no state (RFC 9404 §4.2)
+        return parse_get({"state": "", **answer}, "Blob/get").objects
+
+    @operation
+    def lookup_blobs(self, ids: list[str], type_names: list[str]) -> Steps[dict[str, Any]]:
+        """Blob/lookup (RFC 9404): which objects of ``type_names`` reference each blob."""
+        answer = yield from _blob_call(self._conn, "lookup", ids=ids, typeNames=type_names)
+        found: dict[str, Any] = {}
+        for entry in answer.get("list") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                matched = entry.get("matchedIds")
+                found[entry["id"]] = matched if isinstance(matched, dict) else {}
+        return found
+
+    @operation
+    def copy_blobs(self, blob_ids: list[str], from_account_id: str) -> Steps[dict[str, str]]:
+        """Blob/copy from another account: {old blob id: new blob id}."""
+        account_id = yield from self._conn.account_for()
+        call = BLOB.call("copy", account_id, fromAccountId=from_account_id, blobIds=blob_ids)
+        responses = yield from self._conn.call(call)
+        answer = responses.get("c0", "Blob/copy")
+        copied = answer.get("copied") or {}
+        failed = answer.get("notCopied") or {}
+        if failed:
+            raise JMAPError(reason=f"Blob/copy did not copy {', '.join(map(str, failed))}")
+        return {str(k): str(v) for k, v in copied.items()}

@@ -1,30 +1,31 @@
-"""Calendar operations (draft-ietf-jmap-calendars, Calendar/get|set|changes)."""
+"""Calendars (draft-ietf-jmap-calendars, Calendar/get|set|changes): what is specific to
+them (the sharing right's two names), and the client's calendar methods.
+
+The rest (create, update, delete with onDestroyRemoveEvents, the state, the changes) is
+the generic engine's, driven by :data:`~caldav.jmap.registry.CALENDAR`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.objects.base import camel_case
 from caldav.jmap.objects.calendar import RIGHTS_ALIASES, WRITABLE_FIELDS, JMAPCalendar
+from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.operations import changes_as, current_state, get_by_ids, set_one
-from caldav.jmap.protocol.standard import DataType
+from caldav.jmap.protocol.objects import (
+    Changes,
+    create_object,
+    delete_object,
+    object_changes,
+    read_objects,
+    update_object,
+)
+from caldav.jmap.protocol.operations import account_of, current_state, get_by_ids, set_one
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import CALENDAR
 
-__all__ = [
-    "CALENDAR",
-    "CALENDAR_FIELDS",
-    "create_calendar",
-    "delete_calendar",
-    "get_calendar_changes",
-    "get_calendar_sync_token",
-    "get_calendars",
-    "share_calendar",
-    "update_calendar",
-]
-
-CALENDAR = DataType("Calendar", CALENDAR_CAPABILITY)
+__all__ = ["CALENDAR", "CALENDAR_FIELDS", "CalendarMethods", "get_calendars"]
 
 #: The properties a client may set on a calendar (snake_case names).
 CALENDAR_FIELDS = WRITABLE_FIELDS
@@ -57,77 +58,64 @@ def _rights_for_server(conn: Connection, rights: dict[str, Any]) -> dict[str, An
     return out
 
 
-def get_calendars(conn: Connection, client: Any = None) -> Steps[list[JMAPCalendar]]:
-    """Every calendar of the account, bound to ``client``."""
-    account_id = yield from conn.account_for()
+def get_calendars(conn: Connection, client: object = None) -> Steps[list[JMAPCalendar]]:
+    """Every calendar of the account, bound to ``client`` (learning the server's name
+    for the sharing right on the way)."""
+    account_id = yield from account_of(conn, CALENDAR)
     result = yield from get_by_ids(conn, CALENDAR, account_id, None)
     _learn_rights_dialect(conn, result.objects)
-    return [JMAPCalendar.from_jmap(obj, client) for obj in result.objects]
+    return read_objects(conn, CALENDAR, result.objects, client, result.state)
 
 
-def calendar_properties(values: dict[str, Any]) -> dict[str, Any]:
-    """Snake_case or JMAP property names (or patch paths) as JMAP names."""
-    return {(key if "/" in key else camel_case(key)): value for key, value in values.items()}
+class CalendarMethods(ClientCore):
+    """The client's calendar methods."""
 
+    @operation
+    def get_calendars(self) -> Steps[list[JMAPCalendar]]:
+        """Every calendar of the account, each bound to this client."""
+        return (yield from get_calendars(self._conn, self))
 
-def create_calendar(conn: Connection, name: str, **props: Any) -> Steps[str]:
-    """Create a calendar; ``props`` are :data:`CALENDAR_FIELDS`.  Returns its id."""
-    unknown = set(props) - set(CALENDAR_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown calendar properties: {', '.join(sorted(unknown))}")
-    calendar = calendar_properties({k: v for k, v in props.items() if v is not None})
-    calendar["name"] = name
-    account_id = yield from conn.account_for()
-    return (yield from set_one(conn, CALENDAR, account_id, create=calendar)).id
+    @operation
+    def create_calendar(self, /, name: str, **props: Any) -> Steps[str]:
+        """Create a calendar; keyword arguments: description, color, sort_order, is_visible,
+        is_subscribed, include_in_availability, default_alerts_with_time,
+        default_alerts_without_time, time_zone.  Returns the calendar id."""
+        return (yield from create_object(self._conn, CALENDAR, props, {"name": name}))
 
+    @operation
+    def update_calendar(self, calendar_id: str, patch: dict[str, Any]) -> Steps[None]:
+        """Apply ``patch`` (JMAP property names or the dataclass's snake_case names)."""
+        return (yield from update_object(self._conn, CALENDAR, calendar_id, patch))
 
-def update_calendar(conn: Connection, calendar_id: str, patch: dict[str, Any]) -> Steps[None]:
-    """Apply ``patch`` (JMAP or snake_case names) to the calendar."""
-    account_id = yield from conn.account_for()
-    yield from set_one(conn, CALENDAR, account_id, update=(calendar_id, calendar_properties(patch)))
-    return None
+    @operation
+    def delete_calendar(self, calendar_id: str, *, remove_events: bool = False) -> Steps[None]:
+        """Delete a calendar; one with events only with ``remove_events=True`` (otherwise
+        the server's ``calendarHasEvent`` is raised as JMAPMethodError)."""
+        return (yield from delete_object(self._conn, CALENDAR, calendar_id, remove_events))
 
+    @operation
+    def share_calendar(
+        self, calendar_id: str, principal_id: str, rights: dict[str, Any] | None
+    ) -> Steps[None]:
+        """Share a calendar: ``rights`` maps the spec's right names (mayReadFreeBusy,
+        mayReadItems, mayWriteAll, mayWriteOwn, mayUpdatePrivate, mayRSVP, mayDelete,
+        mayShare) to booleans; None revokes.  mayShare/mayAdmin are sent as the server
+        names that right."""
+        conn = self._conn
+        if conn.dialect.rights_name is None:
+            yield from get_calendars(conn)  # learns the server's name for the sharing right
+        value = None if rights is None else _rights_for_server(conn, rights)
+        account_id = yield from account_of(conn, CALENDAR)
+        patch = {f"shareWith/{principal_id}": value}
+        yield from set_one(conn, CALENDAR, account_id, update=(calendar_id, patch))
+        return None
 
-def delete_calendar(conn: Connection, calendar_id: str, remove_events: bool = False) -> Steps[None]:
-    """Delete the calendar; with events in it, only when ``remove_events`` (else the server's
-    ``calendarHasEvent`` error is raised as JMAPMethodError)."""
-    account_id = yield from conn.account_for()
-    yield from set_one(
-        conn,
-        CALENDAR,
-        account_id,
-        destroy=calendar_id,
-        onDestroyRemoveEvents=True if remove_events else None,
-    )
-    return None
+    @operation
+    def get_calendar_sync_token(self) -> Steps[str]:
+        """The calendars' state, for :meth:`get_calendar_changes`."""
+        return (yield from current_state(self._conn, CALENDAR))
 
-
-def share_calendar(
-    conn: Connection, calendar_id: str, principal_id: str, rights: dict[str, Any] | None
-) -> Steps[None]:
-    """Give ``principal_id`` ``rights`` on the calendar, or revoke its access with None.
-
-    ``rights`` uses the spec's right names; ``mayShare`` and ``mayAdmin`` are the same right,
-    sent under the name the server speaks.
-    """
-    if conn.dialect.rights_name is None:
-        yield from get_calendars(conn)  # learns the server's name for the sharing right
-    value = None if rights is None else _rights_for_server(conn, rights)
-    account_id = yield from conn.account_for()
-    patch = {f"shareWith/{principal_id}": value}
-    yield from set_one(conn, CALENDAR, account_id, update=(calendar_id, patch))
-    return None
-
-
-def get_calendar_sync_token(conn: Connection) -> Steps[str]:
-    """The current Calendar state, for :func:`get_calendar_changes` (no calendar data)."""
-    return (yield from current_state(conn, CALENDAR))
-
-
-def get_calendar_changes(
-    conn: Connection, state: str, client: Any = None
-) -> Steps[tuple[list[JMAPCalendar], list[JMAPCalendar], list[str], str]]:
-    """(created, updated, destroyed ids, new state) since ``state``."""
-    return (
-        yield from changes_as(conn, CALENDAR, state, lambda o: JMAPCalendar.from_jmap(o, client))
-    )
+    @operation
+    def get_calendar_changes(self, state: str) -> Steps[Changes[JMAPCalendar]]:
+        """``(created, updated, destroyed_ids, new_state)`` of calendars since ``state``."""
+        return (yield from object_changes(self._conn, CALENDAR, state, self))

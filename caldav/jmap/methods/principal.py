@@ -14,47 +14,34 @@ answers invalidArguments naming ``accountId`` anyway gets the other form once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY, PRINCIPALS_CAPABILITY
+from caldav.jmap.constants import (
+    CALENDAR_CAPABILITY,
+    PRINCIPALS_AVAILABILITY_CAPABILITY,
+    PRINCIPALS_CAPABILITY,
+    PRINCIPALS_OWNER_CAPABILITY,
+)
 from caldav.jmap.error import JMAPCapabilityError, JMAPError, JMAPMethodError, JMAPNotFoundError
 from caldav.jmap.methods.event import local_datetime
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
+from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.operations import get_by_ids, query_objects
+from caldav.jmap.protocol.objects import get_all, read_objects, search
+from caldav.jmap.protocol.operations import account_of, get_by_ids
 from caldav.jmap.protocol.request import Call
-from caldav.jmap.protocol.standard import DataType
+from caldav.jmap.protocol.session import Session
 from caldav.jmap.protocol.steps import Steps
-from caldav.jmap.session import Account, Session
+from caldav.jmap.registry import IDENTITY, PRINCIPAL
 
 __all__ = [
-    "IDENTITY",
-    "PRINCIPAL",
     "PRINCIPALS_AVAILABILITY_CAPABILITY",
-    "PRINCIPALS_OWNER_CAPABILITY",
+    "PrincipalMethods",
     "availability_call",
-    "get_accounts",
-    "get_availability",
     "get_current_principal",
-    "get_participant_identities",
-    "get_principals",
-    "principal_account",
-    "resolve_principal",
-    "search_principals",
     "utc_datetime",
 ]
-
-#: Principal/getAvailability in the current draft (Cyrus 3.10 does not advertise it).
-PRINCIPALS_AVAILABILITY_CAPABILITY = "urn:ietf:params:jmap:principals:availability"
-#: The account capability naming the principal that owns an account (RFC 9670 §2.2).
-PRINCIPALS_OWNER_CAPABILITY = "urn:ietf:params:jmap:principals:owner"
-
-PRINCIPAL = DataType(
-    "Principal",
-    PRINCIPALS_CAPABILITY,
-    filters=("accountIds", "email", "name", "text", "type", "timeZone"),
-)
-IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
 
 AVAILABILITY_METHOD = "Principal/getAvailability"
 
@@ -66,45 +53,6 @@ def utc_datetime(value: Any, what: str) -> str:
     (its midnight, UTC) or an ISO string (with "Z", an offset, or none: UTC).
     """
     return local_datetime(value, what) + "Z"
-
-
-def principal_account(conn: Connection) -> Steps[str]:
-    """The account holding the Principal objects: the session's principal account."""
-    session = yield from conn.ensure_session()
-    return session.account_id_for(PRINCIPALS_CAPABILITY)
-
-
-def _principals(objects: list[dict[str, Any]], client: Any) -> list[JMAPPrincipal]:
-    return [JMAPPrincipal.from_jmap(obj, client) for obj in objects]
-
-
-def get_principals(conn: Connection, client: Any = None) -> Steps[list[JMAPPrincipal]]:
-    """Every principal the user may see: Principal/query with /get by reference, one round
-    trip per page (Cyrus refuses a /get of every principal, ``ids: null``)."""
-    account_id = yield from principal_account(conn)
-    found = yield from query_objects(conn, PRINCIPAL, account_id)
-    return _principals(found, client)
-
-
-def search_principals(
-    conn: Connection,
-    client: Any = None,
-    *,
-    text: str | None = None,
-    email: str | None = None,
-    name: str | None = None,
-    type: str | None = None,
-) -> Steps[list[JMAPPrincipal]]:
-    """Principals matching every given condition (``email``, ``name``, ``text``: contains;
-    ``type``: equals); none given finds all."""
-    condition = {
-        key: value
-        for key, value in (("text", text), ("email", email), ("name", name), ("type", type))
-        if value is not None
-    }
-    account_id = yield from principal_account(conn)
-    found = yield from query_objects(conn, PRINCIPAL, account_id, filter=condition or None)
-    return _principals(found, client)
 
 
 def _current_principal_id(session: Session, account_id: str) -> str | None:
@@ -126,9 +74,9 @@ def _current_principal_id(session: Session, account_id: str) -> str | None:
     return owner_id if isinstance(owner_id, str) else None
 
 
-def get_current_principal(conn: Connection, client: Any = None) -> Steps[JMAPPrincipal]:
+def get_current_principal(conn: Connection, client: object = None) -> Steps[JMAPPrincipal]:
     """The principal of the authenticated user (currentUserPrincipalId)."""
-    account_id = yield from principal_account(conn)
+    account_id = yield from account_of(conn, PRINCIPAL)
     session = yield from conn.ensure_session()
     principal_id = _current_principal_id(session, account_id)
     if principal_id is None:
@@ -144,7 +92,7 @@ def get_current_principal(conn: Connection, client: Any = None) -> Steps[JMAPPri
             "notFound",
             method="Principal/get",
         )
-    return JMAPPrincipal.from_jmap(result.objects[0], client)
+    return read_objects(conn, PRINCIPAL, result.objects[:1], client)[0]
 
 
 def _is_address_of(principal: JMAPPrincipal, address: str) -> bool:
@@ -162,7 +110,7 @@ def resolve_principal(conn: Connection, principal: str) -> Steps[str]:
     if "@" not in principal:
         return principal
     address = principal.removeprefix("mailto:")
-    found = yield from search_principals(conn, email=address)
+    found = yield from search(conn, PRINCIPAL, filter={"email": address})
     # The email filter is "contains": keep the principals with exactly this address
     exact = [p for p in found if _is_address_of(p, address)]
     if not exact:
@@ -184,14 +132,17 @@ def availability_call(
     """Principal/getAvailability.  ``account_id`` None leaves ``accountId`` out, as Cyrus
     3.10 wants; ``standard`` adds urn:ietf:params:jmap:principals:availability to ``using``
     (only for servers that advertise it)."""
-    arguments: dict[str, Any] = {} if account_id is None else {"accountId": account_id}
-    arguments.update(id=principal_id, utcStart=start, utcEnd=end)
-    if show_details:
-        arguments["showDetails"] = True
-    if event_properties is not None:
-        arguments["eventProperties"] = list(event_properties)
+    call = PRINCIPAL.call(
+        "getAvailability",
+        account_id,
+        id=principal_id,
+        utcStart=start,
+        utcEnd=end,
+        showDetails=True if show_details else None,
+        eventProperties=list(event_properties) if event_properties is not None else None,
+    )
     extra = (PRINCIPALS_AVAILABILITY_CAPABILITY,) if standard else ()
-    return Call(AVAILABILITY_METHOD, arguments, PRINCIPALS_CAPABILITY, extra)
+    return replace(call, extra_capabilities=extra)
 
 
 def _names_account_id(error: JMAPMethodError) -> bool:
@@ -210,18 +161,17 @@ def _busy_periods(args: dict[str, Any]) -> list[BusyPeriod]:
     return [BusyPeriod.from_jmap(item) for item in items]
 
 
-def get_availability(
+def _availability(
     conn: Connection,
     principal: str,
     start: Any,
     end: Any,
-    show_details: bool = False,
-    event_properties: list[str] | None = None,
+    show_details: bool,
+    event_properties: list[str] | None,
 ) -> Steps[list[BusyPeriod]]:
-    """The busy periods of ``principal`` (an id or an email address) in ``start``..``end``."""
     utc_start, utc_end = utc_datetime(start, "start"), utc_datetime(end, "end")
     principal_id = yield from resolve_principal(conn, principal)
-    account_id = yield from principal_account(conn)
+    account_id = yield from account_of(conn, PRINCIPAL)
     session = yield from conn.ensure_session()
     standard = session.has_capability(PRINCIPALS_AVAILABILITY_CAPABILITY)
     first, second = (account_id, None) if standard else (None, account_id)
@@ -242,23 +192,61 @@ def get_availability(
     return (yield from ask(second))
 
 
-def get_participant_identities(
-    conn: Connection, client: Any = None
-) -> Steps[list[JMAPParticipantIdentity]]:
-    """Every ParticipantIdentity of the calendar account."""
-    account_id = yield from conn.account_for()
-    result = yield from get_by_ids(conn, IDENTITY, account_id, None)
-    return [JMAPParticipantIdentity.from_jmap(obj, client) for obj in result.objects]
+class PrincipalMethods(ClientCore):
+    """The client's methods for principals, availability and participant identities."""
 
+    @operation
+    def get_principals(self) -> Steps[list[JMAPPrincipal]]:
+        """Every principal the user may see (Cyrus 3.10: the user and those who share a
+        calendar with them), fetched with Principal/query and /get in one round trip."""
+        # Principal/query, not a /get of every principal: Cyrus refuses ``ids: null``
+        return (yield from search(self._conn, PRINCIPAL, self))
 
-def get_accounts(conn: Connection, refresh: bool = True) -> Steps[list[Account]]:
-    """The session's accounts with calendars: the user's own and those shared with them.
+    @operation
+    def get_current_principal(self) -> Steps[JMAPPrincipal]:
+        """The authenticated user's principal (the session's currentUserPrincipalId)."""
+        return (yield from get_current_principal(self._conn, self))
 
-    With ``refresh`` the session is fetched again first: a server may list an account
-    shared a moment ago without changing its ``sessionState`` (Cyrus 3.10 does), so the
-    session a client holds would not show it.
-    """
-    if refresh:
-        conn.refresh_session()
-    session = yield from conn.ensure_session()
-    return session.accounts_for(CALENDAR_CAPABILITY)
+    @operation
+    def search_principals(
+        self,
+        text: str | None = None,
+        email: str | None = None,
+        *,
+        name: str | None = None,
+        type: str | None = None,
+    ) -> Steps[list[JMAPPrincipal]]:
+        """Principals whose name, email or description contains ``text``, whose email
+        contains ``email`` (and ``name``; ``type`` equal); in one round trip."""
+        condition = {
+            key: value
+            for key, value in (("text", text), ("email", email), ("name", name), ("type", type))
+            if value is not None
+        }
+        return (yield from search(self._conn, PRINCIPAL, self, filter=condition or None))
+
+    @operation
+    def get_availability(
+        self,
+        principal_id: str,
+        start: Any,
+        end: Any,
+        *,
+        show_details: bool = False,
+        event_properties: list[str] | None = None,
+    ) -> Steps[list[BusyPeriod]]:
+        """When ``principal_id`` (a principal id, or an email address) is busy between
+        ``start`` and ``end`` (datetimes: aware ones converted, naive ones UTC; or ISO
+        strings).  ``show_details`` asks for the events too, where the user may read them;
+        ``event_properties`` limits their properties.  An address nobody has raises
+        JMAPNotFoundError; so does, on Cyrus 3.10, a principal with no events in the range."""
+        return (
+            yield from _availability(
+                self._conn, principal_id, start, end, show_details, event_properties
+            )
+        )
+
+    @operation
+    def get_participant_identities(self) -> Steps[list[JMAPParticipantIdentity]]:
+        """The addresses that stand for the user in events (``.address``: mailto:...)."""
+        return (yield from get_all(self._conn, IDENTITY, self))

@@ -1,73 +1,35 @@
-"""PushSubscription operations (RFC 8620 §7.2): registering a Web Push endpoint.
+"""Push (RFC 8620 §7, RFC 8887): the client's watch/listen methods over
+:mod:`caldav.jmap.push`, and PushSubscription operations (RFC 8620 §7.2): registering a Web
+Push endpoint.
 
 A push subscription belongs to the user's credentials, not to an account: its calls carry
-no ``accountId``.  The server first POSTs a PushVerification (with a verification code) to
-the URL; the subscription delivers StateChanges only once the code is set on it with
-:func:`verify_push_subscription`.
+no ``accountId`` (its spec, :data:`~caldav.jmap.registry.PUSH_SUBSCRIPTION`, says so).  The
+server first POSTs a PushVerification (with a verification code) to the URL; the
+subscription delivers StateChanges only once the code is set on it with
+:meth:`PushMethods.verify_push_subscription`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from caldav.jmap.constants import CORE_CAPABILITY
 from caldav.jmap.error import JMAPError
+from caldav.jmap.objects.push import GET, PushSubscription
+from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.request import Call
-from caldav.jmap.protocol.standard import parse_set, raise_set_errors
+from caldav.jmap.protocol.eventsource import StateChange
+from caldav.jmap.protocol.objects import read_objects
+from caldav.jmap.protocol.standard import SetResult, parse_set, raise_set_errors
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.push import DEFAULT_TYPES, Listener, ReconnectPolicy, Watcher
+from caldav.jmap.registry import PUSH_SUBSCRIPTION
+from caldav.jmap.websocket import websocket_channel
 
-__all__ = [
-    "PushSubscription",
-    "create_push_subscription",
-    "delete_push_subscription",
-    "get_push_subscriptions",
-    "verify_push_subscription",
-]
+__all__ = ["PushMethods", "PushSubscription"]
 
-GET = "PushSubscription/get"
 SET = "PushSubscription/set"
-
-
-@dataclass(frozen=True)
-class PushSubscription:
-    """A registered push endpoint: ``url`` receives the StateChanges of ``types`` (None:
-    every type) once ``verification_code`` is set; ``expires`` is when the server drops
-    it (UTC), None when it set no limit."""
-
-    id: str
-    device_client_id: str
-    url: str
-    types: list[str] | None = None
-    expires: datetime | None = None
-    verification_code: str | None = None
-    keys: dict[str, str] | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_jmap(cls, data: Any) -> PushSubscription:
-        """Read one PushSubscription object; a malformed one raises JMAPError."""
-        if not isinstance(data, dict):
-            raise JMAPError(reason=f"a {GET} object is not a JSON object")
-        for key in ("id", "deviceClientId", "url"):
-            if not isinstance(data.get(key), str):
-                raise JMAPError(reason=f"a {GET} object has no {key!r} string")
-        types = data.get("types")
-        if types is not None and not (
-            isinstance(types, list) and all(isinstance(t, str) for t in types)
-        ):
-            raise JMAPError(reason=f"the {GET} object {data['id']!r} has a malformed 'types'")
-        expires = data.get("expires")
-        return cls(
-            id=data["id"],
-            device_client_id=data["deviceClientId"],
-            url=data["url"],
-            types=types,
-            expires=_parse_utc(expires) if isinstance(expires, str) else None,
-            verification_code=data.get("verificationCode"),
-            keys=data.get("keys"),
-        )
 
 
 def _utc_date(value: datetime | str) -> str:
@@ -79,61 +41,141 @@ def _utc_date(value: datetime | str) -> str:
     return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
-def _parse_utc(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _set(conn: Connection, **arguments: Any) -> Steps[Any]:
-    responses = yield from conn.call(Call(SET, arguments, CORE_CAPABILITY))
+def _set(conn: Connection, **arguments: Any) -> Steps[SetResult]:
+    responses = yield from conn.call(PUSH_SUBSCRIPTION.set(None, **arguments))
     result = parse_set(responses.get("c0", SET), SET)
     raise_set_errors(result, SET)
     return result
 
 
-def create_push_subscription(
-    conn: Connection,
-    device_client_id: str,
-    url: str,
-    types: list[str] | tuple[str, ...] | None = None,
-    keys: dict[str, str] | None = None,
-    expires: datetime | str | None = None,
-) -> Steps[str]:
-    """Register ``url`` for the StateChanges of ``types`` (None: every type); ``keys`` are
-    the Web Push encryption keys (``p256dh``, ``auth``).  Returns the subscription id."""
-    if not url.lower().startswith("https://"):
-        raise ValueError(f"a push subscription URL must be https (RFC 8620 §7.2), not {url!r}")
-    subscription: dict[str, Any] = {"deviceClientId": device_client_id, "url": url}
-    if types is not None:
-        subscription["types"] = list(types)
-    if keys is not None:
-        subscription["keys"] = dict(keys)
-    if expires is not None:
-        subscription["expires"] = _utc_date(expires)
-    result = yield from _set(conn, create={"push": subscription})
-    return str(result.created["push"]["id"])
+class PushMethods(ClientCore):
+    """The client's push methods: watching and listening for changes (EventSource, or
+    WebSocket push), and Web Push subscriptions."""
 
+    _transport: Any
 
-def verify_push_subscription(
-    conn: Connection, subscription_id: str, verification_code: str
-) -> Steps[None]:
-    """Set the code the server sent to the URL in its PushVerification: from then on the
-    subscription delivers changes."""
-    yield from _set(conn, update={subscription_id: {"verificationCode": verification_code}})
+    def watch(
+        self,
+        types: tuple[str, ...] | list[str] | None = DEFAULT_TYPES,
+        ping: int = 30,
+        *,
+        policy: ReconnectPolicy | None = None,
+        stop: Any = None,
+    ) -> Iterator[StateChange]:
+        """The account's changes as they happen: an iterator (async iterator in the async
+        client) of :class:`~caldav.jmap.protocol.eventsource.StateChange`, from the
+        session's EventSource, or from WebSocket push after :meth:`use_websocket`.
 
+        ``types``: the data types to watch (None: all); ``ping``: seconds between the
+        server's keep-alives (a stream silent for twice as long is reconnected).  A dropped
+        stream is reconnected as ``policy`` says (exponential backoff with jitter, the
+        server's ``retry:`` honoured), with Last-Event-ID; what changed meanwhile is
+        reported by a ``synthetic`` StateChange even when the server does not replay it.
+        Ends when the caller breaks out (close it, or ``with closing(...)`` /
+        ``async with aclosing(...)``, to release the connection at once) or ``stop`` (a
+        threading.Event or asyncio.Event) is set.
+        """
+        return self._watch(
+            Watcher(self._conn, types, ping, policy=policy, stop=stop, channel=self._pushes())
+        )
 
-def get_push_subscriptions(conn: Connection) -> Steps[list[PushSubscription]]:
-    """Every push subscription of the user's credentials."""
-    responses = yield from conn.call(Call(GET, {"ids": None}, CORE_CAPABILITY))
-    # no parse_get: this /get has no state (RFC 8620 §7.2.1)
-    objects = responses.get("c0", GET).get("list")
-    if not isinstance(objects, list):
-        raise JMAPError(reason=f"the {GET} response has no 'list' array")
-    return [PushSubscription.from_jmap(obj) for obj in objects]
+    def listen(
+        self,
+        on_change: Any,
+        types: tuple[str, ...] | list[str] = ("CalendarEvent", "Calendar", "Task"),
+        ping: int = 30,
+        *,
+        max_events: int | None = None,
+        stop: Any = None,
+        policy: ReconnectPolicy | None = None,
+    ) -> None:
+        """Call ``on_change(type_name, added, modified, deleted_ids)`` with the objects
+        (JMAPEvent, JMAPCalendar, JMAPTask) that changed, as changes happen, from the
+        state at the start on.  Types the server does not offer are skipped (Task needs
+        urn:ietf:params:jmap:tasks).  Returns after ``max_events`` calls, or when ``stop``
+        is set; the async client awaits ``on_change`` when it is a coroutine function."""
+        listener = Listener(
+            self._conn,
+            self,
+            types,
+            ping,
+            max_events=max_events,
+            stop=stop,
+            policy=policy,
+            channel=self._pushes(),
+        )
+        return self._listen(listener, on_change)
 
+    @operation
+    def use_websocket(self) -> Steps[None]:
+        """Send the API requests over a WebSocket from now on (RFC 8887; needs the
+        ``caldav-jmap[websocket]`` extra and a server advertising urn:ietf:params:jmap:websocket,
+        else JMAPCapabilityError); :meth:`watch` then uses WebSocket push when the server
+        supports it.  Views made before (:meth:`for_account`) stay on HTTP."""
+        channel = yield from websocket_channel(self._conn)
+        if getattr(self._transport, "channel", None) is None:
+            self._transport = self._websocket_transport_class(self._transport, channel)
+        return None
 
-def delete_push_subscription(conn: Connection, subscription_id: str) -> Steps[None]:
-    """Remove the subscription (an unknown id raises JMAPNotFoundError)."""
-    yield from _set(conn, destroy=[subscription_id])
+    @operation
+    def create_push_subscription(
+        self,
+        device_client_id: str,
+        url: str,
+        types: list[str] | None = None,
+        keys: dict[str, str] | None = None,
+        expires: Any = None,
+    ) -> Steps[str]:
+        """Register a Web Push ``url`` (https) for the changes of ``types`` (None: all);
+        ``keys``: its p256dh and auth keys; ``expires``: a datetime (UTC when naive).
+        Returns the subscription id; it delivers once verified
+        (:meth:`verify_push_subscription`)."""
+        if not url.lower().startswith("https://"):
+            raise ValueError(f"a push subscription URL must be https (RFC 8620 §7.2), not {url!r}")
+        subscription: dict[str, Any] = {"deviceClientId": device_client_id, "url": url}
+        if types is not None:
+            subscription["types"] = list(types)
+        if keys is not None:
+            subscription["keys"] = dict(keys)
+        if expires is not None:
+            subscription["expires"] = _utc_date(expires)
+        result = yield from _set(self._conn, create={"push": subscription})
+        if "push" not in result.created:
+            raise JMAPError(reason=f"{SET} neither created the subscription nor said why not")
+        return str(result.created["push"]["id"])
+
+    @operation
+    def verify_push_subscription(self, subscription_id: str, verification_code: str) -> Steps[None]:
+        """Set the code the server POSTed to the subscription's URL, which activates it."""
+        update = {subscription_id: {"verificationCode": verification_code}}
+        yield from _set(self._conn, update=update)
+        return None
+
+    @operation
+    def get_push_subscriptions(self) -> Steps[list[PushSubscription]]:
+        """The push subscriptions of these credentials."""
+        responses = yield from self._conn.call(PUSH_SUBSCRIPTION.get(None))
+        # no parse_get: this /get has no state (RFC 8620 §7.2.1)
+        objects = responses.get("c0", GET).get("list")
+        if not isinstance(objects, list):
+            raise JMAPError(reason=f"the {GET} response has no 'list' array")
+        return read_objects(self._conn, PUSH_SUBSCRIPTION, objects)
+
+    @operation
+    def delete_push_subscription(self, subscription_id: str) -> Steps[None]:
+        """Remove a push subscription."""
+        yield from _set(self._conn, destroy=[subscription_id])
+        return None
+
+    _websocket_transport_class: Any = None
+
+    def _pushes(self) -> Any:
+        """The WebSocket channel when the client is on a socket that pushes, else None."""
+        channel = getattr(self._transport, "channel", None)
+        return channel if channel is not None and channel.supports_push else None
+
+    def _watch(self, watcher: Watcher) -> Iterator[StateChange]:
+        raise NotImplementedError
+
+    def _listen(self, listener: Listener, on_change: Any) -> None:
+        raise NotImplementedError

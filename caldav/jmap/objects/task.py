@@ -5,9 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from caldav.jmap.convert import jscal_to_ical
 from caldav.jmap.objects.base import JMAPObject
 
-__all__ = ["TASK_LIST_WRITABLE_FIELDS", "JMAPTask", "JMAPTaskList"]
+__all__ = [
+    "TASK_LIST_WRITABLE_FIELDS",
+    "TASK_SERVER_PROPERTIES",
+    "JMAPTask",
+    "JMAPTaskList",
+    "task_to_ical",
+]
+
+#: Properties of a Task that the server sets or that belong to the stored object, not to
+#: the task: left out of a copy, and of the iCalendar (with the converter's own list).
+TASK_SERVER_PROPERTIES = frozenset(
+    {"id", "taskListId", "utcStart", "utcDue", "baseTaskId", "isOrigin", "blobId"}
+)
+
+
+def task_to_ical(task: dict[str, Any]) -> str:
+    """A Task object as an iCalendar VTODO (the JMAP-only properties left out)."""
+    jscal = {k: v for k, v in task.items() if k not in TASK_SERVER_PROPERTIES}
+    jscal.setdefault("@type", "Task")
+    return jscal_to_ical(jscal)
+
 
 #: The TaskList properties a client may set (snake_case names), per the JMAP Tasks draft.
 TASK_LIST_WRITABLE_FIELDS = (
@@ -86,6 +107,4 @@ class JMAPTask(JMAPObject):
     @property
     def ical(self) -> str:
         """The task as an iCalendar VTODO (through the converter's VTODO mapping)."""
-        from caldav.jmap.methods.task import task_to_ical
-
         return task_to_ical(self.to_jmap())

@@ -20,9 +20,9 @@ from caldav.jmap.protocol.paging import PagingLimits
 from caldav.jmap.protocol.request import Call, RequestBuilder
 from caldav.jmap.protocol.response import Responses, parse_response
 from caldav.jmap.protocol.retry import RetryPolicy, safe_to_repeat, send_with_retries
+from caldav.jmap.protocol.session import Session, discover
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import may_carry_credentials, server_url
-from caldav.jmap.session import Session, discover
 
 if TYPE_CHECKING:
     # the type of the transitional ``dialect`` alias only
@@ -35,8 +35,8 @@ WATCHED_URLS = ("apiUrl", "downloadUrl", "uploadUrl", "eventSourceUrl")
 
 
 def changes_nothing(builder: RequestBuilder) -> bool:
-    """Whether the request may be sent twice (see the declared table in retry.py)."""
-    return safe_to_repeat((inv.name, inv.call.arguments) for inv in builder.invocations)
+    """Whether the request may be sent twice (the kinds its calls carry; see retry.py)."""
+    return safe_to_repeat(inv.call for inv in builder.invocations)
 
 
 @dataclass

@@ -1,47 +1,57 @@
-"""Multi-step operations on any data type, written once: paged query + get, a whole
-/changes delta, and /get split by the server's limits.
+"""The generic engine, part one: the operations on raw JMAP objects of any data type,
+driven by its :class:`~caldav.jmap.protocol.spec.TypeSpec`, written once.
 
-Each is a generator over a :class:`~caldav.jmap.protocol.connection.Connection` (see
-:mod:`caldav.jmap.transport` for how they are driven).  They return raw JMAP objects;
-the per-type modules in :mod:`caldav.jmap.methods` turn them into what the API returns.
+/get split by maxObjectsInGet, get one (or JMAPNotFoundError), the one paging loop
+(query ids, or query + get in one round trip per page; restarted when the results
+change; bounded by :class:`~caldav.jmap.protocol.paging.PagingLimits`), /queryChanges,
+a whole /changes delta (:class:`Delta`), the current state, and a one-object /set.  Each
+is a generator over a :class:`~caldav.jmap.protocol.connection.Connection` (see
+:mod:`caldav.jmap.transport` for how they are driven).  The operations that return the
+spec's objects, write, delete and copy are in :mod:`caldav.jmap.protocol.objects`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from caldav.jmap.error import JMAPError
+from caldav.jmap.error import JMAPError, JMAPNotFoundError
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.paging import ChangesPager, Pager
 from caldav.jmap.protocol.request import RequestBuilder
+from caldav.jmap.protocol.spec import TypeSpec
 from caldav.jmap.protocol.standard import (
-    DataType,
     GetResult,
     QueryResult,
     parse_changes,
     parse_get,
     parse_query,
+    parse_query_changes,
     parse_set,
     raise_set_errors,
 )
 from caldav.jmap.protocol.steps import Steps
 
 __all__ = [
+    "MAX_QUERY_RESTARTS",
     "Delta",
     "Found",
+    "QueryChanges",
+    "QueryIds",
+    "SetOutcome",
+    "account_of",
     "by_id",
     "changes_with_objects",
-    "changes_as",
     "constant",
     "current_state",
     "get_by_ids",
+    "get_one",
+    "query_changes",
     "query_ids",
     "query_objects",
     "refetch",
-    "SetOutcome",
     "set_one",
 ]
 
@@ -58,7 +68,7 @@ def constant(value: T) -> Steps[T]:
 
 def get_by_ids(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     ids: list[str] | None,
     properties: list[str] | None = None,
@@ -99,7 +109,7 @@ def by_id(objects: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def refetch(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     objects: dict[str, dict[str, Any]],
     wanted: Iterable[str],
@@ -118,9 +128,94 @@ def refetch(
     return still
 
 
+#: How often a paging loop starts again when the results change while it pages.
+MAX_QUERY_RESTARTS = 3
+
+
+class QueryIds(NamedTuple):
+    """Every id a /query found, in its order, with the queryState (for /queryChanges) and
+    the total the server reported (None when it did not)."""
+
+    ids: list[str]
+    query_state: str
+    total: int | None
+
+
+@dataclass
+class _Pages:
+    """What the paging loop read: the ids, the queryState and total of the last page,
+    and (when it asked for them) the objects by id with the state of the last /get."""
+
+    ids: list[str]
+    query_state: str
+    total: int | None
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    state: str = ""
+
+
+def _query_pages(
+    conn: Connection,
+    datatype: TypeSpec[object],
+    account_id: str,
+    arguments: dict[str, Any],
+    *,
+    first: QueryResult | None = None,
+    limit: int | None = None,
+    page_size: int | None = None,
+    fetch: bool = False,
+    properties: list[str] | None = None,
+) -> Steps[_Pages]:
+    """The one paging loop: /query pages from position 0 until the results are complete
+    (or ``limit`` ids), bounded by the connection's :class:`PagingLimits`; when the
+    results change under it (a new queryState), it starts again, at most
+    :data:`MAX_QUERY_RESTARTS` times.  ``page_size`` None takes the server's page size;
+    ``fetch`` puts a /get of each page's ids (by result reference) into the page's
+    request; ``first``: the first page, when it was already asked for."""
+    method, get_method = f"{datatype.name}/query", f"{datatype.name}/get"
+    for _ in range(MAX_QUERY_RESTARTS):
+        pager = Pager(method, conn.limits, limit=limit)
+        pages = _Pages([], "", None)
+        state: str | None = None
+        page, first = first, None
+        while not pager.done:
+            size = pager.size(page_size) if page_size is not None else None
+            if page is None:
+                builder = RequestBuilder()
+                query = builder.add(
+                    datatype.query(
+                        account_id,
+                        position=pager.position,
+                        limit=size,
+                        calculate_total=True,
+                        **arguments,
+                    )
+                )
+                get = (
+                    builder.add(datatype.get(account_id, query.ref("/ids"), properties))
+                    if fetch
+                    else None
+                )
+                responses = yield from conn.call(builder)
+                page = parse_query(responses.get(query.call_id, method), method)
+                if get is not None:
+                    got = parse_get(responses.get(get.call_id, get_method), get_method)
+                    pages.objects.update(by_id(got.objects))
+                    pages.state = got.state
+            if state is not None and page.query_state != state:
+                break  # the results changed under us: start again
+            state = page.query_state
+            pager.take(page, size)
+            pages.total = page.total
+            page = None
+        else:
+            pages.ids, pages.query_state = pager.ids, state or ""
+            return pages
+    raise JMAPError(reason=f"{method}: the results kept changing while they were read")
+
+
 def query_objects(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     *,
     filter: dict[str, Any] | None = None,
@@ -131,80 +226,70 @@ def query_objects(
 ) -> Steps[Found[dict[str, Any]]]:
     """Every object matching ``filter``: each page is a /query with a result reference into
     /get, one round trip per page; pages are no larger than maxObjectsInGet, and paging goes
-    on (bounded by the connection's :class:`PagingLimits`) until the results are complete.
-    Ids /get leaves out are asked for again, then listed in ``missing``.
+    on (the one paging loop: bounded, restarted when the results change) until the results
+    are complete.  Ids /get leaves out are asked for again, then listed in ``missing``.
     """
     session = yield from conn.ensure_session()
+    pages = yield from _query_pages(
+        conn,
+        datatype,
+        account_id,
+        {"filter": filter, "sort": sort, **extra},
+        limit=limit,
+        page_size=session.max_objects_in_get,
+        fetch=True,
+        properties=properties,
+    )
     found: Found[dict[str, Any]] = Found()
-    objects: dict[str, dict[str, Any]] = {}
-    query_method, get_method = f"{datatype.name}/query", f"{datatype.name}/get"
-    pager = Pager(query_method, conn.limits, limit=limit)
-    while not pager.done:
-        size = pager.size(session.max_objects_in_get)
-        builder = RequestBuilder()
-        query = builder.add(
-            datatype.query(
-                account_id,
-                filter=filter,
-                sort=sort,
-                position=pager.position,
-                limit=size,
-                calculate_total=True,
-                **extra,
-            )
-        )
-        get = builder.add(datatype.get(account_id, query.ref("/ids"), properties))
-        responses = yield from conn.call(builder)
-        page = parse_query(responses.get(query.call_id, query_method), query_method)
-        got = parse_get(responses.get(get.call_id, get_method), get_method)
-        found.state = got.state
-        if not found.query_state:
-            found.query_state = page.query_state
-        pager.take(page, size)
-        objects.update(by_id(got.objects))
-    found.missing = yield from refetch(conn, datatype, account_id, objects, pager.ids, properties)
+    found.state, found.query_state = pages.state, pages.query_state
+    objects = pages.objects
+    found.missing = yield from refetch(conn, datatype, account_id, objects, pages.ids, properties)
     # /get answers in any order; keep the query's order
-    found.extend(objects[i] for i in pager.ids if i in objects)
+    found.extend(objects[i] for i in pages.ids if i in objects)
     return found
-
-
-#: How often :func:`query_ids` starts again when the results change while it pages.
-MAX_QUERY_RESTARTS = 3
 
 
 def query_ids(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     *,
     first: QueryResult | None = None,
     **arguments: Any,
-) -> Steps[tuple[list[str], str, int | None]]:
-    """Every id ``/query`` finds, with the queryState and total: pages (no /get) until
-    the results are complete, bounded by the connection's :class:`PagingLimits`; if they
-    change while it pages (a new queryState), it starts again.  ``first``: the first page,
-    when it was already asked for (in another request); ``arguments``: the /query's
-    (filter, sort, ...)."""
-    method = f"{datatype.name}/query"
-    for _ in range(MAX_QUERY_RESTARTS):
-        pager = Pager(method, conn.limits)
-        state: str | None = None
-        page, first = first, None
-        while True:
-            if page is None:
-                call = datatype.query(
-                    account_id, position=pager.position, calculate_total=True, **arguments
-                )
-                responses = yield from conn.call(call)
-                page = parse_query(responses.get("c0", method), method)
-            if state is not None and page.query_state != state:
-                break  # the results changed under us: start again
-            state = page.query_state
-            pager.take(page, None)
-            if pager.done:
-                return pager.ids, state, page.total
-            page = None
-    raise JMAPError(reason=f"{method}: the results kept changing while they were read")
+) -> Steps[QueryIds]:
+    """Every id ``/query`` finds, with the queryState and total: the one paging loop with
+    no /get, in the server's page size.  ``first``: the first page, when it was already
+    asked for (in another request); ``arguments``: the /query's (filter, sort, ...)."""
+    pages = yield from _query_pages(conn, datatype, account_id, arguments, first=first)
+    return QueryIds(pages.ids, pages.query_state, pages.total)
+
+
+class QueryChanges(NamedTuple):
+    """What changed in a query's results since its queryState: ids removed, (index, id)
+    pairs added, and the new queryState."""
+
+    removed: list[str]
+    added: list[tuple[int, str]]
+    new_query_state: str
+
+
+def query_changes(
+    conn: Connection,
+    datatype: TypeSpec[object],
+    account_id: str,
+    query_state: str,
+    filter: dict[str, Any] | None = None,
+    sort: list[dict[str, Any]] | None = None,
+) -> Steps[QueryChanges]:
+    """``(removed, added, new_query_state)`` of the query since ``query_state``; ``added``
+    holds (index, id) pairs.  The filter and sort must be the query's own.  A server that
+    cannot tell raises JMAPCannotCalculateChangesError (a JMAPMethodError)."""
+    method = f"{datatype.name}/queryChanges"
+    responses = yield from conn.call(
+        datatype.query_changes(account_id, query_state, filter=filter, sort=sort)
+    )
+    result = parse_query_changes(responses.get("c0", method), method)
+    return QueryChanges(result.removed, result.added, result.new_query_state)
 
 
 @dataclass(frozen=True)
@@ -228,7 +313,7 @@ class Delta:
 
 def changes_with_objects(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     since_state: str,
     properties: list[str] | None = None,
@@ -288,7 +373,7 @@ class SetOutcome:
 
 def set_one(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     *,
     create: dict[str, Any] | None = None,
@@ -322,20 +407,35 @@ def set_one(
     return SetOutcome(object_id, result.new_state)
 
 
-def current_state(conn: Connection, datatype: DataType) -> Steps[str]:
+def account_of(conn: Connection, datatype: TypeSpec[object]) -> Steps[str]:
+    """The account the type's objects are in: the client's (a view's) account for the
+    type's capability, or, for a type of the session's account (principals), that one."""
+    if datatype.session_account:
+        session = yield from conn.ensure_session()
+        return session.account_id_for(datatype.capability)
+    return (yield from conn.account_for(datatype.capability))
+
+
+def current_state(conn: Connection, datatype: TypeSpec[object]) -> Steps[str]:
     """The type's current state (a /get of no ids, so no data moves): a token for
-    :func:`changes_as`."""
-    account_id = yield from conn.account_for(datatype.capability)
+    :func:`~caldav.jmap.protocol.objects.object_changes`."""
+    account_id = yield from account_of(conn, datatype)
     return (yield from get_by_ids(conn, datatype, account_id, [])).state
 
 
-def changes_as(
-    conn: Connection, datatype: DataType, state: str, make: Callable[[dict[str, Any]], T]
-) -> Steps[tuple[list[T], list[T], list[str], str]]:
-    """(created, updated, destroyed ids, new state) since ``state``, the objects made by
-    ``make``: the whole delta of :func:`changes_with_objects`."""
-    account_id = yield from conn.account_for(datatype.capability)
-    delta = yield from changes_with_objects(conn, datatype, account_id, state)
-    created = [make(obj) for obj in delta.created]
-    updated = [make(obj) for obj in delta.updated]
-    return created, updated, delta.destroyed, delta.new_state
+def get_one(
+    conn: Connection,
+    datatype: TypeSpec[object],
+    account_id: str,
+    object_id: str,
+    properties: list[str] | None = None,
+) -> Steps[dict[str, Any]]:
+    """The object ``object_id`` as the server sent it; one /get does not return raises
+    :class:`~caldav.jmap.error.JMAPNotFoundError`."""
+    result = yield from get_by_ids(conn, datatype, account_id, [object_id], properties)
+    for obj in result.objects:
+        if obj["id"] == object_id:
+            return obj
+    method = f"{datatype.name}/get"
+    label = datatype.label or datatype.name
+    raise JMAPNotFoundError(f"{method}: no {label} {object_id}", "notFound", method=method)

@@ -21,7 +21,37 @@ from typing import Any
 
 from caldav.jmap.constants import CORE_CAPABILITY
 
-__all__ = ["Call", "Invocation", "RequestBuilder", "ResultReference"]
+__all__ = [
+    "READS",
+    "SETS",
+    "WRITES",
+    "Call",
+    "Invocation",
+    "MethodKind",
+    "RequestBuilder",
+    "ResultReference",
+]
+
+
+@dataclass(frozen=True)
+class MethodKind:
+    """What a JMAP method does: whether it changes data, and when sending it twice is
+    harmless (``"always"``, ``"destroys-only"`` for a /set that only destroys, ``"never"``).
+
+    Declared with each method of a data type (:mod:`caldav.jmap.protocol.spec`); a
+    :class:`Call` carries it, so whether a request may be repeated never depends on a
+    method's name."""
+
+    changes_data: bool
+    repeat: str
+
+
+#: A method that only reads: always safe to send again.
+READS = MethodKind(changes_data=False, repeat="always")
+#: A /set: safe to send again only when it does nothing but destroy.
+SETS = MethodKind(changes_data=True, repeat="destroys-only")
+#: A method that changes data (a /copy, a reply, an upload): never sent twice.
+WRITES = MethodKind(changes_data=True, repeat="never")
 
 
 @dataclass(frozen=True)
@@ -41,13 +71,16 @@ class ResultReference:
 class Call:
     """A method call: its name, its arguments and the capability it needs in ``using``.
 
-    An argument whose value is a :class:`ResultReference` is sent as ``#name``.
+    An argument whose value is a :class:`ResultReference` is sent as ``#name``.  ``kind``
+    is the method's declared :class:`MethodKind`; a call without one counts as changing
+    data and is never repeated.
     """
 
     name: str
     arguments: dict[str, Any]
     capability: str = CORE_CAPABILITY
     extra_capabilities: tuple[str, ...] = ()
+    kind: MethodKind | None = None
 
 
 @dataclass(frozen=True)

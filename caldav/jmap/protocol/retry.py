@@ -6,7 +6,9 @@ the async one awaits.  A request is repeated only when repeating it is provably 
 * a request that provably never left (connection refused, name not resolved, connect
   timed out: ``JMAPConnectionError.sent`` is False) may always go again;
 * after a 429, a 503 or a broken connection, only a request whose every call is declared
-  safe to repeat in :data:`METHODS`: the methods that read, and a /set that only destroys.
+  safe to repeat: the kind each :class:`~caldav.jmap.protocol.request.Call` carries from
+  its data type's spec (:mod:`caldav.jmap.registry`) says so for the methods that read,
+  and for a /set that only destroys.
   A /set that creates or updates, a /copy, a reply: the server may have applied it before
   its answer was lost or refused (JMAP cannot prove otherwise), so it is never sent twice.
   Bulk creates recover instead by looking their UIDs up first (protocol/bulk.py).
@@ -19,20 +21,19 @@ its caller raises :class:`~caldav.jmap.error.JMAPRateLimitError` with the server
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPTimeoutError
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, parse_retry_after
+from caldav.jmap.protocol.request import WRITES, Call
 from caldav.jmap.protocol.steps import Pause, Steps
 
 __all__ = [
     "DEFAULT_MAX_RETRY_WAIT",
-    "METHODS",
-    "MethodKind",
     "RETRY_STATUSES",
     "RetryPolicy",
+    "backoff_ceiling",
     "outcome_unknown",
     "safe_to_repeat",
     "send_with_retries",
@@ -46,68 +47,24 @@ RETRY_STATUSES = (429, 503)
 DEFAULT_MAX_RETRY_WAIT = 120.0
 
 
-@dataclass(frozen=True)
-class MethodKind:
-    """What a JMAP method does: whether it changes data, and when sending it twice is
-    harmless (``"always"``, ``"destroys-only"`` for a /set that only destroys, ``"never"``)."""
-
-    changes_data: bool
-    repeat: str
+def backoff_ceiling(base_delay: float, max_delay: float, attempt: int) -> float:
+    """The longest wait before repeat number ``attempt`` (0-based) of an exponential
+    backoff: ``base_delay * 2**attempt``, capped at ``max_delay`` (the exponent is bounded,
+    so a long run of failures cannot overflow)."""
+    return min(max_delay, base_delay * 2.0 ** min(attempt, 32))
 
 
-READS = MethodKind(changes_data=False, repeat="always")
-SETS = MethodKind(changes_data=True, repeat="destroys-only")
-WRITES = MethodKind(changes_data=True, repeat="never")
-
-#: The standard methods of RFC 8620 §5, for each data type below.
-_STANDARD = {
-    "get": READS,
-    "changes": READS,
-    "query": READS,
-    "queryChanges": READS,
-    "set": SETS,
-    "copy": WRITES,
-}
-_DATA_TYPES = (
-    "Calendar",
-    "CalendarEvent",
-    "CalendarEventNotification",
-    "ParticipantIdentity",
-    "Principal",
-    "ShareNotification",
-    "TaskList",
-    "Task",
-    "TaskNotification",
-    "AddressBook",
-    "ContactCard",
-    "PushSubscription",
-)
-
-#: Every method the client sends, declared: a method not named here counts as one that
-#: changes data and is never repeated.
-METHODS: dict[str, MethodKind] = {
-    **{f"{t}/{m}": kind for t in _DATA_TYPES for m, kind in _STANDARD.items()},
-    "Core/echo": READS,
-    "Blob/get": READS,
-    "Blob/lookup": READS,
-    "Blob/copy": WRITES,
-    "Blob/upload": WRITES,
-    "CalendarEvent/parse": READS,
-    "Principal/getAvailability": READS,
-    "CalendarEvent/participantReply": WRITES,
-}
-
-
-def safe_to_repeat(calls: Iterable[tuple[str, Mapping[str, Any]]]) -> bool:
-    """Whether a request of these ``(method name, arguments)`` calls may be sent twice."""
-    for name, arguments in calls:
-        kind = METHODS.get(name, WRITES)
+def safe_to_repeat(calls: Iterable[Call]) -> bool:
+    """Whether a request of these calls may be sent twice: each call's declared kind
+    (a call without one changes data and is never repeated)."""
+    for call in calls:
+        kind = call.kind or WRITES
         if kind.repeat == "always":
             continue
         only_destroys = (
             kind.repeat == "destroys-only"
-            and not arguments.get("create")
-            and not arguments.get("update")
+            and not call.arguments.get("create")
+            and not call.arguments.get("update")
         )
         if not only_destroys:
             return False
@@ -143,8 +100,7 @@ class RetryPolicy:
         Retry-After when given, else the backoff."""
         if retry_after is not None:
             return retry_after
-        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
-        return self.rng.uniform(0, ceiling)
+        return self.rng.uniform(0, backoff_ceiling(self.base_delay, self.max_delay, attempt))
 
     def pause(self, attempt: int, waited: float, retry_after: float | None = None) -> float | None:
         """The wait before repeat ``attempt`` after ``waited`` seconds of waiting so far, or
