@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
         JMAPTooManyChangesError,
         JMAPURLError,
     )
-    from caldav.jmap.methods.event import check_storable
+    from caldav.jmap.events.storable import check_storable
     from caldav.jmap.methods.push import PushSubscription
     from caldav.jmap.objects.calendar import JMAPCalendar
     from caldav.jmap.objects.calendar_object import JMAPCalendarObject
@@ -115,7 +115,7 @@ _MODULES = {
         "JMAPTooManyChangesError",
         "JMAPURLError",
     ),
-    "caldav.jmap.methods.event": ("check_storable",),
+    "caldav.jmap.events.storable": ("check_storable",),
     "caldav.jmap.methods.push": ("PushSubscription",),
     "caldav.jmap.objects.calendar": ("JMAPCalendar",),
     "caldav.jmap.objects.calendar_object": ("JMAPCalendarObject",),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from typing import IO, Any, TypeVar
 
 from caldav.jmap import arguments, config
@@ -23,7 +23,6 @@ from caldav.jmap.convert.dialect import DIALECTS
 from caldav.jmap.events.client import EventMethods
 from caldav.jmap.idioms import CalDAVIdioms
 from caldav.jmap.methods import attachment as attachment_ops
-from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods.blob import BlobMethods
 from caldav.jmap.methods.calendar import CalendarMethods
 from caldav.jmap.methods.contact import ContactMethods
@@ -208,4 +207,3 @@ class JMAPClientAPI(
         self, download: attachment_ops.BlobDownload, sink: attachment_ops.BlobSink
     ) -> int:
         raise NotImplementedError
-

@@ -23,6 +23,7 @@ from caldav.jmap.constants import (
     PRINCIPALS_CAPABILITY,
     TASK_CAPABILITY,
 )
+from caldav.jmap.convert.properties import SERVER_PROPERTIES, TASK_SERVER_PROPERTIES
 from caldav.jmap.objects.calendar import WRITABLE_FIELDS as CALENDAR_WRITABLE_FIELDS
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.contact import (
@@ -36,7 +37,6 @@ from caldav.jmap.objects.principal import JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.objects.push import PushSubscription
 from caldav.jmap.objects.task import (
     TASK_LIST_WRITABLE_FIELDS,
-    TASK_SERVER_PROPERTIES,
     JMAPTask,
     JMAPTaskList,
 )
@@ -152,6 +152,7 @@ EVENT = TypeSpec(
     ),
     read=_read_event,
     label="event",
+    server_managed=SERVER_PROPERTIES,
     container="calendarIds",
     container_many=True,
 )

@@ -94,7 +94,6 @@ def test_the_connection_holds_the_profile_opaquely() -> None:
     conn.session = session(cyrus=True)
     made = profile_of(conn)
     assert made.managed_attachments and conn.profile is made
-    assert conn.dialect is made  # the former name, until methods/calendar.py moves over
 
 
 def test_the_client_detects_the_profile_from_its_session(connect) -> None:

@@ -11,12 +11,12 @@ from caldav.jmap.convert import ical_to_jscal, ical_to_jscal_all
 from caldav.jmap.error import JMAPBulkError, JMAPConversionError, JMAPError, JMAPNotFoundError
 from caldav.jmap.events.storable import control_character, unstorable
 from caldav.jmap.events.write import check_uid, event_patch, set_events
-from caldav.jmap.methods.event import EVENT
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, CreatedIds, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import get_by_ids, query_objects
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import EVENT
 
 __all__ = ["create_events", "delete_events", "ics_text", "import_ics", "update_events"]
 

@@ -26,17 +26,22 @@ from caldav.jmap.events.filters import (
 )
 from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query, window
 from caldav.jmap.events.results import EventIds, QueryChanges
-from caldav.jmap.methods.event import EVENT
-from caldav.jmap.methods.scheduling import IDENTITY
-from caldav.jmap.methods.task import query_changes
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, event_texts
 from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.operations import MAX_QUERY_RESTARTS, Found, by_id, query_ids, refetch
+from caldav.jmap.protocol.operations import (
+    MAX_QUERY_RESTARTS,
+    Found,
+    by_id,
+    query_changes,
+    query_ids,
+    refetch,
+)
 from caldav.jmap.protocol.paging import Pager
 from caldav.jmap.protocol.request import Invocation, RequestBuilder
 from caldav.jmap.protocol.standard import parse_get, parse_query
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import EVENT, IDENTITY
 from caldav.jmap.servers.profile import profile_of
 
 log = logging.getLogger("caldav.jmap")

@@ -13,15 +13,17 @@ import uuid
 from typing import Any
 
 from caldav.jmap.convert import RFC8984, ical_to_jscal, jscal_to_ical
+from caldav.jmap.convert.properties import REMOVED_VALUE, SERVER_PROPERTIES
 from caldav.jmap.error import JMAPError, JMAPMethodError
 from caldav.jmap.events.storable import unstorable
-from caldav.jmap.methods.event import EVENT, REMOVED_VALUE, SERVER_PROPERTIES, get_event_object
+from caldav.jmap.methods.event import get_event_object
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, set_many
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import SetOutcome, set_one
 from caldav.jmap.protocol.standard import parse_set, raise_set_errors
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import EVENT
 from caldav.jmap.servers.description import plain_description
 from caldav.jmap.servers.iana_zones import for_iana_server
 from caldav.jmap.servers.profile import profile_of

@@ -24,6 +24,7 @@ from caldav.jmap.protocol.objects import (
 from caldav.jmap.protocol.operations import account_of, current_state, get_by_ids, set_one
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.registry import CALENDAR
+from caldav.jmap.servers.profile import profile_of
 
 __all__ = ["CALENDAR", "CALENDAR_FIELDS", "CalendarMethods", "get_calendars"]
 
@@ -39,16 +40,16 @@ def _learn_rights_dialect(conn: Connection, calendars: list[dict[str, Any]]) -> 
         if not isinstance(rights, dict):
             continue
         if "mayAdmin" in rights:
-            conn.dialect.rights_name = "mayAdmin"
+            profile_of(conn).rights_name = "mayAdmin"
             return
         if "mayShare" in rights:
-            conn.dialect.rights_name = "mayShare"
+            profile_of(conn).rights_name = "mayShare"
             return
 
 
 def _rights_for_server(conn: Connection, rights: dict[str, Any]) -> dict[str, Any]:
     """``rights`` with the sharing right under the name the server speaks."""
-    wanted = conn.dialect.rights_name
+    wanted = profile_of(conn).rights_name
     out = {}
     for key, value in rights.items():
         name = camel_case(key)
@@ -102,7 +103,7 @@ class CalendarMethods(ClientCore):
         mayShare) to booleans; None revokes.  mayShare/mayAdmin are sent as the server
         names that right."""
         conn = self._conn
-        if conn.dialect.rights_name is None:
+        if profile_of(conn).rights_name is None:
             yield from get_calendars(conn)  # learns the server's name for the sharing right
         value = None if rights is None else _rights_for_server(conn, rights)
         account_id = yield from account_of(conn, CALENDAR)

@@ -11,9 +11,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPNotFoundError
-from caldav.jmap.events.filters import EXTENSION_FILTERS, local_datetime
+from caldav.jmap.events.filters import local_datetime
 from caldav.jmap.events.storable import check_storable
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult, event_texts
@@ -24,15 +23,13 @@ from caldav.jmap.protocol.operations import (
     get_by_ids,
     set_one,
 )
-from caldav.jmap.protocol.standard import DataType
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import EVENT
 
 log = logging.getLogger("caldav.jmap")
 
 __all__ = [
     "EVENT",
-    "REMOVED_VALUE",
-    "SERVER_PROPERTIES",
     "check_storable",
     "delete_event",
     "get_event",
@@ -42,57 +39,6 @@ __all__ = [
     "get_sync_token",
     "local_datetime",
 ]
-
-EVENT = DataType(
-    "CalendarEvent",
-    CALENDAR_CAPABILITY,
-    filters=(
-        "inCalendar",
-        "inCalendars",
-        "after",
-        "before",
-        "text",
-        "title",
-        "description",
-        "location",
-        "owner",
-        "attendee",
-        "uid",
-        *sorted(EXTENSION_FILTERS),
-    ),
-)
-
-#: Properties the server sets or that iCalendar cannot change: never part of an update patch.
-SERVER_PROPERTIES = frozenset(
-    {
-        "@type",
-        "id",
-        "uid",
-        "calendarIds",
-        "isDraft",
-        "isOrigin",
-        "utcStart",
-        "utcEnd",
-        "baseEventId",
-        "blobId",
-        "x-href",
-        "debugBlobId",
-        "cyrusimap.org:href",
-    }
-)
-
-#: What a property removed from the iCalendar becomes on the server: its JSCalendar default,
-#: since servers refuse null for properties that are not nullable.
-REMOVED_VALUE: dict[str, Any] = {
-    "title": "",
-    "description": "",
-    "priority": 0,
-    "freeBusyStatus": "busy",
-    "privacy": "public",
-    "status": "confirmed",
-    "sequence": 0,
-    "showWithoutTime": False,
-}
 
 
 def get_event_object(conn: Connection, event_id: str, client: object = None) -> Steps[JMAPEvent]:

@@ -24,7 +24,7 @@ from caldav.jmap.constants import (
     PRINCIPALS_OWNER_CAPABILITY,
 )
 from caldav.jmap.error import JMAPCapabilityError, JMAPError, JMAPMethodError, JMAPNotFoundError
-from caldav.jmap.methods.event import local_datetime
+from caldav.jmap.events.filters import local_datetime
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection

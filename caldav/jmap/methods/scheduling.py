@@ -21,19 +21,17 @@ from caldav.jmap.convert.ids import uuid5_id
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
 from caldav.jmap.events.write import set_event
 from caldav.jmap.methods.contact import add_contact_name_calls, contact_names
-from caldav.jmap.methods.event import EVENT
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
-from caldav.jmap.protocol.standard import DataType, parse_get
+from caldav.jmap.protocol.standard import parse_get
 from caldav.jmap.protocol.steps import Steps
+from caldav.jmap.registry import EVENT, IDENTITY
 from caldav.jmap.servers.profile import profile_of
 
 __all__ = ["REPLY_STATUSES", "invite_participants", "reply_to_event", "save_with_invites"]
 
 #: The answers an attendee can give.
 REPLY_STATUSES = ("accepted", "declined", "tentative", "needs-action")
-
-IDENTITY = DataType("ParticipantIdentity", CALENDAR_CAPABILITY)
 
 
 class Attendee(NamedTuple):

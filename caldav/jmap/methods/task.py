@@ -26,7 +26,7 @@ from typing import Any
 from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.datetime import format_local
 from caldav.jmap.error import JMAPConversionError
-from caldav.jmap.methods.event import local_datetime
+from caldav.jmap.events.filters import local_datetime
 from caldav.jmap.objects.task import TASK_LIST_WRITABLE_FIELDS, JMAPTask, JMAPTaskList, task_to_ical
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection

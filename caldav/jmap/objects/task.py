@@ -6,21 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caldav.jmap.convert import jscal_to_ical
+from caldav.jmap.convert.properties import TASK_SERVER_PROPERTIES
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = [
     "TASK_LIST_WRITABLE_FIELDS",
-    "TASK_SERVER_PROPERTIES",
     "JMAPTask",
     "JMAPTaskList",
     "task_to_ical",
 ]
-
-#: Properties of a Task that the server sets or that belong to the stored object, not to
-#: the task: left out of a copy, and of the iCalendar (with the converter's own list).
-TASK_SERVER_PROPERTIES = frozenset(
-    {"id", "taskListId", "utcStart", "utcDue", "baseTaskId", "isOrigin", "blobId"}
-)
 
 
 def task_to_ical(task: dict[str, Any]) -> str:

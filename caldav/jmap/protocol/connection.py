@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPAuthError, JMAPCapabilityError, JMAPError
@@ -23,10 +22,6 @@ from caldav.jmap.protocol.retry import RetryPolicy, safe_to_repeat, send_with_re
 from caldav.jmap.protocol.session import Session, discover
 from caldav.jmap.protocol.steps import Steps
 from caldav.jmap.protocol.urls import may_carry_credentials, server_url
-
-if TYPE_CHECKING:
-    # the type of the transitional ``dialect`` alias only
-    from caldav.jmap.servers.profile import ServerProfile
 
 __all__ = ["Connection", "changes_nothing"]
 
@@ -105,12 +100,6 @@ class Connection:
             self.session = session
             self._stale = False
         return self.session
-
-    @property
-    def dialect(self) -> ServerProfile:
-        """The server profile under its former name (methods/calendar.py reads
-        ``rights_name`` through it until it uses :func:`caldav.jmap.servers.profile_of`)."""
-        return cast("ServerProfile", self.profile)
 
     def refresh_session(self) -> None:
         """Fetch the session again before the next request (its accounts or capabilities
