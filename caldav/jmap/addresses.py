@@ -8,8 +8,8 @@ are one address; other schemes (urn:, https:) are compared as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.principal import send_to_address
 
 __all__ = [
@@ -30,7 +30,7 @@ def normalise_address(address: str) -> str:
     return address
 
 
-def participant_addresses(participant: dict[str, Any]) -> set[str]:
+def participant_addresses(participant: JSONObject) -> set[str]:
     """Every address a Participant (or ParticipantIdentity) is known by, normalised."""
     found = []
     if isinstance(participant.get("calendarAddress"), str):
@@ -43,7 +43,7 @@ def participant_addresses(participant: dict[str, Any]) -> set[str]:
     return {normalise_address(a) for a in found}
 
 
-def identity_address(identity: dict[str, Any]) -> str | None:
+def identity_address(identity: JSONObject) -> str | None:
     """The address to act as for a ParticipantIdentity: the current draft's
     calendarAddress, else its sendTo address (older drafts, Cyrus 3.10)."""
     address = identity.get("calendarAddress")
@@ -52,7 +52,7 @@ def identity_address(identity: dict[str, Any]) -> str | None:
     return send_to_address(identity.get("sendTo"))
 
 
-def identity_addresses(identities: Iterable[dict[str, Any]]) -> set[str]:
+def identity_addresses(identities: Iterable[JSONObject]) -> set[str]:
     """The normalised addresses of ParticipantIdentity objects."""
     found: set[str] = set()
     for identity in identities:

@@ -22,6 +22,7 @@ from caldav.jmap import arguments, config
 from caldav.jmap.convert.dialect import DIALECTS
 from caldav.jmap.events.client import EventMethods
 from caldav.jmap.idioms import CalDAVIdioms
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods.blob import BlobMethods
 from caldav.jmap.methods.calendar import CalendarMethods
@@ -44,7 +45,7 @@ __all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
 T = TypeVar("T")
 
 
-def client_kwargs(params: dict[str, Any]) -> dict[str, Any]:
+def client_kwargs(params: JSONObject) -> JSONObject:
     """``get_connection_params()``'s answer as client constructor arguments; a key the
     client cannot use is a ConfigurationError (:func:`caldav.jmap.config.client_kwargs`)."""
     return config.client_kwargs(params, client_parameters())

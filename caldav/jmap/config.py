@@ -42,6 +42,7 @@ from typing import Any
 import calendaring_config
 
 from caldav import config as caldav_config
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["CONNKEYS", "ConfigurationError", "get_connection_params"]
 
@@ -70,7 +71,7 @@ def get_connection_params(
     config_section: str | None = None,
     environment: bool = True,
     **explicit_params: Any,
-) -> dict[str, Any] | None:
+) -> JSONObject | None:
     """The connection parameters for a JMAP client, or ``None`` when none are set.
 
     :param check_config_file: read the config file (``config_file``, else
@@ -113,7 +114,7 @@ def get_connection_params(
 
 def _jmap_connection(
     check_config_file: bool, config_file: str | None, section: str | None, environment: bool
-) -> dict[str, Any] | None:
+) -> JSONObject | None:
     """The connection of the environment or the file that python-caldav's reader would not
     find (``kind: jmap``), or that it would find with the same result; converted."""
     if environment and os.environ.get("CALDAV_URL") and not os.environ.get("JMAP_URL"):
@@ -143,7 +144,7 @@ def _is_http(url: Any) -> bool:
     return isinstance(url, str) and url.startswith(("http://", "https://"))
 
 
-def _converted(conn: calendaring_config.Connection) -> dict[str, Any]:
+def _converted(conn: calendaring_config.Connection) -> JSONObject:
     """A ``kind: jmap`` connection's keys as python-caldav converts a section's."""
     params = dict(conn.params)
     if "token" in params:  # a Bearer token
@@ -176,7 +177,7 @@ def _seconds(value: str) -> float:
         raise ConfigurationError(f"timeout must be a number of seconds, not {value!r}") from None
 
 
-def client_kwargs(params: dict[str, Any], accepted: frozenset[str]) -> dict[str, Any]:
+def client_kwargs(params: JSONObject, accepted: frozenset[str]) -> JSONObject:
     """The keyword arguments for a client constructor taking ``accepted``, from ``params``
     (an answer of :func:`get_connection_params`).
 
@@ -184,7 +185,7 @@ def client_kwargs(params: dict[str, Any], accepted: frozenset[str]) -> dict[str,
     ``test_*``/``x_*`` keys are the application's), or is refused with a
     :class:`ConfigurationError` naming it: none is dropped silently.
     """
-    kwargs: dict[str, Any] = {}
+    kwargs: JSONObject = {}
     refused: list[str] = []
     for key, value in params.items():
         if value is None or key in NO_EFFECT or key in EXTRA_KEYS:

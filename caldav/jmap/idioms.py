@@ -9,8 +9,9 @@ written once as a sans-IO generator method (``@operation``, see
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import conflict
 from caldav.jmap.methods import event as event_ops
@@ -90,7 +91,7 @@ class CalDAVIdioms(ClientCore):
         ical: ICalInput,
         no_overwrite: bool,
         no_create: bool,
-        ical_data: dict[str, Any],
+        ical_data: JSONObject,
     ) -> Steps[str]:
         return (
             yield from idiom_ops.add_event(
@@ -110,7 +111,7 @@ class CalDAVIdioms(ClientCore):
         ical: ICalInput,
         no_overwrite: bool,
         no_create: bool,
-        ical_data: dict[str, Any],
+        ical_data: JSONObject,
     ) -> Steps[JMAPEvent]:
         return (
             yield from idiom_ops.save_event(
@@ -123,7 +124,7 @@ class CalDAVIdioms(ClientCore):
             )
         )
 
-    def _caldav_search(self, calendar_id: str, keywords: dict[str, Any]) -> list[str]:
+    def _caldav_search(self, calendar_id: str, keywords: JSONObject) -> list[str]:
         # not an @operation: a wrong keyword raises at the call, before any await
         search = idiom_ops.CalDAVSearch.parse(**keywords)
         return self._run(idiom_ops.caldav_search(self._conn, self, calendar_id, search))

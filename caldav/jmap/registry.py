@@ -12,8 +12,6 @@ the dataclass its ``read`` builds (see docs/architecture.md).
 
 from __future__ import annotations
 
-from typing import Any
-
 from caldav.jmap.constants import (
     BLOB_CAPABILITY,
     CALENDAR_CAPABILITY,
@@ -24,6 +22,7 @@ from caldav.jmap.constants import (
     TASK_CAPABILITY,
 )
 from caldav.jmap.convert.properties import SERVER_PROPERTIES, TASK_SERVER_PROPERTIES
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.calendar import WRITABLE_FIELDS as CALENDAR_WRITABLE_FIELDS
 from caldav.jmap.objects.calendar import JMAPCalendar
 from caldav.jmap.objects.contact import (
@@ -109,11 +108,11 @@ CONTACT_FILTER_NAMES = (
 IDEMPOTENT_WRITE = MethodKind(changes_data=True, repeat="always")
 
 
-def _read_event(data: dict[str, Any], context: ReadContext) -> JMAPEvent:
+def _read_event(data: JSONObject, context: ReadContext) -> JMAPEvent:
     return JMAPEvent.from_jmap(data, context.state or None, context.client, context.jscalendar)
 
 
-def _read_subscription(data: dict[str, Any], context: ReadContext) -> PushSubscription:
+def _read_subscription(data: JSONObject, context: ReadContext) -> PushSubscription:
     return PushSubscription.from_jmap(data)
 
 
@@ -293,7 +292,7 @@ def spec_for(type_name: str) -> TypeSpec[object]:
         raise KeyError(f"no data type {type_name!r} is declared") from None
 
 
-def declared_call(method: str, arguments: dict[str, Any]) -> Call:
+def declared_call(method: str, arguments: JSONObject) -> Call:
     """The call ``method`` (``"Type/name"``) with ``arguments``, as its spec declares it:
     for reading a request that was sent (tests, logs), where only names are known.  A
     method no spec declares gets no kind (it counts as changing data)."""

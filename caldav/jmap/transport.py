@@ -32,6 +32,7 @@ from caldav.jmap.error import (
     JMAPTimeoutError,
 )
 from caldav.jmap.failures import certificate_refused, never_sent
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.decoding import ACCEPT_ENCODING, BodyDecoder
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap.protocol.steps import Finished, Pause, Steps, advance
@@ -222,7 +223,7 @@ class _Transport:
         if self.cert is not None:
             session.cert = self.cert
 
-    def _kwargs(self, request: HTTPRequest, read_timeout: float | None = None) -> dict[str, Any]:
+    def _kwargs(self, request: HTTPRequest, read_timeout: float | None = None) -> JSONObject:
         """The library's request arguments; every URL passes the gate here, and the
         credentials go along only to a trusted origin."""
         trusted = self.trusts(request.url)
@@ -285,7 +286,7 @@ class _Transport:
             )
         return self._library
 
-    def _websocket_kwargs(self, url: str, protocol: str) -> dict[str, Any]:
+    def _websocket_kwargs(self, url: str, protocol: str) -> JSONObject:
         return {
             "headers": {"Sec-WebSocket-Protocol": protocol},
             "timeout": self.timeout,

@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 from caldav.jmap.constants import JSON_CONTENT_TYPE, WEBSOCKET_CAPABILITY
 from caldav.jmap.deadline import end_of
 from caldav.jmap.error import JMAPCapabilityError, JMAPConnectionError, JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.eventsource import StateChange
 from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse, load_json
@@ -65,7 +66,7 @@ class PushEnable:
     @property
     def text(self) -> str:
         """The message as sent."""
-        message: dict[str, Any] = {
+        message: JSONObject = {
             "@type": "WebSocketPushEnable",
             "dataTypes": list(self.data_types) if self.data_types else None,
         }

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from caldav.jmap import JMAPCalendar
 from caldav.jmap.cli.common import Context, emit, pass_context, read_only
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS"]
 
 
-def _alerts(alerts: dict[str, Any] | None) -> list[str]:
+def _alerts(alerts: JSONObject | None) -> list[str]:
     """The default alerts as their triggers' offsets (e.g. ``-PT15M``)."""
     found = []
     for alert in (alerts or {}).values():
@@ -21,7 +20,7 @@ def _alerts(alerts: dict[str, Any] | None) -> list[str]:
     return found
 
 
-def describe(cal: JMAPCalendar) -> dict[str, Any]:
+def describe(cal: JMAPCalendar) -> JSONObject:
     """A calendar as the JSON output shows it."""
     return {
         "id": cal.id,
@@ -54,7 +53,7 @@ def calendars(click_ctx: click.Context, ctx: Context) -> None:
     emit(ctx, rows, table)
 
 
-def _alert(offset: str) -> dict[str, Any]:
+def _alert(offset: str) -> JSONObject:
     return {"@type": "Alert", "trigger": {"@type": "OffsetTrigger", "offset": offset}}
 
 
@@ -68,7 +67,7 @@ def create(
     ctx: Context, name: str, color: str | None, description: str | None, alerts: tuple[str, ...]
 ) -> None:
     """Create a calendar NAME; prints its id."""
-    props: dict[str, Any] = {}
+    props: JSONObject = {}
     if color:
         props["color"] = color
     if description:

@@ -18,6 +18,7 @@ import icalendar
 from caldav.jmap import Filter, JMAPClient, JMAPError
 from caldav.jmap.cli.common import Context, emit, pass_context, read_only
 from caldav.jmap.convert import ical_to_jscal
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "Probe"]
 
@@ -58,9 +59,9 @@ def _rich_event(uid: str, zone: str = "Europe/Berlin") -> str:
     )
 
 
-def _attendee(jscal: dict[str, Any]) -> str:
+def _attendee(jscal: JSONObject) -> str:
     """The participant id of the probe event's attendee."""
-    participants: dict[str, Any] = jscal.get("participants") or {}
+    participants: JSONObject = jscal.get("participants") or {}
     for key, participant in participants.items():
         if "att@example.com" in str(participant.get("sendTo") or participant.get("email")):
             return key
@@ -193,10 +194,10 @@ def _scratch(client: JMAPClient, cal_id: str, probes: list[Probe]) -> None:
     )
     start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
-    def count(filters: dict[str, Any]) -> str:
+    def count(filters: JSONObject) -> str:
         return f"{len(client.search_event_objects(calendar_id=cal_id, **filters))} found"
 
-    searches: tuple[tuple[str, dict[str, Any]], ...] = (
+    searches: tuple[tuple[str, JSONObject], ...] = (
         ("after/before", {"after": start, "before": start + dt.timedelta(days=60)}),
         ("title", {"title": "zebra"}),
         ("uid", {"uid": uid}),

@@ -39,6 +39,7 @@ from caldav.jmap import (
     JMAPStateMismatchError,
     get_jmap_client,
 )
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = [
     "EXIT_AUTH",
@@ -123,7 +124,7 @@ class Context:
     def client(self) -> JMAPClient:
         """The client for the configured server (config file, environment, flags)."""
         if self._client is None:
-            params: dict[str, Any] = {
+            params: JSONObject = {
                 "url": self.url,
                 "username": self.username,
                 "password": self.password,

@@ -13,6 +13,7 @@ import icalendar
 
 from caldav.jmap.cli.common import EXIT_USAGE, CliError, Context, emit, pass_context, read_only
 from caldav.jmap.cli.timefmt import duration_of, occurrence_times, parse_when, zone_option
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "new_event"]
 
@@ -40,7 +41,7 @@ def agenda(
     last = _instant(parse_when(end, zone, "--end"), zone) if end else first + dt.timedelta(days=7)
     if last <= first:
         raise click.BadParameter("must be after --start", param_hint="--end")
-    filters: dict[str, Any] = {"after": first, "before": last, "expand_recurrences": True}
+    filters: JSONObject = {"after": first, "before": last, "expand_recurrences": True}
     names = {cal.id: cal.name for cal in ctx.client.get_calendars()}
     if calendar:
         filters["calendar_id"] = ctx.calendar(calendar).id
@@ -73,7 +74,7 @@ def _instant(value: dt.datetime | dt.date, zone: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(value, dt.time(), tzinfo=zone)
 
 
-def _location(jscal: dict[str, Any]) -> str:
+def _location(jscal: JSONObject) -> str:
     names = [loc.get("name") for loc in (jscal.get("locations") or {}).values() if loc]
     return ", ".join(n for n in names if n)
 

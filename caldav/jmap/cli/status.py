@@ -18,9 +18,10 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from caldav.jmap.cli.syncplan import Synced
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["LEGACY_STATUS_NAME", "STATUS_NAME", "TMP_PREFIX", "Entry", "Stamp", "Status"]
 
@@ -362,7 +363,7 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     return None if row is None or row[0] is None else str(row[0])
 
 
-def _legacy(path: Path) -> dict[str, Any]:
+def _legacy(path: Path) -> JSONObject:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:

@@ -37,6 +37,7 @@ from caldav.jmap.cli.status import Entry, Status
 from caldav.jmap.cli.syncplan import POLICIES, Action, Kind, Plan, Synced, plan_sync
 from caldav.jmap.cli.transfer import existing_ids
 from caldav.jmap.cli.vdir import LocalFile, LocalScan, Vdir, content_hash
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "SyncRun", "run_sync"]
 
@@ -202,7 +203,7 @@ class _Applier:
             entry.pending = "update"
             self.status.put(entry)
         self.status.commit()  # a crash now: the next run sends the update again (see run_sync)
-        failed: dict[str, Any] = {}
+        failed: JSONObject = {}
         files = [item for _, item in updates.values()]
         try:
             self.results.append(
@@ -228,7 +229,7 @@ class _Applier:
     def _deletes(self, deletes: dict[str, str]) -> None:
         if not deletes:
             return
-        failed: dict[str, Any] = {}
+        failed: JSONObject = {}
         try:
             self.results.append(self.ctx.client.delete_events(list(deletes)))
         except JMAPBulkError as error:

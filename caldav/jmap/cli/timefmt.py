@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["duration_of", "local_zone", "occurrence_times", "parse_when", "zone_option"]
 
@@ -63,7 +64,7 @@ def duration_of(text: str) -> dt.timedelta:
     return dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
-def occurrence_times(jscal: dict[str, Any], zone: dt.tzinfo) -> tuple[str, str]:
+def occurrence_times(jscal: JSONObject, zone: dt.tzinfo) -> tuple[str, str]:
     """An expanded occurrence's start and end as shown in ``zone`` (all-day: dates)."""
     start = dt.datetime.fromisoformat(jscal["start"])
     length = duration_of(jscal.get("duration") or "PT0S")

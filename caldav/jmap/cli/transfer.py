@@ -23,6 +23,7 @@ from caldav.jmap import (
 )
 from caldav.jmap.cli.common import EXIT_PARTIAL, CliError, Context, emit, pass_context, read_only
 from caldav.jmap.convert import jscal_to_ical
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "ImportItem", "split_objects"]
 
@@ -130,7 +131,7 @@ def _is_uid_clash(error: Any) -> bool:
     )
 
 
-def _bulk(call: Any, *args: Any) -> tuple[Any, dict[str, Any]]:
+def _bulk(call: Any, *args: Any) -> tuple[Any, JSONObject]:
     """Run a bulk call; (its result or None, {key: error} of what failed)."""
     try:
         return call(*args), {}

@@ -11,6 +11,7 @@ from caldav.jmap.convert import ical_to_jscal, ical_to_jscal_all
 from caldav.jmap.error import JMAPBulkError, JMAPConversionError, JMAPError, JMAPNotFoundError
 from caldav.jmap.events.storable import control_character, unstorable
 from caldav.jmap.events.write import check_uid, event_patch, set_events
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, CreatedIds, set_many
 from caldav.jmap.protocol.connection import Connection
@@ -71,11 +72,11 @@ def _raise_if_failed(result: BulkResult, what: str) -> None:
 
 
 def _create_all(
-    conn: Connection, objects: list[dict[str, Any] | JMAPError], **extra: Any
+    conn: Connection, objects: list[JSONObject | JMAPError], **extra: Any
 ) -> Steps[CreatedIds]:
     """Create converted events (or report the conversion errors among them) in as few /set
     calls as the limits allow; ids in input order, failures by position in JMAPBulkError."""
-    create: dict[str, Any] = {}
+    create: JSONObject = {}
     failed: dict[str, JMAPError] = {}
     uids: dict[str, str] = {}
     for index, jscal in enumerate(objects):
@@ -112,7 +113,7 @@ def create_events(
     """Create many events with as few /set calls as the server's limits allow; returns
     their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
     ``result`` keys them by input position ("0", "1", ...), with the created ones' ids."""
-    objects: list[dict[str, Any] | JMAPError] = []
+    objects: list[JSONObject | JMAPError] = []
     for ical_str in ical_strs:
         try:
             objects.append(
@@ -179,7 +180,7 @@ def update_events(
     if unread:
         got = yield from get_by_ids(conn, EVENT, account_id, unread)
         by_id.update({obj["id"]: obj for obj in got.objects})
-    patches: dict[str, Any] = {}
+    patches: JSONObject = {}
     failed: dict[str, JMAPError] = {}
     for event_id, ical_str in updates.items():
         if event_id not in by_id:

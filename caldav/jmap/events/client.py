@@ -10,6 +10,7 @@ from typing import Any
 from caldav.jmap.events import bulk, search, write
 from caldav.jmap.events.results import EventIds, QueryChanges
 from caldav.jmap.events.searcher import EventSearcher
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods import attachment as attachment_ops
 from caldav.jmap.methods import blob as blob_ops
 from caldav.jmap.methods import event as event_ops
@@ -322,7 +323,7 @@ class EventMethods(ClientCore):
         )
 
     @operation
-    def parse_ical(self, ical_str: str | bytes) -> Steps[list[dict[str, Any]]]:
+    def parse_ical(self, ical_str: str | bytes) -> Steps[list[JSONObject]]:
         """The JSCalendar CalendarEvent objects the server parses from ``ical_str``
         (CalendarEvent/parse; JMAPCapabilityError where the server lacks
         urn:ietf:params:jmap:calendars:parse)."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any
 
 from caldav.jmap import arguments
 from caldav.jmap.convert.datetime import format_local
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = [
     "AND",
@@ -160,7 +160,7 @@ class Leaf:
     def kind(self) -> str:
         return KINDS.get(self.name, self.name)
 
-    def to_jmap(self, in_calendars: bool = True) -> dict[str, Any]:
+    def to_jmap(self, in_calendars: bool = True) -> JSONObject:
         """The FilterCondition or FilterOperator (several calendars, one-calendar dialect)."""
         if self.name != "inCalendars":
             return {self.name: self.value}
@@ -261,7 +261,7 @@ def leaves_of(node: Node) -> Iterator[Leaf]:
             yield from leaves_of(child)
 
 
-def render(node: Node, in_calendars: bool = True) -> dict[str, Any]:
+def render(node: Node, in_calendars: bool = True) -> JSONObject:
     """``node`` as a JMAP FilterCondition / FilterOperator (``in_calendars``: the server
     filters by a list of calendars, else by one)."""
     if isinstance(node, Operator):
@@ -272,11 +272,11 @@ def render(node: Node, in_calendars: bool = True) -> dict[str, Any]:
     return merge([leaf.to_jmap(in_calendars) for leaf in node.leaves])
 
 
-def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+def merge(parts: list[JSONObject]) -> JSONObject:
     """One FilterCondition holding the parts that can merge (distinct properties), ANDed
     with the rest (operators, repeated properties)."""
-    merged: dict[str, Any] = {}
-    rest: list[dict[str, Any]] = []
+    merged: JSONObject = {}
+    rest: list[JSONObject] = []
     for part in parts:
         if "operator" in part or any(key in merged for key in part):
             rest.append(part)
@@ -292,7 +292,7 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
 SORT_NAMES = {"recurrence_id": "recurrenceId"}
 
 
-def make_sort(sort: object) -> list[dict[str, Any]] | None:
+def make_sort(sort: object) -> list[JSONObject] | None:
     """Comparators from ``sort``: a property name ("start"; "-start" descending), a
     (property, ascending) pair, a Comparator dict, or a list of these."""
     if sort is None:
@@ -330,7 +330,7 @@ class EventQuery:
     """What to ask CalendarEvent/query: the filter and the /query arguments."""
 
     filter: Node | None = None
-    sort: list[dict[str, Any]] | None = None
+    sort: list[JSONObject] | None = None
     position: int = 0
     anchor: str | None = None
     anchor_offset: int = 0
@@ -338,9 +338,9 @@ class EventQuery:
     expand_recurrences: bool = False
     time_zone: str | None = None
 
-    def extra(self) -> dict[str, Any]:
+    def extra(self) -> JSONObject:
         """The CalendarEvent-specific /query arguments (JMAP arguments)."""
-        extra: dict[str, Any] = {}
+        extra: JSONObject = {}
         if self.expand_recurrences:
             extra["expandRecurrences"] = True
         if self.time_zone is not None:

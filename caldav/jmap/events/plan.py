@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from caldav.jmap.addresses import normalise_address, participant_addresses
 from caldav.jmap.convert.patch import apply_patch
@@ -26,6 +25,7 @@ from caldav.jmap.events.filters import (
     merge,
     render,
 )
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["Evaluation", "QueryPlan", "evaluate", "plan_query", "window"]
 
@@ -45,9 +45,9 @@ class QueryPlan:
     matches the leaf exactly when the probe found its id.
     """
 
-    server: dict[str, Any] | None
+    server: JSONObject | None
     local: list[Node] = field(default_factory=list)
-    probes: dict[Leaf, dict[str, Any]] = field(default_factory=dict)
+    probes: dict[Leaf, JSONObject] = field(default_factory=dict)
 
     @property
     def client_side(self) -> bool:
@@ -103,7 +103,7 @@ def plan_query(
             used.add(leaf.name)
         (local if local_here else server).append(conjunct)
     server_jmap = merge([render(c, in_calendars) for c in server]) if server else None  # type: ignore[arg-type]
-    probes: dict[Leaf, dict[str, Any]] = {}
+    probes: dict[Leaf, JSONObject] = {}
     for conjunct in local:
         for leaf in leaves_of(conjunct):
             if leaf.name in LOCALLY_EXACT or leaf in probes:
@@ -116,7 +116,7 @@ def plan_query(
 # -- client-side evaluation ---------------------------------------------------------------
 
 
-def _instances(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _instances(event: JSONObject) -> Iterator[JSONObject]:
     """The event and each overridden instance (overrides applied; exclusions skipped)."""
     yield event
     overrides = event.get("recurrenceOverrides")
@@ -131,7 +131,7 @@ def _instances(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
             continue
 
 
-def _my_status(event: dict[str, Any], mine: set[str]) -> list[str]:
+def _my_status(event: JSONObject, mine: set[str]) -> list[str]:
     participants = event.get("participants")
     if not isinstance(participants, dict):
         return []
@@ -142,7 +142,7 @@ def _my_status(event: dict[str, Any], mine: set[str]) -> list[str]:
     ]
 
 
-def _leaf_on_instance(leaf: Leaf, event: dict[str, Any], mine: set[str]) -> bool:
+def _leaf_on_instance(leaf: Leaf, event: JSONObject, mine: set[str]) -> bool:
     name, value = leaf.name, leaf.value
     if name in ("hasKeyword", "notKeyword"):
         keywords = event.get("keywords")
@@ -182,7 +182,7 @@ class Evaluation:
     probe_ids: dict[Leaf, set[str]] = field(default_factory=dict)
 
 
-def evaluate(node: Node, event: dict[str, Any], context: Evaluation | None = None) -> bool:
+def evaluate(node: Node, event: JSONObject, context: Evaluation | None = None) -> bool:
     """Whether the CalendarEvent ``event`` matches ``node`` (RFC 8620 §5.5 semantics; a
     condition of a recurring event may hold on any of its instances)."""
     context = context or Evaluation()
@@ -206,7 +206,7 @@ def evaluate(node: Node, event: dict[str, Any], context: Evaluation | None = Non
     return True
 
 
-def window(query: EventQuery, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def window(query: EventQuery, objects: list[JSONObject]) -> list[JSONObject]:
     """position / anchor / limit applied by the client, as RFC 8620 §5.5 says a server
     applies them."""
     if query.anchor is not None:

@@ -26,6 +26,7 @@ from caldav.jmap.events.filters import (
 )
 from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query, window
 from caldav.jmap.events.results import EventIds, QueryChanges
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, event_texts
 from caldav.jmap.protocol.connection import Connection
@@ -125,7 +126,7 @@ class Outcome:
     the client evaluated part of the filter), the total, and ids /get would not return."""
 
     ids: list[str]
-    objects: list[dict[str, Any]]
+    objects: list[JSONObject]
     state: str
     query_state: str
     total: int | None
@@ -165,7 +166,7 @@ def _pages(
     anchor = None if local else query.anchor
     limit = None if local else query.limit
     fetch = local or not ids_only
-    objects: dict[str, dict[str, Any]] = {}
+    objects: dict[str, JSONObject] = {}
     state = query_state = ""
     total: int | None = None
     context = Evaluation()

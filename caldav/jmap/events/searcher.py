@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from caldav.jmap.events.filters import AND, Filter, Node
 from caldav.jmap.events.results import EventIds
+from caldav.jmap.jsontypes import JSONObject
 
 if TYPE_CHECKING:
     # for annotations only (the client's event methods build searchers)
@@ -33,7 +34,7 @@ class EventSearcher:
         if calendar_id is not None:
             self._nodes.append(Filter(calendar_id=calendar_id))
         self._sort: list[tuple[str, bool]] = []
-        self._options: dict[str, Any] = {}
+        self._options: JSONObject = {}
 
     def _add(self, **condition: object) -> EventSearcher:
         self._nodes.append(Filter(**condition))
@@ -122,7 +123,7 @@ class EventSearcher:
             self._options["time_zone"] = time_zone
         return self
 
-    def arguments(self) -> dict[str, Any]:
+    def arguments(self) -> JSONObject:
         """The keyword arguments of the client's search methods this searcher stands for."""
         args = dict(self._options)
         if self._nodes:

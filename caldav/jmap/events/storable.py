@@ -8,6 +8,7 @@ from typing import Any
 
 from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.error import JMAPConversionError
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["check_storable", "control_character", "unstorable"]
 
@@ -35,7 +36,7 @@ def control_character(value: Any, path: str) -> str | None:
     return None
 
 
-def unstorable(jscal: dict[str, Any]) -> JMAPConversionError | None:
+def unstorable(jscal: JSONObject) -> JMAPConversionError | None:
     """Why an event cannot be stored, found before it is sent: a VEVENT without DTSTART
     (RFC 5545 allows it in iTIP messages only) is an Event without its mandatory start;
     a control character (other than TAB, LF, CR) in any text is refused for this event

@@ -16,6 +16,7 @@ from caldav.jmap.convert import RFC8984, ical_to_jscal, jscal_to_ical
 from caldav.jmap.convert.properties import REMOVED_VALUE, SERVER_PROPERTIES
 from caldav.jmap.error import JMAPError, JMAPMethodError
 from caldav.jmap.events.storable import unstorable
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods.event import get_event_object
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.protocol.bulk import BulkResult, set_many
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-def series_not_instance(obj: dict[str, Any], what: str) -> dict[str, Any]:
+def series_not_instance(obj: JSONObject, what: str) -> JSONObject:
     """An orphan recurrence instance that recurs itself (Lotus Notes: a RECURRENCE-ID with
     RANGE=THISANDFUTURE and RDATEs) as a series of its own: RFC 8984 forbids recurrenceId
     beside recurrence rules or overrides, and servers (Cyrus) refuse it."""
@@ -63,7 +64,7 @@ def series_not_instance(obj: dict[str, Any], what: str) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in ("recurrenceId", "recurrenceIdTimeZone")}
 
 
-def adapt_for_server(conn: Connection, objects: dict[str, Any] | None) -> dict[str, Any] | None:
+def adapt_for_server(conn: Connection, objects: JSONObject | None) -> JSONObject | None:
     """``objects`` (creation key or id -> event or patch) in the form the server takes."""
     if objects is None:
         return None
@@ -89,8 +90,8 @@ def set_event(
     conn: Connection,
     account_id: str,
     *,
-    create: dict[str, Any] | None = None,
-    update: tuple[str, dict[str, Any]] | None = None,
+    create: JSONObject | None = None,
+    update: tuple[str, JSONObject] | None = None,
     **extra: Any,
 ) -> Steps[SetOutcome]:
     """set_one for an event in the form the server takes; a refusal the client can adapt
@@ -119,8 +120,8 @@ def set_events(
     conn: Connection,
     account_id: str,
     *,
-    create: dict[str, Any] | None = None,
-    update: dict[str, Any] | None = None,
+    create: JSONObject | None = None,
+    update: JSONObject | None = None,
     **extra: Any,
 ) -> Steps[BulkResult]:
     """set_many for events, adapting to what the server refuses as :func:`set_event`
@@ -151,7 +152,7 @@ def set_events(
         result.merge(again)
 
 
-def _only(objects: dict[str, Any] | None, keys: list[str]) -> dict[str, Any]:
+def _only(objects: JSONObject | None, keys: list[str]) -> JSONObject:
     # the objects of ``keys`` only (those a refusal sends again)
     return {k: v for k, v in (objects or {}).items() if k in keys}
 
@@ -166,9 +167,7 @@ def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any
     return (yield from set_event(conn, account_id, create=jscal, **extra)).id
 
 
-def event_patch(
-    current: dict[str, Any], new: dict[str, Any], dialect: str = RFC8984
-) -> dict[str, Any]:
+def event_patch(current: JSONObject, new: JSONObject, dialect: str = RFC8984) -> JSONObject:
     """The PatchObject that turns the stored event ``current`` into ``new``.
 
     Only what changed is sent.  A property is reset only when iCalendar could have carried
@@ -188,7 +187,7 @@ def event_patch(
     return patch
 
 
-def check_uid(event_id: str, current: dict[str, Any], new: dict[str, Any]) -> None:
+def check_uid(event_id: str, current: JSONObject, new: JSONObject) -> None:
     """Refuse new content whose UID differs from the stored event's."""
     if new.get("uid") not in (None, current.get("uid")):
         raise JMAPError(
@@ -198,8 +197,8 @@ def check_uid(event_id: str, current: dict[str, Any], new: dict[str, Any]) -> No
 
 
 def managed_link_release(
-    conn: Connection, event: dict[str, Any], patch: dict[str, Any] | None = None
-) -> dict[str, Any]:
+    conn: Connection, event: JSONObject, patch: JSONObject | None = None
+) -> JSONObject:
     """Patch entries a Cyrus 3.10 update needs for the event's managed attachments.
 
     Cyrus stores a managed attachment with both href and blobId, then refuses any patch of

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from typing import IO, Any
+from typing import IO
 from urllib.parse import quote, urlsplit
 
 from caldav.jmap import arguments
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
 from caldav.jmap.events.write import managed_link_release, set_event
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods.blob import upload_blob
 from caldav.jmap.methods.event import get_event_object
 from caldav.jmap.objects.results import Attachment
@@ -245,7 +246,7 @@ def add_attachment(
     return link_id
 
 
-def _blob_of(link: dict[str, Any]) -> str | None:
+def _blob_of(link: JSONObject) -> str | None:
     blob_id = link.get("blobId")
     return blob_id if isinstance(blob_id, str) else None
 

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from caldav.jmap.constants import CALENDAR_PARSE_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.http import (
@@ -101,7 +102,7 @@ def upload_blob(
     return blob_id
 
 
-def parse_ical(conn: Connection, ical_str: str | bytes) -> Steps[list[dict[str, Any]]]:
+def parse_ical(conn: Connection, ical_str: str | bytes) -> Steps[list[JSONObject]]:
     """The CalendarEvent objects the server makes of an iCalendar document: the document
     is uploaded as a blob, then CalendarEvent/parse reads it (capability
     urn:ietf:params:jmap:calendars:parse; a server without it raises JMAPCapabilityError
@@ -131,7 +132,7 @@ def parse_ical(conn: Connection, ical_str: str | bytes) -> Steps[list[dict[str, 
     return events
 
 
-def _blob_call(conn: Connection, method: str, **arguments: Any) -> Steps[dict[str, Any]]:
+def _blob_call(conn: Connection, method: str, **arguments: Any) -> Steps[JSONObject]:
     # the calendar account: servers need not name a primary account for the blob capability
     account_id = yield from conn.account_for()
     responses = yield from conn.call(BLOB.call(method, account_id, **arguments))
@@ -154,7 +155,7 @@ class BlobMethods(ClientCore):
         properties: list[str] | None = None,
         offset: int | None = None,
         length: int | None = None,
-    ) -> Steps[list[dict[str, Any]]]:
+    ) -> Steps[list[JSONObject]]:
         """Blob/get (RFC 9404): ranges of data and digests of blobs."""
         answer = yield from _blob_call(
             self._conn, "get", ids=ids, properties=properties, offset=offset, length=length
@@ -163,10 +164,10 @@ class BlobMethods(ClientCore):
         return parse_get({"state": "", **answer}, "Blob/get").objects
 
     @operation
-    def lookup_blobs(self, ids: list[str], type_names: list[str]) -> Steps[dict[str, Any]]:
+    def lookup_blobs(self, ids: list[str], type_names: list[str]) -> Steps[JSONObject]:
         """Blob/lookup (RFC 9404): which objects of ``type_names`` reference each blob."""
         answer = yield from _blob_call(self._conn, "lookup", ids=ids, typeNames=type_names)
-        found: dict[str, Any] = {}
+        found: JSONObject = {}
         for entry in answer.get("list") or []:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                 matched = entry.get("matchedIds")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import camel_case
 from caldav.jmap.objects.calendar import RIGHTS_ALIASES, WRITABLE_FIELDS, JMAPCalendar
 from caldav.jmap.operation import ClientCore, operation
@@ -32,7 +33,7 @@ __all__ = ["CALENDAR", "CALENDAR_FIELDS", "CalendarMethods", "get_calendars"]
 CALENDAR_FIELDS = WRITABLE_FIELDS
 
 
-def _learn_rights_dialect(conn: Connection, calendars: list[dict[str, Any]]) -> None:
+def _learn_rights_dialect(conn: Connection, calendars: list[JSONObject]) -> None:
     """Remember whether the server calls the sharing right mayAdmin (older drafts, Cyrus
     3.10) or mayShare (draft -18 and later)."""
     for cal in calendars:
@@ -47,7 +48,7 @@ def _learn_rights_dialect(conn: Connection, calendars: list[dict[str, Any]]) -> 
             return
 
 
-def _rights_for_server(conn: Connection, rights: dict[str, Any]) -> dict[str, Any]:
+def _rights_for_server(conn: Connection, rights: JSONObject) -> JSONObject:
     """``rights`` with the sharing right under the name the server speaks."""
     wanted = profile_of(conn).rights_name
     out = {}
@@ -84,7 +85,7 @@ class CalendarMethods(ClientCore):
         return (yield from create_object(self._conn, CALENDAR, props, {"name": name}))
 
     @operation
-    def update_calendar(self, calendar_id: str, patch: dict[str, Any]) -> Steps[None]:
+    def update_calendar(self, calendar_id: str, patch: JSONObject) -> Steps[None]:
         """Apply ``patch`` (JMAP property names or the dataclass's snake_case names)."""
         return (yield from update_object(self._conn, CALENDAR, calendar_id, patch))
 
@@ -96,7 +97,7 @@ class CalendarMethods(ClientCore):
 
     @operation
     def share_calendar(
-        self, calendar_id: str, principal_id: str, rights: dict[str, Any] | None
+        self, calendar_id: str, principal_id: str, rights: JSONObject | None
     ) -> Steps[None]:
         """Share a calendar: ``rights`` maps the spec's right names (mayReadFreeBusy,
         mayReadItems, mayWriteAll, mayWriteOwn, mayUpdatePrivate, mayRSVP, mayDelete,

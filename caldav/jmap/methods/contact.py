@@ -16,6 +16,7 @@ import uuid
 from typing import Any, NamedTuple
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods.principal import utc_datetime
 from caldav.jmap.objects.contact import (
     ADDRESS_BOOK_WRITABLE_FIELDS,
@@ -82,13 +83,13 @@ def _filter_value(name: str, value: Any) -> Any:
     return utc_datetime(value, name) if name in _DATE_FILTERS else value
 
 
-def contact_filter(what: str, **filters: Any) -> dict[str, Any]:
+def contact_filter(what: str, **filters: Any) -> JSONObject:
     """The ContactCard/query FilterCondition for keyword ``filters`` (see
     :data:`CONTACT_FILTERS`; dates may be datetimes, dates or ISO strings)."""
     return CONTACT.filter_condition(filters, what, _filter_value)
 
 
-def _new_card(card: Any) -> dict[str, Any]:
+def _new_card(card: Any) -> JSONObject:
     if isinstance(card, JMAPContactCard):
         card = card.to_jmap()
     if not isinstance(card, dict):
@@ -101,7 +102,7 @@ def _new_card(card: Any) -> dict[str, Any]:
     return new
 
 
-def _duplicate(card: dict[str, Any]) -> dict[str, Any]:
+def _duplicate(card: JSONObject) -> JSONObject:
     """A card copied within its account: the same content under a new uid."""
     return _new_card({k: v for k, v in card.items() if k != "uid"})
 
@@ -123,7 +124,7 @@ class ContactMethods(ClientCore):
         return (yield from create_object(self._conn, ADDRESS_BOOK, props, {"name": name}))
 
     @operation
-    def update_address_book(self, address_book_id: str, patch: dict[str, Any]) -> Steps[None]:
+    def update_address_book(self, address_book_id: str, patch: JSONObject) -> Steps[None]:
         """Apply ``patch`` (JMAP or snake_case property names) to the address book."""
         return (yield from update_object(self._conn, ADDRESS_BOOK, address_book_id, patch))
 
@@ -162,7 +163,7 @@ class ContactMethods(ClientCore):
 
     @operation
     def create_contact(
-        self, address_book_id: str, card: dict[str, Any] | JMAPContactCard
+        self, address_book_id: str, card: JSONObject | JMAPContactCard
     ) -> Steps[str]:
         """Create a contact card (a JSContact Card dict, or a JMAPContactCard) in an
         address book; returns its id."""
@@ -171,7 +172,7 @@ class ContactMethods(ClientCore):
         return (yield from set_one(self._conn, CONTACT, account_id, create=new)).id
 
     @operation
-    def update_contact(self, contact_id: str, patch: dict[str, Any]) -> Steps[None]:
+    def update_contact(self, contact_id: str, patch: JSONObject) -> Steps[None]:
         """Apply ``patch`` (a JSContact PatchObject) to the contact card."""
         return (yield from update_object(self._conn, CONTACT, contact_id, patch))
 

@@ -14,6 +14,7 @@ from typing import Any
 from caldav.jmap.error import JMAPNotFoundError
 from caldav.jmap.events.filters import local_datetime
 from caldav.jmap.events.storable import check_storable
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.event import JMAPEvent
 from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult, event_texts
 from caldav.jmap.protocol.connection import Connection
@@ -84,7 +85,7 @@ def get_object_changes(
     also = list(also_get)
     delta = yield from changes_with_objects(conn, EVENT, account_id, token, also=also or None)
 
-    def events(objects: Iterable[dict[str, Any]]) -> list[JMAPEvent]:
+    def events(objects: Iterable[JSONObject]) -> list[JMAPEvent]:
         return [
             JMAPEvent.from_jmap(obj, delta.new_state, client, conn.jscalendar) for obj in objects
         ]
@@ -104,7 +105,7 @@ def get_objects_by_sync_token(conn: Connection, token: str) -> Steps[SyncResult]
     delta = yield from changes_with_objects(conn, EVENT, account_id, token)
     conn.last_sync_token = delta.new_state
 
-    def texts(objects: list[dict[str, Any]]) -> EventTexts:
+    def texts(objects: list[JSONObject]) -> EventTexts:
         return event_texts(
             (JMAPEvent.from_jmap(obj, delta.new_state, None, conn.jscalendar) for obj in objects),
             log,

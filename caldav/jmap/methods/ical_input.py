@@ -16,6 +16,7 @@ from typing import Any
 import icalendar
 
 from caldav.jmap.error import JMAPConversionError
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["ICalInput", "ical_text", "main_uid"]
 
@@ -30,7 +31,7 @@ _COMPONENT_CLASSES: dict[str, type[icalendar.Component]] = {
 }
 
 
-def _from_keywords(component: str, ical_data: dict[str, Any]) -> icalendar.Calendar:
+def _from_keywords(component: str, ical_data: JSONObject) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//caldav.jmap//EN")
     cal.add("version", "2.0")

@@ -18,6 +18,7 @@ from caldav.jmap.constants import TASK_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPConsistencyError, JMAPNotFoundError
 from caldav.jmap.events import search as event_search
 from caldav.jmap.events import write
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods import calendar as calendar_ops
 from caldav.jmap.methods import event as event_ops
 from caldav.jmap.methods import task as task_ops
@@ -80,8 +81,8 @@ class CalDAVSearch:
 
     events: bool
     todos: bool
-    event_filters: dict[str, Any] = field(default_factory=dict)
-    task_filters: dict[str, Any] = field(default_factory=dict)
+    event_filters: JSONObject = field(default_factory=dict)
+    task_filters: JSONObject = field(default_factory=dict)
     include_completed: bool = False
     sort_keys: tuple[str, ...] = ()
     sort_reverse: bool = False

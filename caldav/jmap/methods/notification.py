@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods.principal import utc_datetime
 from caldav.jmap.objects.notification import JMAPEventNotification, JMAPTaskNotification
 from caldav.jmap.operation import ClientCore, operation
@@ -32,10 +33,10 @@ def notification_filter(
     before: Any = None,
     *,
     ids_filter: str = "calendarEventIds",
-) -> dict[str, Any]:
+) -> JSONObject:
     """The notification /query FilterCondition for the given conditions (``event_ids`` are
     the ids of the objects the notifications are about, sent as ``ids_filter``)."""
-    condition: dict[str, Any] = {}
+    condition: JSONObject = {}
     if event_ids is not None:
         condition[ids_filter] = list(event_ids)
     if type is not None:

@@ -25,6 +25,7 @@ from caldav.jmap.constants import (
 )
 from caldav.jmap.error import JMAPCapabilityError, JMAPError, JMAPMethodError, JMAPNotFoundError
 from caldav.jmap.events.filters import local_datetime
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
@@ -154,7 +155,7 @@ def _names_account_id(error: JMAPMethodError) -> bool:
     )
 
 
-def _busy_periods(args: dict[str, Any]) -> list[BusyPeriod]:
+def _busy_periods(args: JSONObject) -> list[BusyPeriod]:
     items = args.get("list")
     if not isinstance(items, list):
         raise JMAPError(reason=f"the {AVAILABILITY_METHOD} response's 'list' is not a list")

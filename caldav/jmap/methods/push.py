@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.push import GET, PushSubscription
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
@@ -132,7 +133,7 @@ class PushMethods(ClientCore):
         (:meth:`verify_push_subscription`)."""
         if not url.lower().startswith("https://"):
             raise ValueError(f"a push subscription URL must be https (RFC 8620 §7.2), not {url!r}")
-        subscription: dict[str, Any] = {"deviceClientId": device_client_id, "url": url}
+        subscription: JSONObject = {"deviceClientId": device_client_id, "url": url}
         if types is not None:
             subscription["types"] = list(types)
         if keys is not None:

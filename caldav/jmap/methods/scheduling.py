@@ -20,6 +20,7 @@ from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.ids import uuid5_id
 from caldav.jmap.error import JMAPError, JMAPMethodError, JMAPNotFoundError
 from caldav.jmap.events.write import set_event
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods.contact import add_contact_name_calls, contact_names
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.request import Call, RequestBuilder
@@ -57,7 +58,7 @@ def _attendee(entry: object) -> Attendee:
     return Attendee(str(name) if name else None, "mailto:" + email)
 
 
-def _default_identity(identities: list[dict[str, Any]]) -> dict[str, Any]:
+def _default_identity(identities: list[JSONObject]) -> JSONObject:
     usable = [i for i in identities if identity_address(i)]
     if not usable:
         raise JMAPError(reason="the account has no participant identity to organise events as")
@@ -65,14 +66,14 @@ def _default_identity(identities: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def invite_participants(
-    jscal: dict[str, Any], organizer: dict[str, Any], attendees: list[Any]
-) -> dict[str, Any]:
+    jscal: JSONObject, organizer: JSONObject, attendees: list[Any]
+) -> JSONObject:
     """``jscal`` with the organizer (an identity) and the invited attendees added."""
     address = identity_address(organizer) or ""
     participants = dict(jscal.get("participants") or {})
     known = {a for p in participants.values() for a in participant_addresses(p)}
     if normalise_address(address) not in known:
-        owner: dict[str, Any] = {
+        owner: JSONObject = {
             "@type": "Participant",
             "sendTo": {"imip": address},
             "roles": {"owner": True, "attendee": True},
@@ -85,7 +86,7 @@ def invite_participants(
         name, mailto = _attendee(entry)
         if normalise_address(mailto) in known:
             continue
-        attendee: dict[str, Any] = {
+        attendee: JSONObject = {
             "@type": "Participant",
             "email": mailto[7:],
             "sendTo": {"imip": mailto},
@@ -145,7 +146,7 @@ def save_with_invites(
     return outcome.id
 
 
-def _my_participant(event: dict[str, Any], identities: list[dict[str, Any]]) -> str:
+def _my_participant(event: JSONObject, identities: list[JSONObject]) -> str:
     mine = identity_addresses(identities)
     for participant_id, participant in (event.get("participants") or {}).items():
         if isinstance(participant, dict) and mine & participant_addresses(participant):
@@ -187,7 +188,7 @@ def reply_to_event(
         participant_id = _my_participant(events.objects[0], identities)
     profile = profile_of(conn)
     if profile.participant_reply is not False:
-        arguments: dict[str, Any] = {
+        arguments: JSONObject = {
             "accountId": account_id,
             "eventId": event_id,
             "participantId": participant_id,
@@ -204,7 +205,7 @@ def reply_to_event(
             profile.participant_reply = True
             return None
         profile.participant_reply = False
-    patch: dict[str, Any] = {f"participants/{participant_id}/participationStatus": status}
+    patch: JSONObject = {f"participants/{participant_id}/participationStatus": status}
     if comment is not None:
         patch[f"participants/{participant_id}/participationComment"] = comment
     try:

@@ -27,6 +27,7 @@ from caldav.jmap.convert import ical_to_jscal
 from caldav.jmap.convert.datetime import format_local
 from caldav.jmap.error import JMAPConversionError
 from caldav.jmap.events.filters import local_datetime
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.task import TASK_LIST_WRITABLE_FIELDS, JMAPTask, JMAPTaskList, task_to_ical
 from caldav.jmap.operation import ClientCore, operation
 from caldav.jmap.protocol.connection import Connection
@@ -101,7 +102,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def task_properties(values: dict[str, Any]) -> dict[str, Any]:
+def task_properties(values: JSONObject) -> JSONObject:
     """``values`` with snake_case names in camelCase and dates as LocalDateTime strings.
 
     JMAP names (``percentComplete``) and patch paths (``keywords/work``) pass unchanged.
@@ -119,7 +120,7 @@ def _task_filter_value(name: str, value: Any) -> Any:
     return value
 
 
-def task_filter(what: str, task_list_id: str | None = None, **filters: Any) -> dict[str, Any]:
+def task_filter(what: str, task_list_id: str | None = None, **filters: Any) -> JSONObject:
     """The Task/query FilterCondition for keyword ``filters`` (see :data:`TASK_FILTERS`;
     dates may be datetimes, dates or ISO strings); ``task_list_id`` is one of inTaskLists."""
     condition = TASK.filter_condition(filters, what, _task_filter_value)
@@ -138,7 +139,7 @@ def search_tasks(
     return (yield from search(conn, TASK, client, filter=condition or None))
 
 
-def _duplicate(task: dict[str, Any]) -> dict[str, Any]:
+def _duplicate(task: JSONObject) -> JSONObject:
     """A task copied within its account: the same content under a new uid."""
     return {"@type": "Task", **task, "uid": str(uuid.uuid4())}
 
@@ -176,7 +177,7 @@ class TaskMethods(ClientCore):
         return (yield from read_one(self._conn, TASK, task_id, self))
 
     @operation
-    def update_task(self, task_id: str, patch: dict[str, Any]) -> Steps[None]:
+    def update_task(self, task_id: str, patch: JSONObject) -> Steps[None]:
         """Apply ``patch`` (JMAP or snake_case property names) to the task."""
         return (yield from update_object(self._conn, TASK, task_id, patch, _json_value))
 
@@ -254,7 +255,7 @@ class TaskMethods(ClientCore):
         return (yield from create_object(self._conn, TASK_LIST, props, {"name": name}, _json_value))
 
     @operation
-    def update_task_list(self, task_list_id: str, patch: dict[str, Any]) -> Steps[None]:
+    def update_task_list(self, task_list_id: str, patch: JSONObject) -> Steps[None]:
         """Apply ``patch`` (JMAP or snake_case property names) to the task list."""
         return (yield from update_object(self._conn, TASK_LIST, task_list_id, patch, _json_value))
 

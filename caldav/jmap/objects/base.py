@@ -16,6 +16,7 @@ import typing
 from typing import Any, TypeVar
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["JMAPObject", "camel_case"]
 
@@ -64,7 +65,7 @@ def _class_json_types(cls: type) -> dict[str, tuple[type, ...]]:
 class JMAPObject:
     """Mixin for dataclasses that mirror a JMAP object."""
 
-    extra: dict[str, Any]
+    extra: JSONObject
     client: Any
 
     @classmethod
@@ -72,7 +73,7 @@ class JMAPObject:
         """Read a JMAP object; ``client``, when given, is what bound methods act through."""
         if not isinstance(data, dict):
             raise JMAPError(reason=f"a {cls.__name__} from the server is not a JSON object")
-        kwargs: dict[str, Any] = {}
+        kwargs: JSONObject = {}
         known: set[str] = set()
         for name, allowed in _json_types(cls).items():
             key = camel_case(name)
@@ -95,7 +96,7 @@ class JMAPObject:
         obj.client = client
         return obj
 
-    def to_jmap(self) -> dict[str, Any]:
+    def to_jmap(self) -> JSONObject:
         """The JMAP object: every set property, and the unknown ones it was read with."""
         data = dict(self.extra)
         for name in _json_types(type(self)):

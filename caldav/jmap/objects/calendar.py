@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.error import JMAPError
 from caldav.jmap.events.searcher import EventSearcher
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.methods.ical_input import ICalInput
 from caldav.jmap.objects.base import JMAPObject
 
@@ -36,7 +37,7 @@ WRITABLE_FIELDS = (
 )
 
 
-def _with_both_names(rights: dict[str, Any]) -> dict[str, Any]:
+def _with_both_names(rights: JSONObject) -> JSONObject:
     """Rights readable under either name of the sharing right."""
     out = dict(rights)
     for name, alias in (RIGHTS_ALIASES, RIGHTS_ALIASES[::-1]):
@@ -63,17 +64,17 @@ class JMAPCalendar(JMAPObject):
     description: str | None = None
     color: str | None = None
     is_subscribed: bool | None = None
-    my_rights: dict[str, Any] | None = None
+    my_rights: JSONObject | None = None
     sort_order: int | None = None
     is_visible: bool | None = None
     is_default: bool | None = None
     include_in_availability: str | None = None
-    default_alerts_with_time: dict[str, Any] | None = None
-    default_alerts_without_time: dict[str, Any] | None = None
+    default_alerts_with_time: JSONObject | None = None
+    default_alerts_without_time: JSONObject | None = None
     time_zone: str | None = None
-    share_with: dict[str, Any] | None = None
+    share_with: JSONObject | None = None
     role: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -187,6 +188,6 @@ class JMAPCalendar(JMAPObject):
         """Delete this calendar (and its events when ``remove_events``)."""
         return self._bound().delete_calendar(self.id, remove_events=remove_events)
 
-    def share(self, principal_id: str, rights: dict[str, Any] | None) -> None:
+    def share(self, principal_id: str, rights: JSONObject | None) -> None:
         """Share this calendar with ``principal_id`` (rights None: stop sharing)."""
         return self._bound().share_calendar(self.id, principal_id, rights)

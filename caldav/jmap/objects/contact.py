@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = [
@@ -51,13 +52,13 @@ class JMAPAddressBook(JMAPObject):
     sort_order: int | None = None
     is_default: bool | None = None
     is_subscribed: bool | None = None
-    share_with: dict[str, Any] | None = None
-    my_rights: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    share_with: JSONObject | None = None
+    my_rights: JSONObject | None = None
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
 
-def _entries(card: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+def _entries(card: JSONObject, key: str) -> list[tuple[str, JSONObject]]:
     """The (id, object) entries of a JSContact map, most preferred first (``pref`` 1 is
     the highest; entries without one come after, in the map's order)."""
     items = card.get(key)
@@ -87,7 +88,7 @@ def _joined(components: Any, default_separator: str) -> str | None:
     return default_separator.join(c["value"] for c in parts if c["value"]) or None
 
 
-def card_full_name(card: dict[str, Any]) -> str | None:
+def card_full_name(card: JSONObject) -> str | None:
     """The card's full name: ``name/full``, else its components in order."""
     name = card.get("name")
     if not isinstance(name, dict):
@@ -95,16 +96,16 @@ def card_full_name(card: dict[str, Any]) -> str | None:
     return _text(name.get("full")) or _joined(name.get("components"), " ")
 
 
-def card_emails(card: dict[str, Any]) -> list[str]:
+def card_emails(card: JSONObject) -> list[str]:
     """The card's email addresses, most preferred first."""
     return [v["address"] for _, v in _entries(card, "emails") if _text(v.get("address"))]
 
 
-def _address_text(address: dict[str, Any]) -> str | None:
+def _address_text(address: JSONObject) -> str | None:
     return _text(address.get("full")) or _joined(address.get("components"), ", ")
 
 
-def card_addresses(card: dict[str, Any]) -> list[str]:
+def card_addresses(card: JSONObject) -> list[str]:
     """The card's postal addresses as text (``full``, else the components joined)."""
     found = (_address_text(v) for _, v in _entries(card, "addresses"))
     return [text for text in found if text]
@@ -118,7 +119,7 @@ _LISTS: dict[str, tuple[str, Any]] = {
     "organizations": ("organizations", lambda v: _text(v.get("name"))),
 }
 
-_NEW_ENTRY: dict[str, Any] = {
+_NEW_ENTRY: JSONObject = {
     "emails": lambda value: {"@type": "EmailAddress", "address": value},
     "phones": lambda value: {"@type": "Phone", "number": value},
     "addresses": lambda value: {"@type": "Address", "full": value},
@@ -127,12 +128,12 @@ _NEW_ENTRY: dict[str, Any] = {
 
 
 def _merged_map(
-    old: dict[str, Any], values: list[str], read: Any, new_entry: Any, prefix: str
-) -> dict[str, Any]:
+    old: JSONObject, values: list[str], read: Any, new_entry: Any, prefix: str
+) -> JSONObject:
     """The JSContact map holding ``values``: an old entry is kept (whole) for each value it
     still has, new values get new entries; ids stay, new ids do not collide."""
     unused = {k: v for k, v in old.items() if isinstance(v, dict)}
-    result: dict[str, Any] = {}
+    result: JSONObject = {}
     fresh = 0
     for value in values:
         match = next((k for k, v in unused.items() if read(v) == value), None)
@@ -161,7 +162,7 @@ class JMAPContactCard:
     phones: list[str] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
-    card: dict[str, Any] = field(default_factory=dict, repr=False)
+    card: JSONObject = field(default_factory=dict, repr=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -195,7 +196,7 @@ class JMAPContactCard:
         """``individual``, ``group``, ``org``, ... (RFC 9553 §2.1.4), if given."""
         return _text(self.card.get("kind"))
 
-    def to_jmap(self) -> dict[str, Any]:
+    def to_jmap(self) -> JSONObject:
         """The ContactCard: ``card`` with the fields' changes written into it.
 
         A new card (no ``card``) gets ``@type`` Card and ``version`` 1.0.  The full name,
@@ -219,7 +220,7 @@ class JMAPContactCard:
             if values == current:
                 continue
             given = card.get(key)
-            old: dict[str, Any] = given if isinstance(given, dict) else {}
+            old: JSONObject = given if isinstance(given, dict) else {}
             merged = _merged_map(old, values, read, _NEW_ENTRY[name], key[0])
             if merged:
                 # the list's order is the preference order

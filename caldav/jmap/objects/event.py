@@ -20,6 +20,7 @@ import icalendar
 
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.calendar import JMAPCalendar
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class JMAPEvent:
     def __init__(
         self,
         id: str,
-        jscal: dict[str, Any],
+        jscal: JSONObject,
         state: str | None = None,
         client: Any = None,
         jscalendar: str = "rfc8984",
@@ -69,7 +70,7 @@ class JMAPEvent:
         self._jscal = jscal
         self._ical: icalendar.Calendar | None = None
         self._ical_seen = b""  # the Calendar's serialisation when jscal was last made from it
-        self._jscal_seen: dict[str, Any] = {}  # jscal when the Calendar was made from it
+        self._jscal_seen: JSONObject = {}  # jscal when the Calendar was made from it
         #: The event as last read from or written to the server (what save() diffs against).
         self._read = copy.deepcopy(jscal)
 
@@ -86,7 +87,7 @@ class JMAPEvent:
     @classmethod
     def from_jmap(
         cls,
-        data: dict[str, Any],
+        data: JSONObject,
         state: str | None = None,
         client: Any = None,
         jscalendar: str = "rfc8984",
@@ -97,14 +98,14 @@ class JMAPEvent:
             raise JMAPError(reason="a CalendarEvent from the server has no id")
         return cls(data["id"], data, state, client, jscalendar, parent)
 
-    def to_jmap(self) -> dict[str, Any]:
+    def to_jmap(self) -> JSONObject:
         """The CalendarEvent object (JSCalendar plus the JMAP properties)."""
         return self.jscal
 
     # -- the three representations --------------------------------------------------------
 
     @property
-    def jscal(self) -> dict[str, Any]:
+    def jscal(self) -> JSONObject:
         """The event as a JSCalendar dict (edits in place are kept and saved)."""
         if self._ical is not None:
             current = self._ical.to_ical()
@@ -115,11 +116,11 @@ class JMAPEvent:
         return self._jscal
 
     @jscal.setter
-    def jscal(self, value: dict[str, Any]) -> None:
+    def jscal(self, value: JSONObject) -> None:
         self._jscal = value
         self._ical = None
 
-    def _replace_jscal(self, new: dict[str, Any]) -> None:
+    def _replace_jscal(self, new: JSONObject) -> None:
         # What iCalendar does not carry (id, calendars) stays
         for key in _KEPT:
             if key in self._jscal:
@@ -231,7 +232,7 @@ class JMAPEvent:
         return self._bound()._load_event(self)
 
     @property
-    def as_read(self) -> dict[str, Any]:
+    def as_read(self) -> JSONObject:
         """The event as last read from or written to the server: what ``save()`` sends
         the changes against."""
         return self._read

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = ["JMAPEventNotification", "JMAPTaskNotification", "Notification"]
@@ -21,7 +22,7 @@ class Notification(JMAPObject):
     """What every notification type has: ``changed_by`` and a way to dismiss it."""
 
     id: str
-    changed_by: dict[str, Any] | None
+    changed_by: JSONObject | None
     #: The client method that dismisses notifications of this type.
     _dismiss_method: ClassVar[str] = ""
 
@@ -62,14 +63,14 @@ class JMAPEventNotification(Notification):
 
     id: str
     created: str | None = None
-    changed_by: dict[str, Any] | None = None
+    changed_by: JSONObject | None = None
     comment: str | None = None
     type: str | None = None
     calendar_event_id: str | None = None
     is_draft: bool | None = None
-    event: dict[str, Any] | None = None
-    event_patch: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    event: JSONObject | None = None
+    event_patch: JSONObject | None = None
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -97,14 +98,14 @@ class JMAPTaskNotification(Notification):
 
     id: str
     created: str | None = None
-    changed_by: dict[str, Any] | None = None
+    changed_by: JSONObject | None = None
     comment: str | None = None
     type: str | None = None
     task_id: str | None = None
     is_draft: bool | None = None
-    task: dict[str, Any] | None = None
-    task_patch: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    task: JSONObject | None = None
+    task_patch: JSONObject | None = None
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     @classmethod

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 if TYPE_CHECKING:
@@ -58,12 +59,12 @@ class JMAPPrincipal(JMAPObject):
     email: str | None = None
     type: str | None = None
     time_zone: str | None = None
-    capabilities: dict[str, Any] | None = None
-    accounts: dict[str, Any] | None = None
+    capabilities: JSONObject | None = None
+    accounts: JSONObject | None = None
     may_get_availability: bool | None = None
     account_id: str | None = None
-    send_to: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    send_to: JSONObject | None = None
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -76,7 +77,7 @@ class JMAPPrincipal(JMAPObject):
             self.account_id = calendars["accountId"]
 
     @property
-    def calendar_capability(self) -> dict[str, Any]:
+    def calendar_capability(self) -> JSONObject:
         """The principal's ``urn:ietf:params:jmap:calendars`` capability ({} if none)."""
         value = (self.capabilities or {}).get(CALENDAR_CAPABILITY)
         return value if isinstance(value, dict) else {}
@@ -123,9 +124,9 @@ class BusyPeriod(JMAPObject):
     utc_start: str
     utc_end: str
     busy_status: str = "unavailable"
-    event: dict[str, Any] | None = None
+    event: JSONObject | None = None
     account_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
 
@@ -140,9 +141,9 @@ class JMAPParticipantIdentity(JMAPObject):
     id: str
     name: str = ""
     calendar_address: str | None = None
-    send_to: dict[str, Any] | None = None
+    send_to: JSONObject | None = None
     is_default: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     @property

@@ -7,6 +7,7 @@ from typing import Any
 
 from caldav.jmap.convert import jscal_to_ical
 from caldav.jmap.convert.properties import TASK_SERVER_PROPERTIES
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = [
@@ -17,7 +18,7 @@ __all__ = [
 ]
 
 
-def task_to_ical(task: dict[str, Any]) -> str:
+def task_to_ical(task: JSONObject) -> str:
     """A Task object as an iCalendar VTODO (the JMAP-only properties left out)."""
     jscal = {k: v for k, v in task.items() if k not in TASK_SERVER_PROPERTIES}
     jscal.setdefault("@type", "Task")
@@ -52,18 +53,18 @@ class JMAPTaskList(JMAPObject):
     name: str = ""
     description: str | None = None
     color: str | None = None
-    keyword_colors: dict[str, Any] | None = None
-    category_colors: dict[str, Any] | None = None
+    keyword_colors: JSONObject | None = None
+    category_colors: JSONObject | None = None
     role: str | None = None
     sort_order: int | None = None
     is_subscribed: bool | None = None
     time_zone: str | None = None
     workflow_statuses: list[Any] | None = None
-    my_rights: dict[str, Any] | None = None
-    share_with: dict[str, Any] | None = None
-    default_alerts_with_time: dict[str, Any] | None = None
-    default_alerts_without_time: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    my_rights: JSONObject | None = None
+    share_with: JSONObject | None = None
+    default_alerts_with_time: JSONObject | None = None
+    default_alerts_without_time: JSONObject | None = None
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
 
@@ -90,12 +91,12 @@ class JMAPTask(JMAPObject):
     progress: str | None = None
     workflow_status: str | None = None
     priority: int | None = None
-    keywords: dict[str, Any] | None = None
+    keywords: JSONObject | None = None
     sort_order: int | None = None
     is_draft: bool | None = None
     estimated_work: int | None = None
     impact: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    extra: JSONObject = field(default_factory=dict, repr=False, compare=False)
     client: Any = field(default=None, repr=False, compare=False)
 
     @property

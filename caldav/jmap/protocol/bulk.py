@@ -32,6 +32,7 @@ from caldav.jmap.error import (
     JMAPNotFoundError,
     JMAPProtocolError,
 )
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import get_by_ids
 from caldav.jmap.protocol.request import Call, RequestBuilder
@@ -161,7 +162,7 @@ def _calls(
     items: list[_Item],
     per_call: int,
     max_bytes: int,
-    extra: dict[str, Any],
+    extra: JSONObject,
 ) -> Iterator[tuple[Call, list[_Item]]]:
     """The /set calls for ``items``, each within the object count and (roughly) the byte
     limit, with the items each carries."""
@@ -211,8 +212,8 @@ def set_many(
     datatype: DataType,
     account_id: str,
     *,
-    create: dict[str, Any] | None = None,
-    update: dict[str, Any] | None = None,
+    create: JSONObject | None = None,
+    update: JSONObject | None = None,
     destroy: list[str] | None = None,
     find_existing: FindExisting | None = None,
     **extra: Any,
@@ -300,7 +301,7 @@ def _in_doubt(result: BulkResult, items: list[_Item], cause: JMAPError) -> None:
             result.in_doubt.append(item.key)
 
 
-def _applied(obj: dict[str, Any], patch: dict[str, Any]) -> bool:
+def _applied(obj: JSONObject, patch: JSONObject) -> bool:
     """Whether every value of the PatchObject ``patch`` is what ``obj`` holds (a path
     "a/b" into nested objects; null and absent are the same)."""
     for path, value in patch.items():

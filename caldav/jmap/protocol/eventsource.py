@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from caldav.jmap.error import JMAPError, JMAPResponseLimitError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.http import load_json
 
 __all__ = [
@@ -207,9 +208,9 @@ class StateChange:
             raise JMAPError(reason=f"{where}: pushState is not a string: {_short(push_state)}")
         return cls(result, push_state)
 
-    def to_jmap(self) -> dict[str, Any]:
+    def to_jmap(self) -> JSONObject:
         """The StateChange object as JSON data."""
-        data: dict[str, Any] = {"@type": "StateChange", "changed": self.changed}
+        data: JSONObject = {"@type": "StateChange", "changed": self.changed}
         if self.push_state is not None:
             data["pushState"] = self.push_state
         return data

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from caldav.jmap.error import JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import camel_case
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.operations import (
@@ -67,7 +68,7 @@ class Changes(NamedTuple, Generic[T]):
 def read_objects(
     conn: Connection,
     datatype: TypeSpec[T],
-    objects: Iterable[dict[str, Any]],
+    objects: Iterable[JSONObject],
     client: object = None,
     state: str = "",
 ) -> list[T]:
@@ -99,8 +100,8 @@ def search(
     datatype: TypeSpec[T],
     client: object = None,
     *,
-    filter: dict[str, Any] | None = None,
-    sort: list[dict[str, Any]] | None = None,
+    filter: JSONObject | None = None,
+    sort: list[JSONObject] | None = None,
     limit: int | None = None,
 ) -> Steps[list[T]]:
     """The objects matching ``filter`` in ``sort`` order: /query and /get by reference,
@@ -124,7 +125,7 @@ def object_changes(
     return Changes(created, updated, delta.destroyed, delta.new_state)
 
 
-def jmap_properties(values: dict[str, Any], encode: Encoder | None = None) -> dict[str, Any]:
+def jmap_properties(values: JSONObject, encode: Encoder | None = None) -> JSONObject:
     """``values`` under their JMAP names: snake_case names in camelCase (``sort_order``
     is ``sortOrder``), JMAP names and patch paths (``keywords/work``) as they are; each
     value through ``encode`` when given."""
@@ -137,8 +138,8 @@ def jmap_properties(values: dict[str, Any], encode: Encoder | None = None) -> di
 def create_object(
     conn: Connection,
     datatype: TypeSpec[object],
-    properties: dict[str, Any],
-    fixed: dict[str, Any],
+    properties: JSONObject,
+    fixed: JSONObject,
     encode: Encoder | None = None,
 ) -> Steps[str]:
     """Create an object from keyword ``properties`` (the spec's ``writable`` names; an
@@ -157,7 +158,7 @@ def update_object(
     conn: Connection,
     datatype: TypeSpec[object],
     object_id: str,
-    patch: dict[str, Any],
+    patch: JSONObject,
     encode: Encoder | None = None,
 ) -> Steps[None]:
     """Apply ``patch`` (JMAP or snake_case names, or patch paths) to the object."""
@@ -174,7 +175,7 @@ def delete_object(
     """Destroy the object; a collection with contents only with ``remove_contents`` (the
     spec's ``on_destroy`` argument; otherwise the server's SetError is raised as a
     JMAPMethodError)."""
-    extra: dict[str, Any] = (
+    extra: JSONObject = (
         {datatype.on_destroy: True} if remove_contents and datatype.on_destroy else {}
     )
     account_id = yield from account_of(conn, datatype)
@@ -215,7 +216,7 @@ def copy_to_account(
     from_account_id: str,
     to_account_id: str,
     object_id: str,
-    overrides: dict[str, Any],
+    overrides: JSONObject,
     move: bool = False,
 ) -> Steps[str]:
     """``/copy`` one object into another account (RFC 8620 §5.4), with ``overrides`` (the
@@ -259,7 +260,7 @@ def copy_object(
     container_id: str,
     to_account_id: str | None,
     move: bool,
-    duplicate: Callable[[dict[str, Any]], dict[str, Any]],
+    duplicate: Callable[[JSONObject], JSONObject],
 ) -> Steps[str]:
     """Copy (or move) an object into the collection ``container_id``; returns the id of
     the object there.

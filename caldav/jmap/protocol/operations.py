@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from caldav.jmap.error import JMAPError, JMAPNotFoundError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.connection import Connection
 from caldav.jmap.protocol.paging import ChangesPager, Pager
 from caldav.jmap.protocol.request import RequestBuilder
@@ -75,7 +76,7 @@ def get_by_ids(
 ) -> Steps[GetResult]:
     """``/get`` of ``ids`` (None: every object), in as many calls as maxObjectsInGet needs."""
     session = yield from conn.ensure_session()
-    objects: list[dict[str, Any]] = []
+    objects: list[JSONObject] = []
     not_found: list[str] = []
     state = ""
     size = session.max_objects_in_get
@@ -102,7 +103,7 @@ class Found(list[T]):
         self.missing: list[str] = []
 
 
-def by_id(objects: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def by_id(objects: Iterable[JSONObject]) -> dict[str, JSONObject]:
     """Objects by their id (objects without a string id are left out)."""
     return {obj["id"]: obj for obj in objects if isinstance(obj.get("id"), str)}
 
@@ -111,7 +112,7 @@ def refetch(
     conn: Connection,
     datatype: TypeSpec[object],
     account_id: str,
-    objects: dict[str, dict[str, Any]],
+    objects: dict[str, JSONObject],
     wanted: Iterable[str],
     properties: list[str] | None = None,
 ) -> Steps[list[str]]:
@@ -149,7 +150,7 @@ class _Pages:
     ids: list[str]
     query_state: str
     total: int | None
-    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objects: dict[str, JSONObject] = field(default_factory=dict)
     state: str = ""
 
 
@@ -157,7 +158,7 @@ def _query_pages(
     conn: Connection,
     datatype: TypeSpec[object],
     account_id: str,
-    arguments: dict[str, Any],
+    arguments: JSONObject,
     *,
     first: QueryResult | None = None,
     limit: int | None = None,
@@ -218,12 +219,12 @@ def query_objects(
     datatype: TypeSpec[object],
     account_id: str,
     *,
-    filter: dict[str, Any] | None = None,
-    sort: list[dict[str, Any]] | None = None,
+    filter: JSONObject | None = None,
+    sort: list[JSONObject] | None = None,
     properties: list[str] | None = None,
     limit: int | None = None,
     **extra: Any,
-) -> Steps[Found[dict[str, Any]]]:
+) -> Steps[Found[JSONObject]]:
     """Every object matching ``filter``: each page is a /query with a result reference into
     /get, one round trip per page; pages are no larger than maxObjectsInGet, and paging goes
     on (the one paging loop: bounded, restarted when the results change) until the results
@@ -240,7 +241,7 @@ def query_objects(
         fetch=True,
         properties=properties,
     )
-    found: Found[dict[str, Any]] = Found()
+    found: Found[JSONObject] = Found()
     found.state, found.query_state = pages.state, pages.query_state
     objects = pages.objects
     found.missing = yield from refetch(conn, datatype, account_id, objects, pages.ids, properties)
@@ -278,8 +279,8 @@ def query_changes(
     datatype: TypeSpec[object],
     account_id: str,
     query_state: str,
-    filter: dict[str, Any] | None = None,
-    sort: list[dict[str, Any]] | None = None,
+    filter: JSONObject | None = None,
+    sort: list[JSONObject] | None = None,
 ) -> Steps[QueryChanges]:
     """``(removed, added, new_query_state)`` of the query since ``query_state``; ``added``
     holds (index, id) pairs.  The filter and sort must be the query's own.  A server that
@@ -301,14 +302,14 @@ class Delta:
     the next delta asks for them again instead of moving past them.
     """
 
-    created: list[dict[str, Any]]
-    updated: list[dict[str, Any]]
+    created: list[JSONObject]
+    updated: list[JSONObject]
     destroyed: list[str]
     new_state: str
     missing: list[str] = field(default_factory=list)
     #: the objects of ``also`` (by id) as read at ``new_state``, in the last /changes'
     #: request; empty when they were read at another state
-    also: dict[str, dict[str, Any]] = field(default_factory=dict)
+    also: dict[str, JSONObject] = field(default_factory=dict)
 
 
 def changes_with_objects(
@@ -329,8 +330,8 @@ def changes_with_objects(
     session = yield from conn.ensure_session()
     changes_method, get_method = f"{datatype.name}/changes", f"{datatype.name}/get"
     pager = ChangesPager(changes_method, conn.limits, since_state)
-    objects: dict[str, dict[str, Any]] = {}
-    also_read: dict[str, dict[str, Any]] = {}
+    objects: dict[str, JSONObject] = {}
+    also_read: dict[str, JSONObject] = {}
     while not pager.done:
         builder = RequestBuilder()
         # maxChanges keeps each batch's created and updated ids within one /get
@@ -376,8 +377,8 @@ def set_one(
     datatype: TypeSpec[object],
     account_id: str,
     *,
-    create: dict[str, Any] | None = None,
-    update: tuple[str, dict[str, Any]] | None = None,
+    create: JSONObject | None = None,
+    update: tuple[str, JSONObject] | None = None,
     destroy: str | None = None,
     if_in_state: str | None = None,
     **extra: Any,
@@ -429,7 +430,7 @@ def get_one(
     account_id: str,
     object_id: str,
     properties: list[str] | None = None,
-) -> Steps[dict[str, Any]]:
+) -> Steps[JSONObject]:
     """The object ``object_id`` as the server sent it; one /get does not return raises
     :class:`~caldav.jmap.error.JMAPNotFoundError`."""
     result = yield from get_by_ids(conn, datatype, account_id, [object_id], properties)

@@ -17,9 +17,9 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from caldav.jmap.constants import CORE_CAPABILITY
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = [
     "READS",
@@ -77,7 +77,7 @@ class Call:
     """
 
     name: str
-    arguments: dict[str, Any]
+    arguments: JSONObject
     capability: str = CORE_CAPABILITY
     extra_capabilities: tuple[str, ...] = ()
     kind: MethodKind | None = None
@@ -126,7 +126,7 @@ class RequestBuilder:
                     found.append(capability)
         return found
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         """The Request object (RFC 8620 §3.3), ready to be serialised."""
         return {
             "using": self.using,
@@ -137,8 +137,8 @@ class RequestBuilder:
         }
 
 
-def _encode_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
-    encoded: dict[str, Any] = {}
+def _encode_arguments(arguments: JSONObject) -> JSONObject:
+    encoded: JSONObject = {}
     for key, value in arguments.items():
         if isinstance(value, ResultReference):
             encoded["#" + key] = value.to_jmap()

@@ -17,6 +17,7 @@ from caldav.jmap.error import (
     JMAPMethodError,
     method_error_class,
 )
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["MethodResponse", "Responses", "method_error", "parse_response"]
 
@@ -26,7 +27,7 @@ class MethodResponse:
     """One Invocation of a response: method name (``error`` for a failed call), arguments."""
 
     name: str
-    arguments: dict[str, Any]
+    arguments: JSONObject
     call_id: str
 
     @property
@@ -92,7 +93,7 @@ class Responses:
                 return item
         return found[0]
 
-    def get(self, call_id: str, method: str) -> dict[str, Any]:
+    def get(self, call_id: str, method: str) -> JSONObject:
         """The arguments of the successful response to ``call_id``; a failure raises."""
         item = self.find(call_id, method)
         if item.is_error:

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY, WEBSOCKET_CAPABILITY
 from caldav.jmap.error import JMAPCapabilityError, JMAPError
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.http import HTTPRequest, decode_json, raise_for_status
 from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap.protocol.steps import Steps
@@ -34,7 +35,7 @@ class Account:
     name: str
     is_personal: bool
     is_read_only: bool
-    capabilities: dict[str, Any] = field(default_factory=dict, repr=False)
+    capabilities: JSONObject = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_jmap(cls, account_id: str, data: Any) -> Account:
@@ -62,10 +63,10 @@ class Session:
     event_source_url: str
     username: str
     state: str
-    capabilities: dict[str, Any] = field(repr=False)
+    capabilities: JSONObject = field(repr=False)
     accounts: dict[str, Account] = field(repr=False)
     primary_accounts: dict[str, str] = field(repr=False)
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    raw: JSONObject = field(repr=False, compare=False)
 
     @classmethod
     def from_jmap(cls, data: Any, url: str) -> Session:
@@ -123,7 +124,7 @@ class Session:
             urls["websocket url"] = urljoin(self.url, websocket)
         return urls
 
-    def to_jmap(self) -> dict[str, Any]:
+    def to_jmap(self) -> JSONObject:
         """The Session object as the server sent it."""
         return self.raw
 
@@ -156,12 +157,12 @@ class Session:
         return self.account_id_for(CALENDAR_CAPABILITY)
 
     @property
-    def account_capabilities(self) -> dict[str, Any]:
+    def account_capabilities(self) -> JSONObject:
         """The ``accountCapabilities`` of the calendar account (:attr:`account_id`)."""
         return self.accounts[self.account_id].capabilities
 
     @property
-    def server_capabilities(self) -> dict[str, Any]:
+    def server_capabilities(self) -> JSONObject:
         """The server-level ``capabilities`` (the peers' name for :attr:`capabilities`)."""
         return self.capabilities
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.request import READS, SETS, WRITES, Call, MethodKind, ResultReference
 
 __all__ = [
@@ -83,13 +84,13 @@ class ReadContext:
 
 
 class _FromJMAP(Protocol[J_co]):
-    def __call__(self, data: dict[str, Any], client: Any = None) -> J_co: ...
+    def __call__(self, data: JSONObject, client: Any = None) -> J_co: ...
 
 
-def read_with(from_jmap: _FromJMAP[J]) -> Callable[[dict[str, Any], ReadContext], J]:
+def read_with(from_jmap: _FromJMAP[J]) -> Callable[[JSONObject, ReadContext], J]:
     """A spec's ``read`` for a class whose ``from_jmap(data, client)`` reads one object."""
 
-    def read(data: dict[str, Any], context: ReadContext) -> J:
+    def read(data: JSONObject, context: ReadContext) -> J:
         return from_jmap(data, context.client)
 
     return read
@@ -119,7 +120,7 @@ class TypeSpec(Generic[Obj]):
     filters: tuple[str, ...] = ()
     methods: tuple[Method, ...] = STANDARD_METHODS
     account_scoped: bool = True
-    read: Callable[[dict[str, Any], ReadContext], Obj] | None = None
+    read: Callable[[JSONObject, ReadContext], Obj] | None = None
     label: str = ""
     writable: tuple[str, ...] = ()
     server_managed: frozenset[str] = frozenset()
@@ -161,10 +162,10 @@ class TypeSpec(Generic[Obj]):
 
     def filter_condition(
         self,
-        filters: dict[str, Any],
+        filters: JSONObject,
         what: str,
         convert: Callable[[str, Any], Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         """The FilterCondition for keyword ``filters`` (keyword names, or the JMAP names
         themselves), None values left out; ``convert(jmap_name, value)`` turns a value into
         its JSON form.  An unknown name is a TypeError naming ``what`` (the caller)."""
@@ -175,7 +176,7 @@ class TypeSpec(Generic[Obj]):
                 f"{what}() got unknown filters: {', '.join(sorted(unknown))} "
                 f"(known: {', '.join(known)})"
             )
-        condition: dict[str, Any] = {}
+        condition: JSONObject = {}
         for key, value in filters.items():
             if value is None:
                 continue
@@ -183,7 +184,7 @@ class TypeSpec(Generic[Obj]):
             condition[name] = convert(name, value) if convert else value
         return condition
 
-    def in_container(self, container_id: str) -> dict[str, Any]:
+    def in_container(self, container_id: str) -> JSONObject:
         """The properties that put an object in the collection ``container_id``."""
         if self.container is None:
             raise ValueError(f"{self.name} objects are in no collection")
@@ -200,8 +201,8 @@ class TypeSpec(Generic[Obj]):
         self,
         account_id: str | None,
         *,
-        create: dict[str, Any] | None = None,
-        update: dict[str, Any] | None = None,
+        create: JSONObject | None = None,
+        update: JSONObject | None = None,
         destroy: list[str] | ResultReference | None = None,
         if_in_state: str | None = None,
         **extra: Any,
@@ -225,8 +226,8 @@ class TypeSpec(Generic[Obj]):
         self,
         account_id: str,
         *,
-        filter: dict[str, Any] | None = None,
-        sort: list[dict[str, Any]] | None = None,
+        filter: JSONObject | None = None,
+        sort: list[JSONObject] | None = None,
         position: int | None = None,
         anchor: str | None = None,
         anchor_offset: int | None = None,
@@ -253,8 +254,8 @@ class TypeSpec(Generic[Obj]):
         account_id: str,
         since_query_state: str,
         *,
-        filter: dict[str, Any] | None = None,
-        sort: list[dict[str, Any]] | None = None,
+        filter: JSONObject | None = None,
+        sort: list[JSONObject] | None = None,
         max_changes: int | None = None,
         up_to_id: str | None = None,
         calculate_total: bool | None = None,
@@ -275,7 +276,7 @@ class TypeSpec(Generic[Obj]):
         self,
         from_account_id: str,
         account_id: str,
-        create: dict[str, Any],
+        create: JSONObject,
         *,
         on_success_destroy_original: bool | None = None,
         destroy_from_if_in_state: str | None = None,

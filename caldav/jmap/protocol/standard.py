@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caldav.jmap.error import JMAPError, JMAPMethodError, method_error_class
+from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.protocol.spec import TypeSpec
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 DataType = TypeSpec[object]
 
 
-def _field(args: dict[str, Any], key: str, kind: type | tuple[type, ...], method: str) -> Any:
+def _field(args: JSONObject, key: str, kind: type | tuple[type, ...], method: str) -> Any:
     """``args[key]`` checked against ``kind``: a missing or mistyped field is a JMAPError."""
     value = args.get(key)
     if not isinstance(value, kind):
@@ -43,21 +44,21 @@ def _field(args: dict[str, Any], key: str, kind: type | tuple[type, ...], method
     return value
 
 
-def _optional(args: dict[str, Any], key: str, kind: type, method: str, default: Any) -> Any:
+def _optional(args: JSONObject, key: str, kind: type, method: str, default: Any) -> Any:
     if args.get(key) is None:
         return default
     return _field(args, key, kind, method)
 
 
-def _objects(args: dict[str, Any], key: str, method: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = _field(args, key, list, method)
+def _objects(args: JSONObject, key: str, method: str) -> list[JSONObject]:
+    items: list[JSONObject] = _field(args, key, list, method)
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise JMAPError(reason=f"the {method} response's {key}[{index}] is not an object")
     return items
 
 
-def _ids(args: dict[str, Any], key: str, method: str, required: bool = False) -> list[str]:
+def _ids(args: JSONObject, key: str, method: str, required: bool = False) -> list[str]:
     items = _field(args, key, list, method) if required else _optional(args, key, list, method, [])
     if not all(isinstance(item, str) for item in items):
         raise JMAPError(reason=f"the {method} response's {key!r} holds a value that is not an id")
@@ -68,12 +69,12 @@ def _ids(args: dict[str, Any], key: str, method: str, required: bool = False) ->
 class GetResult:
     """A ``/get`` response: the objects found, the ids not found, and the state."""
 
-    objects: list[dict[str, Any]]
+    objects: list[JSONObject]
     not_found: list[str]
     state: str
 
 
-def parse_get(args: dict[str, Any], method: str) -> GetResult:
+def parse_get(args: JSONObject, method: str) -> GetResult:
     """Read a ``/get`` response."""
     objects = _objects(args, "list", method)
     for index, item in enumerate(objects):
@@ -86,12 +87,12 @@ def parse_get(args: dict[str, Any], method: str) -> GetResult:
 class SetResult:
     """A ``/set`` response; the ``not_*`` maps hold the SetError objects per id."""
 
-    created: dict[str, dict[str, Any]] = field(default_factory=dict)
-    updated: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    created: dict[str, JSONObject] = field(default_factory=dict)
+    updated: dict[str, JSONObject | None] = field(default_factory=dict)
     destroyed: list[str] = field(default_factory=list)
-    not_created: dict[str, dict[str, Any]] = field(default_factory=dict)
-    not_updated: dict[str, dict[str, Any]] = field(default_factory=dict)
-    not_destroyed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    not_created: dict[str, JSONObject] = field(default_factory=dict)
+    not_updated: dict[str, JSONObject] = field(default_factory=dict)
+    not_destroyed: dict[str, JSONObject] = field(default_factory=dict)
     old_state: str | None = None
     new_state: str | None = None
 
@@ -101,7 +102,7 @@ class SetResult:
         return bool(self.not_created or self.not_updated or self.not_destroyed)
 
 
-def _error_map(args: dict[str, Any], key: str, method: str) -> dict[str, dict[str, Any]]:
+def _error_map(args: JSONObject, key: str, method: str) -> dict[str, JSONObject]:
     errors = _optional(args, key, dict, method, {})
     for object_id, error in errors.items():
         if not isinstance(error, dict):
@@ -111,7 +112,7 @@ def _error_map(args: dict[str, Any], key: str, method: str) -> dict[str, dict[st
     return dict(errors)
 
 
-def parse_set(args: dict[str, Any], method: str) -> SetResult:
+def parse_set(args: JSONObject, method: str) -> SetResult:
     """Read a ``/set`` (or ``/copy``) response."""
     created = _optional(args, "created", dict, method, {})
     for creation_id, info in created.items():
@@ -157,7 +158,7 @@ def raise_set_errors(result: SetResult, method: str) -> None:
 
 
 def set_error(
-    method: str, object_id: str, what: str, error: dict[str, Any], details: Any = None
+    method: str, object_id: str, what: str, error: JSONObject, details: Any = None
 ) -> JMAPMethodError:
     """The exception for one SetError: its type's class, with the properties and
     description the server gave, ``details`` defaulting to the SetError itself."""
@@ -191,7 +192,7 @@ class ChangesResult:
     destroyed: list[str]
 
 
-def parse_changes(args: dict[str, Any], method: str) -> ChangesResult:
+def parse_changes(args: JSONObject, method: str) -> ChangesResult:
     """Read a ``/changes`` response."""
     return ChangesResult(
         old_state=_field(args, "oldState", str, method),
@@ -214,7 +215,7 @@ class QueryResult:
     can_calculate_changes: bool
 
 
-def parse_query(args: dict[str, Any], method: str) -> QueryResult:
+def parse_query(args: JSONObject, method: str) -> QueryResult:
     """Read a ``/query`` response."""
     total = args.get("total")
     return QueryResult(
@@ -237,7 +238,7 @@ class QueryChangesResult:
     total: int | None
 
 
-def parse_query_changes(args: dict[str, Any], method: str) -> QueryChangesResult:
+def parse_query_changes(args: JSONObject, method: str) -> QueryChangesResult:
     """Read a ``/queryChanges`` response."""
     added: list[tuple[int, str]] = []
     for index, item in enumerate(_optional(args, "added", list, method, [])):

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from html.parser import HTMLParser
-from typing import Any
 
 from caldav.jmap.convert.model import unescape_text
 from caldav.jmap.convert.preserve import VENDOR_KEY
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["html_to_text", "is_description_type", "plain_description"]
 
@@ -59,7 +59,7 @@ def html_to_text(html: str) -> str:
     return "".join(parser.parts).strip()
 
 
-def _derived_copy(obj: dict[str, Any]) -> str | None:
+def _derived_copy(obj: JSONObject) -> str | None:
     """The plain-text DESCRIPTION;DERIVED=TRUE the converter kept beside a styled one."""
     vendor = obj.get(VENDOR_KEY)
     items = vendor.get("properties") if isinstance(vendor, dict) else None
@@ -76,7 +76,7 @@ def _derived_copy(obj: dict[str, Any]) -> str | None:
     return None
 
 
-def _plain(obj: dict[str, Any], what: str) -> dict[str, Any]:
+def _plain(obj: JSONObject, what: str) -> JSONObject:
     content_type = obj.get("descriptionContentType")
     if not isinstance(content_type, str) or content_type.lower().startswith("text/plain"):
         return obj
@@ -97,7 +97,7 @@ def _plain(obj: dict[str, Any], what: str) -> dict[str, Any]:
     return out
 
 
-def plain_description(obj: dict[str, Any], what: str) -> dict[str, Any]:
+def plain_description(obj: JSONObject, what: str) -> JSONObject:
     """``obj`` (an event or a patch) with every description as text/plain, its recurrence
     overrides included."""
     out = _plain(obj, what)

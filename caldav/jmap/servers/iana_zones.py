@@ -26,6 +26,7 @@ from typing import Any
 from caldav.jmap.convert.datetime import UTC_ZONES, is_iana, parse_local
 from caldav.jmap.convert.timezones import timezone_to_ical, tzinfo_of
 from caldav.jmap.error import JMAPConversionError
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["for_iana_server", "iana_equivalent", "is_zone_property"]
 
@@ -92,7 +93,7 @@ def _name_candidates(tzid: str) -> list[str]:
     return found + [c for c in inside if c not in found]
 
 
-def _tzinfo(tzid: str, definition: dict[str, Any] | None) -> dt.tzinfo | None:
+def _tzinfo(tzid: str, definition: JSONObject | None) -> dt.tzinfo | None:
     if definition is not None:
         try:
             return tzinfo_of(timezone_to_ical(tzid, definition))
@@ -182,7 +183,7 @@ def _equivalent(
 
 
 def iana_equivalent(
-    tzid: str, definition: dict[str, Any] | None = None, years: tuple[int, int] = (1970, 2037)
+    tzid: str, definition: JSONObject | None = None, years: tuple[int, int] = (1970, 2037)
 ) -> str | None:
     """The canonical IANA zone for ``tzid`` with the same rules over ``years`` (checked
     against ``definition``, an RFC 8984 TimeZone object, or the zone of that name); None
@@ -196,7 +197,7 @@ def iana_equivalent(
     return _equivalent(tzid, json.dumps(definition, sort_keys=True), *years)
 
 
-def _years(obj: dict[str, Any]) -> tuple[int, int]:
+def _years(obj: JSONObject) -> tuple[int, int]:
     try:
         year = parse_local(obj.get("start") or obj.get("due"), "start").year
     except JMAPConversionError:
@@ -206,7 +207,7 @@ def _years(obj: dict[str, Any]) -> tuple[int, int]:
     return (year, year + 10 if recurring else year)
 
 
-def _wall_times(obj: dict[str, Any]) -> tuple[dt.time, ...]:
+def _wall_times(obj: JSONObject) -> tuple[dt.time, ...]:
     """The times of day the event's occurrences start at: its start's, and those of its
     overridden instances (their recurrence ids and moved starts)."""
     found = set()
@@ -222,7 +223,7 @@ def _wall_times(obj: dict[str, Any]) -> tuple[dt.time, ...]:
     return tuple(sorted(found))
 
 
-def _to_utc(obj: dict[str, Any], zone: dt.tzinfo) -> dict[str, Any]:
+def _to_utc(obj: JSONObject, zone: dt.tzinfo) -> JSONObject:
     out = dict(obj)
     for key in ("start", "due"):
         if isinstance(obj.get(key), str):
@@ -262,11 +263,11 @@ def _zones_used(value: Any) -> set[str]:
     return found
 
 
-def for_iana_server(obj: dict[str, Any], what: str) -> dict[str, Any]:
+def for_iana_server(obj: JSONObject, what: str) -> JSONObject:
     """``obj`` (an event or a patch) with its zones as canonical IANA zones where one has
     the same rules; ``timeZones`` left out once every custom zone is replaced."""
     zones = obj.get("timeZones")
-    custom: dict[str, Any] = zones if isinstance(zones, dict) else {}
+    custom: JSONObject = zones if isinstance(zones, dict) else {}
     years = _years(obj)
     names: dict[str, str] = {}
     unmatched: list[str] = []

@@ -13,6 +13,7 @@ import re
 from typing import Any, NamedTuple
 
 from caldav.jmap.convert.preserve import VENDOR_KEY
+from caldav.jmap.jsontypes import JSONObject
 
 __all__ = [
     "Stripped",
@@ -59,7 +60,7 @@ def strip_vendor_properties(obj: Any, path: str = "") -> Stripped:
         return Stripped(items, dropped)
     if not isinstance(obj, dict):
         return Stripped(obj, [])
-    out: dict[str, Any] = {}
+    out: JSONObject = {}
     dropped = []
     for key, value in obj.items():
         where = f"{path}/{key}" if path else key
@@ -105,7 +106,7 @@ def _kept_names(value: Any) -> list[str]:
     return names
 
 
-def describe_dropped(obj: dict[str, Any], dropped: list[str]) -> list[str]:
+def describe_dropped(obj: JSONObject, dropped: list[str]) -> list[str]:
     """What the vendor properties at ``dropped`` (paths in ``obj``) carried, in human terms
     ("COMMENT", "the alarm's DESCRIPTION", "example.com:color"), each once."""
     found: list[str] = []
@@ -127,16 +128,16 @@ def describe_dropped(obj: dict[str, Any], dropped: list[str]) -> list[str]:
 
 def for_server(
     vendor_properties: bool | None,
-    obj: dict[str, Any],
+    obj: JSONObject,
     what: str,
     not_stored: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
+) -> JSONObject:
     """``obj`` as the server can take it. What a server without vendor properties will
     not store is recorded in ``not_stored`` (``what`` -> human names, for one log line per
     call), or logged here when it is None."""
     if vendor_properties is not False:
         return obj
-    kept: dict[str, Any]
+    kept: JSONObject
     kept, dropped = strip_vendor_properties(obj)
     names = describe_dropped(obj, dropped) if dropped else []
     if names:
