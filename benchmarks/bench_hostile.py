@@ -17,9 +17,9 @@ import time
 
 import niquests
 
-from caldav.jmap.protocol.eventsource import EventSourceParser
-from caldav.jmap.protocol.http import HTTPRequest
-from caldav.jmap.transport import SyncTransport
+from caldav.jmap._protocol.eventsource import EventSourceParser
+from caldav.jmap._protocol.http import HTTPRequest
+from caldav.jmap._transport import SyncTransport
 from tests.hostile.server import HostileServer, Reply
 
 

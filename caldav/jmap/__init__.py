@@ -28,6 +28,12 @@ from typing import TYPE_CHECKING
 from caldav.jmap._version import __version__
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on first use
+    from caldav.jmap._events.storable import check_storable
+    from caldav.jmap._methods.push import PushSubscription
+    from caldav.jmap._protocol.bulk import BulkResult, CreatedIds
+    from caldav.jmap._protocol.eventsource import StateChange
+    from caldav.jmap._protocol.paging import PagingLimits
+    from caldav.jmap._push import ReconnectPolicy
     from caldav.jmap.async_api import (
         AsyncEventSearcher,
         AsyncJMAPCalendar,
@@ -59,8 +65,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
         JMAPTooManyChangesError,
         JMAPURLError,
     )
-    from caldav.jmap.events.storable import check_storable
-    from caldav.jmap.methods.push import PushSubscription
     from caldav.jmap.objects.calendar import JMAPCalendar
     from caldav.jmap.objects.calendar_object import JMAPCalendarObject
     from caldav.jmap.objects.contact import JMAPAddressBook, JMAPContactCard
@@ -69,10 +73,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
     from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
     from caldav.jmap.objects.results import EventTexts, ObjectChanges, SyncResult
     from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
-    from caldav.jmap.protocol.bulk import BulkResult, CreatedIds
-    from caldav.jmap.protocol.eventsource import StateChange
-    from caldav.jmap.protocol.paging import PagingLimits
-    from caldav.jmap.push import ReconnectPolicy
     from caldav.jmap.query import AND, NOT, OR, EventSearcher, Filter, Operator
 
 #: Where each public name lives: ``import caldav.jmap.convert`` (the converter alone)
@@ -115,8 +115,8 @@ _MODULES = {
         "JMAPTooManyChangesError",
         "JMAPURLError",
     ),
-    "caldav.jmap.events.storable": ("check_storable",),
-    "caldav.jmap.methods.push": ("PushSubscription",),
+    "caldav.jmap._events.storable": ("check_storable",),
+    "caldav.jmap._methods.push": ("PushSubscription",),
     "caldav.jmap.objects.calendar": ("JMAPCalendar",),
     "caldav.jmap.objects.calendar_object": ("JMAPCalendarObject",),
     "caldav.jmap.objects.contact": (
@@ -142,13 +142,13 @@ _MODULES = {
         "JMAPTask",
         "JMAPTaskList",
     ),
-    "caldav.jmap.protocol.bulk": (
+    "caldav.jmap._protocol.bulk": (
         "BulkResult",
         "CreatedIds",
     ),
-    "caldav.jmap.protocol.eventsource": ("StateChange",),
-    "caldav.jmap.protocol.paging": ("PagingLimits",),
-    "caldav.jmap.push": ("ReconnectPolicy",),
+    "caldav.jmap._protocol.eventsource": ("StateChange",),
+    "caldav.jmap._protocol.paging": ("PagingLimits",),
+    "caldav.jmap._push": ("ReconnectPolicy",),
     "caldav.jmap.query": (
         "AND",
         "NOT",

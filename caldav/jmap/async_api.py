@@ -1,7 +1,7 @@
 """The async client's types: at run time the shared classes, for type checkers the
 generated async_api.pyi beside this file.
 
-Both clients run one implementation (api.py and the object classes), the async one
+Both clients run one implementation (_api.py and the object classes), the async one
 returning coroutines.  Type checkers read async_api.pyi, generated from that
 implementation by tools/gen_async_api.py, where every method of
 :class:`~caldav.jmap.async_client.AsyncJMAPClient` that talks to the server is a coroutine
@@ -19,7 +19,7 @@ Example::
 
 from __future__ import annotations
 
-from caldav.jmap.api import JMAPClientAPI as AsyncJMAPClientAPI
+from caldav.jmap._api import JMAPClientAPI as AsyncJMAPClientAPI
 from caldav.jmap.objects.calendar import JMAPCalendar as AsyncJMAPCalendar
 from caldav.jmap.objects.event import JMAPEvent as AsyncJMAPEvent
 from caldav.jmap.objects.principal import JMAPPrincipal as AsyncJMAPPrincipal

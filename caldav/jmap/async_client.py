@@ -16,14 +16,14 @@ from collections.abc import AsyncGenerator, Callable, Coroutine
 from contextlib import aclosing
 from typing import Any, TypeVar
 
-from caldav.jmap.api import client_kwargs
+from caldav.jmap._api import client_kwargs
+from caldav.jmap._methods.attachment import BlobDownload, BlobSink
+from caldav.jmap._protocol.eventsource import StateChange
+from caldav.jmap._push import Listener, Watcher
+from caldav.jmap._transport import AsyncTransport, Operation
+from caldav.jmap._websocket import AsyncWebSocketTransport
 from caldav.jmap.async_api import AsyncJMAPClientAPI
 from caldav.jmap.config import get_connection_params
-from caldav.jmap.methods.attachment import BlobDownload, BlobSink
-from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.push import Listener, Watcher
-from caldav.jmap.transport import AsyncTransport, Operation
-from caldav.jmap.websocket import AsyncWebSocketTransport
 
 __all__ = ["AsyncJMAPClient", "get_async_jmap_client"]
 
@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 class AsyncJMAPClient(AsyncJMAPClientAPI):
     """Async JMAP client on niquests' AsyncSession: every method of
-    :class:`~caldav.jmap.api.JMAPClientAPI` returns a coroutine of the same result (the
+    :class:`~caldav.jmap._api.JMAPClientAPI` returns a coroutine of the same result (the
     types: caldav/jmap/async_api.pyi)."""
 
     _transport_class = AsyncTransport
@@ -41,7 +41,7 @@ class AsyncJMAPClient(AsyncJMAPClientAPI):
         coroutine: Coroutine[Any, Any, T] = self._transport.run(operation)
         return coroutine
 
-    # -- push: thin drivers over the sans-IO core of caldav/jmap/push.py ---------------
+    # -- push: thin drivers over the sans-IO core of caldav/jmap/_push.py ---------------
 
     _websocket_transport_class = AsyncWebSocketTransport
 
@@ -64,7 +64,7 @@ class AsyncJMAPClient(AsyncJMAPClientAPI):
                 if listener.done:
                     return
 
-    # -- streamed blob downloads: thin drivers over methods/attachment.py's BlobDownload --
+    # -- streamed blob downloads: thin drivers over _methods/attachment.py's BlobDownload --
 
     async def _download(self, download: BlobDownload) -> AsyncGenerator[bytes, None]:
         while download.running:

@@ -15,13 +15,13 @@ from collections.abc import Callable, Generator
 from contextlib import closing
 from typing import Any, TypeVar
 
-from caldav.jmap.api import JMAPClientAPI, client_kwargs
+from caldav.jmap._api import JMAPClientAPI, client_kwargs
+from caldav.jmap._methods.attachment import BlobDownload, BlobSink
+from caldav.jmap._protocol.eventsource import StateChange
+from caldav.jmap._push import Listener, Watcher
+from caldav.jmap._transport import Operation, SyncTransport
+from caldav.jmap._websocket import SyncWebSocketTransport
 from caldav.jmap.config import get_connection_params
-from caldav.jmap.methods.attachment import BlobDownload, BlobSink
-from caldav.jmap.protocol.eventsource import StateChange
-from caldav.jmap.push import Listener, Watcher
-from caldav.jmap.transport import Operation, SyncTransport
-from caldav.jmap.websocket import SyncWebSocketTransport
 
 __all__ = ["JMAPClient", "get_jmap_client"]
 
@@ -31,7 +31,7 @@ T = TypeVar("T")
 class JMAPClient(JMAPClientAPI):
     """Blocking JMAP client (niquests, or requests when niquests is not installed).
 
-    See :class:`~caldav.jmap.api.JMAPClientAPI` for the methods.
+    See :class:`~caldav.jmap._api.JMAPClientAPI` for the methods.
     """
 
     _transport_class = SyncTransport
@@ -40,7 +40,7 @@ class JMAPClient(JMAPClientAPI):
         result: T = self._transport.run(operation)
         return result
 
-    # -- push: thin drivers over the sans-IO core of caldav/jmap/push.py ---------------
+    # -- push: thin drivers over the sans-IO core of caldav/jmap/_push.py ---------------
 
     _websocket_transport_class = SyncWebSocketTransport
 
@@ -62,7 +62,7 @@ class JMAPClient(JMAPClientAPI):
                 if listener.done:
                     return
 
-    # -- streamed blob downloads: thin drivers over methods/attachment.py's BlobDownload --
+    # -- streamed blob downloads: thin drivers over _methods/attachment.py's BlobDownload --
 
     def _download(self, download: BlobDownload) -> Generator[bytes, None, None]:
         while download.running:

@@ -42,7 +42,7 @@ from typing import Any
 import calendaring_config
 
 from caldav import config as caldav_config
-from caldav.jmap.jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject
 
 __all__ = ["CONNKEYS", "ConfigurationError", "get_connection_params"]
 

@@ -35,7 +35,7 @@ from caldav.lib.error import (
     RateLimitError,
 )
 
-from caldav.jmap.redact import redact
+from caldav.jmap._redact import redact
 
 __all__ = [
     "JMAPAuthError",
@@ -300,7 +300,7 @@ def method_error_class(error_type: str) -> type[JMAPMethodError]:
 class JMAPBulkError(JMAPMethodError):
     """Some objects of a bulk operation did not go through.
 
-    ``result`` (a :class:`~caldav.jmap.protocol.bulk.BulkResult`) says which were created
+    ``result`` (a :class:`~caldav.jmap._protocol.bulk.BulkResult`) says which were created
     (with their ids), updated and destroyed, and ``result.failed`` which failed and why:
     nothing that succeeded is lost.
     """

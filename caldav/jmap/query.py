@@ -26,14 +26,14 @@ that may know them; where the server rejects one (Cyrus 3.10: invalidArguments n
 ``filter/hasKeyword``), the client remembers that and evaluates it itself, with the same
 result (see :class:`QueryPlan`).
 
-This module is the documented home of these names; they live in :mod:`caldav.jmap.events`
+This module is the documented home of these names; they live in :mod:`caldav.jmap._events`
 (``filters``: the model, rendering and sorting; ``plan``: planning and client-side
 evaluation; ``searcher``: the fluent searcher).
 """
 
 from __future__ import annotations
 
-from caldav.jmap.events.filters import (
+from caldav.jmap._events.filters import (
     AND,
     CONDITION_NAMES,
     EXTENSION_FILTERS,
@@ -49,8 +49,8 @@ from caldav.jmap.events.filters import (
     make_sort,
     render,
 )
-from caldav.jmap.events.plan import Evaluation, QueryPlan, evaluate, plan_query
-from caldav.jmap.events.searcher import EventSearcher
+from caldav.jmap._events.plan import Evaluation, QueryPlan, evaluate, plan_query
+from caldav.jmap._events.searcher import EventSearcher
 
 __all__ = [
     "AND",

@@ -1,7 +1,7 @@
 """The JMAP Session resource (RFC 8620 §2): what the server offers and where to send
 requests, and fetching it over HTTP.
 
-The model and the sans-IO discovery are :mod:`caldav.jmap.protocol.session`'s
+The model and the sans-IO discovery are :mod:`caldav.jmap._protocol.session`'s
 (:class:`Session`, :class:`Account`, :func:`discover`, importable from here too);
 :func:`fetch_session` and :func:`async_fetch_session` run the discovery over HTTP.
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from caldav.jmap.protocol.session import Account, Session, discover
-from caldav.jmap.transport import AsyncTransport, SyncTransport, build_auth
+from caldav.jmap._protocol.session import Account, Session, discover
+from caldav.jmap._transport import AsyncTransport, SyncTransport, build_auth
 
 __all__ = ["Account", "Session", "async_fetch_session", "discover", "fetch_session"]
 

@@ -14,9 +14,9 @@ import pytest
 from caldav.lib.error import DAVError
 
 from caldav.jmap import JMAPError
+from caldav.jmap._protocol.http import HTTPRequest
+from caldav.jmap._transport import AsyncTransport, SyncTransport, build_auth
 from caldav.jmap.error import JMAPURLError
-from caldav.jmap.protocol.http import HTTPRequest
-from caldav.jmap.transport import AsyncTransport, SyncTransport, build_auth
 from tests.hostile.drivers import PASSWORD, USER
 from tests.hostile.server import Reply, jmap_session
 

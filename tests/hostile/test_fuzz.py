@@ -20,8 +20,8 @@ from caldav.lib.error import DAVError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caldav.jmap.protocol.retry import safe_to_repeat
-from caldav.jmap.registry import declared_call
+from caldav.jmap._protocol.retry import safe_to_repeat
+from caldav.jmap._registry import declared_call
 from tests.hostile.drivers import KINDS, Driver
 from tests.hostile.server import HostileServer, Reply, gzip_bomb, jmap_session, nested_json
 from tests.hostile.store import EventStore

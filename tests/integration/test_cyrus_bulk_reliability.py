@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from caldav.jmap import JMAPBulkError, JMAPConversionError
-from caldav.jmap.protocol.retry import RetryPolicy
+from caldav.jmap._protocol.retry import RetryPolicy
 
 from .fault_proxy import FaultProxy
 from .support import ics

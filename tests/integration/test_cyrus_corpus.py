@@ -13,7 +13,7 @@ values count as lost), and every event must start at its source's instant.
 VTODO objects are skipped (counted and printed): Cyrus's JMAP serves events only.
 Objects are created file by file and deleted before the next file, as the corpus reuses
 UIDs across files.  One sync test: the async client runs the same operation code (the
-Steps generators of caldav.jmap.methods), tested against Cyrus with both clients
+Steps generators of caldav.jmap._methods), tested against Cyrus with both clients
 elsewhere; this test is about the data.
 """
 
@@ -33,12 +33,12 @@ import icalendar
 import pytest
 
 from caldav.jmap import JMAPClient
+from caldav.jmap._servers.iana_zones import iana_equivalent
 from caldav.jmap.convert.datetime import parse_ical_time
 from caldav.jmap.convert.ical_to_jscal import ical_to_jscal
 from caldav.jmap.convert.jscal_to_ical import jscal_to_ical
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.error import JMAPBulkError, JMAPConversionError
-from caldav.jmap.servers.iana_zones import iana_equivalent
 from tools.fidelity import Fact, facts, split_objects
 
 PASSWORD = os.environ.get("CYRUS_PASSWORD", "password")

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caldav.jmap import JMAPClient, JMAPMethodError, JMAPNotFoundError
+from caldav.jmap._protocol.operations import set_one
+from caldav.jmap._registry import EVENT
 from caldav.jmap.objects.principal import BusyPeriod
-from caldav.jmap.protocol.operations import set_one
-from caldav.jmap.registry import EVENT
 
 from .support import ics
 

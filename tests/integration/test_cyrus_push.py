@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from caldav.jmap import AsyncJMAPClient, JMAPClient, JMAPNotFoundError
-from caldav.jmap.push import ReconnectPolicy
+from caldav.jmap._push import ReconnectPolicy
 
 from .support import ics
 

@@ -20,8 +20,8 @@ import icalendar
 import pytest
 
 from caldav.jmap import JMAPCannotCalculateChangesError, JMAPCapabilityError, JMAPMethodError
+from caldav.jmap._servers.profile import profile_of
 from caldav.jmap.query import AND, NOT, OR, Filter
-from caldav.jmap.servers.profile import profile_of
 
 from .support import eventually, ics
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from caldav.jmap.protocol.retry import RetryPolicy
+from caldav.jmap._protocol.retry import RetryPolicy
 
 from .fault_proxy import FaultProxy
 from .support import ics

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
 
 BASE = "https://jmap.example.com"
 WELL_KNOWN = BASE + "/.well-known/jmap"

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from caldav.jmap import JMAPBulkError, JMAPConnectionError, JMAPProtocolError
-from caldav.jmap.protocol.bulk import FIRST_CHUNK, MAX_LOST_ANSWERS, ChunkSizer
-from caldav.jmap.protocol.retry import RetryPolicy
+from caldav.jmap._protocol.bulk import FIRST_CHUNK, MAX_LOST_ANSWERS, ChunkSizer
+from caldav.jmap._protocol.retry import RetryPolicy
 
 from .fake_jmap import EventStore, FakeJMAP, connect, session_json
 

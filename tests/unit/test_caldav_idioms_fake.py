@@ -19,8 +19,8 @@ import icalendar
 import pytest
 
 from caldav.jmap import JMAPConversionError, JMAPEvent, JMAPStateMismatchError
-from caldav.jmap.methods.ical_input import ical_text, main_uid
-from caldav.jmap.methods.idioms import CalDAVSearch
+from caldav.jmap._methods.ical_input import ical_text, main_uid
+from caldav.jmap._methods.idioms import CalDAVSearch
 
 from .fake_jmap import FakeJMAP, session_json
 from .test_tasks_contacts_fake import CAPS, get_answer, payloads

@@ -21,8 +21,8 @@ from caldav.jmap import (
     JMAPTask,
     JMAPTaskList,
 )
+from caldav.jmap._protocol.http import HTTPResponse
 from caldav.jmap.constants import TASK_CAPABILITY
-from caldav.jmap.protocol.http import HTTPResponse
 
 from .fake_jmap import FakeJMAP, async_client, jscal_event, session_json, sync_client
 

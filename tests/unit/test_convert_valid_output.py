@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from caldav.jmap._events.filters import local_datetime
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.convert.model import ICalComponent, parse_ical
 from caldav.jmap.convert.valid import ONCE
 from caldav.jmap.error import JMAPConversionError
-from caldav.jmap.events.filters import local_datetime
 from tools.fidelity import repeated_once_only
 
 

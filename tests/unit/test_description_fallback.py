@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from caldav.jmap.convert.preserve import VENDOR_KEY
-from caldav.jmap.servers.description import (
+from caldav.jmap._servers.description import (
     html_to_text,
     is_description_type,
     plain_description,
 )
-from caldav.jmap.servers.profile import profile_of
+from caldav.jmap._servers.profile import profile_of
+from caldav.jmap.convert.preserve import VENDOR_KEY
 
 
 def test_html_to_text() -> None:

@@ -11,18 +11,18 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caldav.jmap.error import JMAPError
-from caldav.jmap.objects.calendar import JMAPCalendar
-from caldav.jmap.objects.task import JMAPTask
-from caldav.jmap.protocol.http import HTTPResponse, decode_json, raise_for_status
-from caldav.jmap.protocol.response import parse_response
-from caldav.jmap.protocol.standard import (
+from caldav.jmap._protocol.http import HTTPResponse, decode_json, raise_for_status
+from caldav.jmap._protocol.response import parse_response
+from caldav.jmap._protocol.standard import (
     parse_changes,
     parse_get,
     parse_query,
     parse_query_changes,
     parse_set,
 )
+from caldav.jmap.error import JMAPError
+from caldav.jmap.objects.calendar import JMAPCalendar
+from caldav.jmap.objects.task import JMAPTask
 from caldav.jmap.session import Session
 
 from .fake_jmap import SESSION_URL, session_json

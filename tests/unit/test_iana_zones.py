@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from caldav.jmap._servers.iana_zones import for_iana_server, iana_equivalent, is_zone_property
+from caldav.jmap._servers.profile import profile_of
 from caldav.jmap.convert import ical_to_jscal
-from caldav.jmap.servers.iana_zones import for_iana_server, iana_equivalent, is_zone_property
-from caldav.jmap.servers.profile import profile_of
 
 # Outlook's definition of "W. Europe Standard Time": the EU rules
 OUTLOOK_BERLIN = """BEGIN:VTIMEZONE

@@ -66,7 +66,7 @@ def test_the_converter_loads_only_the_converter_and_the_errors() -> None:
         "caldav.jmap",
         "caldav.jmap._version",
         "caldav.jmap.error",
-        "caldav.jmap.redact",
+        "caldav.jmap._redact",
     }
 
 
@@ -84,4 +84,4 @@ def test_the_public_names_are_still_there() -> None:
 
 def test_using_the_client_loads_it() -> None:
     ours = _loaded("import caldav.jmap; caldav.jmap.JMAPClient")["ours"]
-    assert "caldav.jmap.client" in ours and "caldav.jmap.transport" in ours
+    assert "caldav.jmap.client" in ours and "caldav.jmap._transport" in ours

@@ -20,6 +20,7 @@ from caldav.requests import HTTPBearerAuth
 import caldav
 import caldav.jmap
 from caldav.jmap import AsyncJMAPClient, JMAPClient, get_async_jmap_client, get_jmap_client
+from caldav.jmap._transport import DigestCredentials, build_auth
 from caldav.jmap.config import ConfigurationError
 from caldav.jmap.error import (
     JMAPAuthError,
@@ -33,7 +34,6 @@ from caldav.jmap.error import (
     method_error_class,
 )
 from caldav.jmap.session import Session
-from caldav.jmap.transport import DigestCredentials, build_auth
 
 
 def run_isolated(code: str) -> subprocess.CompletedProcess:

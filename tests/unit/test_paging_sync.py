@@ -13,9 +13,9 @@ import itertools
 import pytest
 
 from caldav.jmap import OR, Filter, JMAPProtocolError, PagingLimits, SyncResult
-from caldav.jmap.protocol.paging import ChangeSet, merge_changes
-from caldav.jmap.protocol.standard import ChangesResult
-from caldav.jmap.servers.profile import profile_of
+from caldav.jmap._protocol.paging import ChangeSet, merge_changes
+from caldav.jmap._protocol.standard import ChangesResult
+from caldav.jmap._servers.profile import profile_of
 
 from .fake_jmap import Bounded, EventStore, FakeJMAP, connect, jscal_event, sync_client
 

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from caldav.jmap import JMAPError, JMAPMethodError, JMAPNotFoundError
-from caldav.jmap.methods.principal import PRINCIPALS_AVAILABILITY_CAPABILITY
+from caldav.jmap._methods.principal import PRINCIPALS_AVAILABILITY_CAPABILITY
 from caldav.jmap.objects.principal import BusyPeriod, JMAPParticipantIdentity, JMAPPrincipal
 
 from .fake_jmap import FakeJMAP, async_client, session_json, sync_client

@@ -11,6 +11,24 @@ import json
 import pytest
 from caldav.lib.error import AuthorizationError, DAVError, NotFoundError, RateLimitError
 
+from caldav.jmap._protocol.http import (
+    HTTPRequest,
+    HTTPResponse,
+    parse_retry_after,
+    raise_for_status,
+    same_origin,
+)
+from caldav.jmap._protocol.request import Call, RequestBuilder
+from caldav.jmap._protocol.response import parse_response
+from caldav.jmap._protocol.standard import (
+    DataType,
+    parse_changes,
+    parse_get,
+    parse_query,
+    parse_query_changes,
+    parse_set,
+    raise_set_errors,
+)
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY, TASK_CAPABILITY
 from caldav.jmap.error import (
     JMAPAuthError,
@@ -19,24 +37,6 @@ from caldav.jmap.error import (
     JMAPMethodError,
     JMAPNotFoundError,
     JMAPRateLimitError,
-)
-from caldav.jmap.protocol.http import (
-    HTTPRequest,
-    HTTPResponse,
-    parse_retry_after,
-    raise_for_status,
-    same_origin,
-)
-from caldav.jmap.protocol.request import Call, RequestBuilder
-from caldav.jmap.protocol.response import parse_response
-from caldav.jmap.protocol.standard import (
-    DataType,
-    parse_changes,
-    parse_get,
-    parse_query,
-    parse_query_changes,
-    parse_set,
-    raise_set_errors,
 )
 from caldav.jmap.session import Session, discover
 

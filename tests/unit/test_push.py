@@ -20,18 +20,18 @@ from typing import Any
 import pytest
 
 from caldav.jmap import JMAPAuthError, JMAPCapabilityError, JMAPError, JMAPNotFoundError
-from caldav.jmap.constants import WEBSOCKET_CAPABILITY
-from caldav.jmap.error import JMAPConnectionError
-from caldav.jmap.protocol.eventsource import (
+from caldav.jmap._protocol.eventsource import (
     EventSourceParser,
     ServerSentEvent,
     StateChange,
     event_source_url,
     state_change_from_event,
 )
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
-from caldav.jmap.push import ReconnectPolicy
-from caldav.jmap.websocket import WebSocketChannel
+from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap._push import ReconnectPolicy
+from caldav.jmap._websocket import WebSocketChannel
+from caldav.jmap.constants import WEBSOCKET_CAPABILITY
+from caldav.jmap.error import JMAPConnectionError
 
 from .fake_jmap import FakeJMAP, async_client, session_json, sync_client
 
@@ -268,12 +268,12 @@ def test_a_change_between_baseline_and_stream_is_not_lost(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_server_retry_and_503_retry_after_are_waited_out(kind, monkeypatch):
     waits: list[float] = []
-    monkeypatch.setattr("caldav.jmap.transport.time.sleep", waits.append)
+    monkeypatch.setattr("caldav.jmap._transport.time.sleep", waits.append)
 
     async def fake_sleep(seconds):
         waits.append(seconds)
 
-    monkeypatch.setattr("caldav.jmap.transport.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("caldav.jmap._transport.asyncio.sleep", fake_sleep)
     state = {"CalendarEvent": "s1", "Calendar": "c1"}
     peer = Peer(
         [
@@ -680,7 +680,7 @@ def test_websocket_request_error_and_reconnection(ws_peer):
     client.use_websocket()
     assert client.get_calendars()
     transport = client._transport
-    from caldav.jmap.protocol.request import Call
+    from caldav.jmap._protocol.request import Call
 
     # a RequestError message becomes the HTTP-style error it stands for
     with pytest.raises(JMAPError, match="notRequest"):

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from caldav.jmap import JMAPCannotCalculateChangesError, JMAPMethodError
-from caldav.jmap.protocol.http import HTTPRequest
+from caldav.jmap._protocol.http import HTTPRequest
+from caldav.jmap._servers.profile import profile_of
 from caldav.jmap.query import (
     AND,
     NOT,
@@ -25,7 +26,6 @@ from caldav.jmap.query import (
     plan_query,
     render,
 )
-from caldav.jmap.servers.profile import profile_of
 
 from .fake_jmap import BASE, FakeJMAP, async_client, session_json, sync_client
 

@@ -15,13 +15,9 @@ from typing import Any
 import pytest
 
 from caldav.jmap import JMAPClient
-from caldav.jmap.constants import CORE_CAPABILITY
-from caldav.jmap.error import JMAPError, JMAPNotFoundError
-from caldav.jmap.objects.base import JMAPObject
-from caldav.jmap.objects.task import JMAPTask
-from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.protocol.http import HTTPResponse
-from caldav.jmap.protocol.objects import (
+from caldav.jmap._protocol.connection import Connection
+from caldav.jmap._protocol.http import HTTPResponse
+from caldav.jmap._protocol.objects import (
     Changes,
     create_object,
     delete_object,
@@ -29,18 +25,18 @@ from caldav.jmap.protocol.objects import (
     object_changes,
     read_one,
 )
-from caldav.jmap.protocol.operations import (
+from caldav.jmap._protocol.operations import (
     MAX_QUERY_RESTARTS,
     QueryIds,
     query_ids,
     query_objects,
 )
-from caldav.jmap.protocol.request import READS, SETS, WRITES, Call
-from caldav.jmap.protocol.retry import safe_to_repeat
-from caldav.jmap.protocol.spec import STANDARD_METHODS, TypeSpec, read_with
-from caldav.jmap.protocol.standard import DataType
-from caldav.jmap.protocol.steps import Finished, Pause, advance
-from caldav.jmap.registry import (
+from caldav.jmap._protocol.request import READS, SETS, WRITES, Call
+from caldav.jmap._protocol.retry import safe_to_repeat
+from caldav.jmap._protocol.spec import STANDARD_METHODS, TypeSpec, read_with
+from caldav.jmap._protocol.standard import DataType
+from caldav.jmap._protocol.steps import Finished, Pause, advance
+from caldav.jmap._registry import (
     ADDRESS_BOOK,
     BLOB,
     CALENDAR,
@@ -54,6 +50,10 @@ from caldav.jmap.registry import (
     declared_call,
     spec_for,
 )
+from caldav.jmap.constants import CORE_CAPABILITY
+from caldav.jmap.error import JMAPError, JMAPNotFoundError
+from caldav.jmap.objects.base import JMAPObject
+from caldav.jmap.objects.task import JMAPTask
 from caldav.jmap.session import Session
 
 from .fake_jmap import SESSION_URL, session_json

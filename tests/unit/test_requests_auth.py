@@ -8,7 +8,7 @@ import niquests
 import requests
 from caldav.requests import HTTPBearerAuth
 
-from caldav.jmap.transport import build_auth
+from caldav.jmap._transport import build_auth
 
 
 def test_build_auth_uses_python_caldavs_class() -> None:

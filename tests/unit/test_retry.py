@@ -12,9 +12,9 @@ import ssl
 import pytest
 
 from caldav.jmap import JMAPConnectionError, JMAPRateLimitError
-from caldav.jmap.protocol.http import HTTPRequest, HTTPResponse
-from caldav.jmap.protocol.retry import RetryPolicy, send_with_retries
-from caldav.jmap.protocol.steps import Pause
+from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap._protocol.retry import RetryPolicy, send_with_retries
+from caldav.jmap._protocol.steps import Pause
 
 from .fake_jmap import BASE, FakeJMAP, async_client, sync_client
 
@@ -43,12 +43,12 @@ def flaky(server: FakeJMAP, failures: list):
 @pytest.fixture
 def slept(monkeypatch):
     waits: list[float] = []
-    monkeypatch.setattr("caldav.jmap.transport.time.sleep", waits.append)
+    monkeypatch.setattr("caldav.jmap._transport.time.sleep", waits.append)
 
     async def fake_sleep(seconds):
         waits.append(seconds)
 
-    monkeypatch.setattr("caldav.jmap.transport.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("caldav.jmap._transport.asyncio.sleep", fake_sleep)
     return waits
 
 

@@ -9,11 +9,11 @@ import itertools
 import pytest
 
 from caldav.jmap import JMAPError, JMAPMethodError
+from caldav.jmap._events.write import managed_link_release
+from caldav.jmap._protocol.connection import Connection
+from caldav.jmap._servers.profile import ServerProfile, profile_of, traits_of
+from caldav.jmap._servers.quirks import CYRUS, QUIRKS, Quirk, refused_properties
 from caldav.jmap.constants import CALENDAR_CAPABILITY, CYRUS_CALENDAR_CAPABILITY
-from caldav.jmap.events.write import managed_link_release
-from caldav.jmap.protocol.connection import Connection
-from caldav.jmap.servers.profile import ServerProfile, profile_of, traits_of
-from caldav.jmap.servers.quirks import CYRUS, QUIRKS, Quirk, refused_properties
 from caldav.jmap.session import Session
 
 from .fake_jmap import BASE, FakeJMAP, connect, jscal_event, session_json

@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from caldav.jmap._protocol.http import HTTPRequest
+from caldav.jmap._transport import AsyncTransport, SyncTransport
 from caldav.jmap.error import JMAPConnectionError, JMAPError
-from caldav.jmap.protocol.http import HTTPRequest
-from caldav.jmap.transport import AsyncTransport, SyncTransport
 
 LIMIT = 100_000
 

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from caldav.jmap._servers.vendor import describe_dropped, for_server, strip_vendor_properties
 from caldav.jmap.convert import ical_to_jscal
-from caldav.jmap.servers.vendor import describe_dropped, for_server, strip_vendor_properties
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-CALNAME:c\r\nBEGIN:VEVENT\r\nUID:1\r\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from caldav.jmap import JMAPCalendar
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.cli.common import Context, emit, pass_context, read_only
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS"]
 

@@ -16,9 +16,9 @@ import click
 import icalendar
 
 from caldav.jmap import Filter, JMAPClient, JMAPError
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.cli.common import Context, emit, pass_context, read_only
 from caldav.jmap.convert import ical_to_jscal
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "Probe"]
 

@@ -39,7 +39,7 @@ from caldav.jmap import (
     JMAPStateMismatchError,
     get_jmap_client,
 )
-from caldav.jmap.jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject
 
 __all__ = [
     "EXIT_AUTH",

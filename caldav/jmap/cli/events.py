@@ -11,9 +11,9 @@ from typing import Any
 import click
 import icalendar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.cli.common import EXIT_USAGE, CliError, Context, emit, pass_context, read_only
 from caldav.jmap.cli.timefmt import duration_of, occurrence_times, parse_when, zone_option
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "new_event"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.cli.syncplan import Synced
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["LEGACY_STATUS_NAME", "STATUS_NAME", "TMP_PREFIX", "Entry", "Stamp", "Status"]
 

@@ -23,6 +23,7 @@ import click
 import icalendar
 
 from caldav.jmap import BulkResult, JMAPBulkError
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.cli.common import (
     EXIT_CONFLICT,
     EXIT_PARTIAL,
@@ -37,7 +38,6 @@ from caldav.jmap.cli.status import Entry, Status
 from caldav.jmap.cli.syncplan import POLICIES, Action, Kind, Plan, Synced, plan_sync
 from caldav.jmap.cli.transfer import existing_ids
 from caldav.jmap.cli.vdir import LocalFile, LocalScan, Vdir, content_hash
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "SyncRun", "run_sync"]
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from caldav.jmap.jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject
 
 __all__ = ["duration_of", "local_zone", "occurrence_times", "parse_when", "zone_option"]
 

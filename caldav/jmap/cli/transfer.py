@@ -21,9 +21,9 @@ from caldav.jmap import (
     JMAPEvent,
     check_storable,
 )
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.cli.common import EXIT_PARTIAL, CliError, Context, emit, pass_context, read_only
 from caldav.jmap.convert import jscal_to_ical
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["COMMANDS", "ImportItem", "split_objects"]
 

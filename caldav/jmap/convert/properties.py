@@ -6,7 +6,7 @@ between, the two mappers, and the facts the rest of the package needs about it: 
 it may occur more than once, its JSCalendar default, whether a stated default survives,
 whether a recurrence override may patch it, whether the server manages it. Everything
 else is derived from :data:`TABLE`: the drivers' mapper tables and the sets below (the
-write path in ``methods/`` uses :data:`SERVER_PROPERTIES`, :data:`REMOVED_VALUE` and
+write path in ``_methods/`` uses :data:`SERVER_PROPERTIES`, :data:`REMOVED_VALUE` and
 :data:`TASK_SERVER_PROPERTIES`).
 
 Adding a property mapping is one descriptor here (the mappers live in the module of

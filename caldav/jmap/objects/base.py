@@ -15,8 +15,8 @@ import types
 import typing
 from typing import Any, TypeVar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.error import JMAPError
-from caldav.jmap.jsontypes import JSONObject
 
 __all__ = ["JMAPObject", "camel_case"]
 

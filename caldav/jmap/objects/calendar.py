@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from caldav.jmap._events.searcher import EventSearcher
+from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._methods.ical_input import ICalInput
 from caldav.jmap.error import JMAPError
-from caldav.jmap.events.searcher import EventSearcher
-from caldav.jmap.jsontypes import JSONObject
-from caldav.jmap.methods.ical_input import ICalInput
 from caldav.jmap.objects.base import JMAPObject
 
 if TYPE_CHECKING:
     # for annotations only: both modules import this one
-    from caldav.jmap.api import JMAPClientAPI
+    from caldav.jmap._api import JMAPClientAPI
     from caldav.jmap.objects.event import JMAPEvent
 
 __all__ = ["RIGHTS_ALIASES", "JMAPCalendar"]

@@ -22,8 +22,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.error import JMAPError
-from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = [

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import icalendar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.error import JMAPError
-from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.calendar import JMAPCalendar
 
 if TYPE_CHECKING:
     # for annotations only: the client module imports this one
-    from caldav.jmap.api import JMAPClientAPI
+    from caldav.jmap._api import JMAPClientAPI
 
 __all__ = ["JMAPEvent"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.error import JMAPError
-from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = ["JMAPEventNotification", "JMAPTaskNotification", "Notification"]

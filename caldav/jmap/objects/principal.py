@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPError
-from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 if TYPE_CHECKING:
     # for annotations only: objects/calendar.py imports this module (through query.py)
-    from caldav.jmap.api import JMAPClientAPI
+    from caldav.jmap._api import JMAPClientAPI
     from caldav.jmap.objects.calendar import JMAPCalendar
 
 __all__ = ["BusyPeriod", "JMAPParticipantIdentity", "JMAPPrincipal", "send_to_address"]
@@ -98,7 +98,7 @@ class JMAPPrincipal(JMAPObject):
 
     def get_availability(self, start: Any, end: Any, **kwargs: Any) -> list[BusyPeriod]:
         """This principal's busy periods between ``start`` and ``end`` (see
-        :meth:`~caldav.jmap.api.JMAPClientAPI.get_availability`)."""
+        :meth:`~caldav.jmap._api.JMAPClientAPI.get_availability`)."""
         return self._bound().get_availability(self.id, start, end, **kwargs)
 
     def calendars(self) -> list[JMAPCalendar]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert import jscal_to_ical
 from caldav.jmap.convert.properties import TASK_SERVER_PROPERTIES
-from caldav.jmap.jsontypes import JSONObject
 from caldav.jmap.objects.base import JMAPObject
 
 __all__ = [

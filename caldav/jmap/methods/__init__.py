@@ -1,1 +1,0 @@
-"""Per-data-type operations (calendars, events, tasks), built on :mod:`caldav.jmap.protocol`."""
