@@ -9,7 +9,7 @@ from typing import Any
 
 from caldav.jmap._events.storable import control_character, unstorable
 from caldav.jmap._events.write import check_uid, event_patch, set_events
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.bulk import BulkResult, CreatedIds, set_many
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import get_by_ids, query_objects
@@ -72,7 +72,7 @@ def _raise_if_failed(result: BulkResult, what: str) -> None:
 
 
 def _create_all(
-    conn: Connection, objects: list[JSONObject | JMAPError], **extra: Any
+    conn: Connection, objects: list[JSONObject | JMAPError], **extra: JSONValue
 ) -> Steps[CreatedIds]:
     """Create converted events (or report the conversion errors among them) in as few /set
     calls as the limits allow; ids in input order, failures by position in JMAPBulkError."""
@@ -108,7 +108,7 @@ def _create_all(
 
 
 def create_events(
-    conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: Any
+    conn: Connection, calendar_id: str, ical_strs: Iterable[str], **extra: JSONValue
 ) -> Steps[CreatedIds]:
     """Create many events with as few /set calls as the server's limits allow; returns
     their ids in input order.  Failures (conversion or server) raise JMAPBulkError whose
@@ -155,7 +155,9 @@ def ics_text(source: object) -> str:
     return source
 
 
-def import_ics(conn: Connection, calendar_id: str, source: Any, **extra: Any) -> Steps[CreatedIds]:
+def import_ics(
+    conn: Connection, calendar_id: str, source: Any, **extra: JSONValue
+) -> Steps[CreatedIds]:
     """Create every event of an .ics file in ``calendar_id`` (``source``: see
     :func:`ics_text`): one event per UID, its recurrence instances included; ids in the
     file's order of UIDs."""
@@ -168,7 +170,7 @@ def update_events(
     conn: Connection,
     updates: dict[str, str],
     current: Mapping[str, JMAPEvent] | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[BulkResult]:
     """Update many events (event id -> new iCalendar): one /get of those ``current`` does
     not hold (the events as last read), then patches of what changed, in as few /set calls
@@ -206,7 +208,9 @@ def update_events(
     return result
 
 
-def delete_events(conn: Connection, event_ids: Iterable[str], **extra: Any) -> Steps[BulkResult]:
+def delete_events(
+    conn: Connection, event_ids: Iterable[str], **extra: JSONValue
+) -> Steps[BulkResult]:
     """Delete many events in as few /set calls as the limits allow; returns what the /set
     calls did (with their states)."""
     account_id = yield from conn.account_for()

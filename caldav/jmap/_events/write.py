@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 
 from caldav.jmap._events.storable import unstorable
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._methods.event import get_event_object
 from caldav.jmap._protocol.bulk import BulkResult, set_many
 from caldav.jmap._protocol.connection import Connection
@@ -92,7 +91,7 @@ def set_event(
     *,
     create: JSONObject | None = None,
     update: tuple[str, JSONObject] | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[SetOutcome]:
     """set_one for an event in the form the server takes; a refusal the client can adapt
     to is learned (and remembered in the server profile) and the event sent again.  The
@@ -122,7 +121,7 @@ def set_events(
     *,
     create: JSONObject | None = None,
     update: JSONObject | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[BulkResult]:
     """set_many for events, adapting to what the server refuses as :func:`set_event`
     does: the objects refused for it are sent again, adapted."""
@@ -157,7 +156,9 @@ def _only(objects: JSONObject | None, keys: list[str]) -> JSONObject:
     return {k: v for k, v in (objects or {}).items() if k in keys}
 
 
-def create_event(conn: Connection, calendar_id: str, ical_str: str, **extra: Any) -> Steps[str]:
+def create_event(
+    conn: Connection, calendar_id: str, ical_str: str, **extra: JSONValue
+) -> Steps[str]:
     """Create an event from iCalendar in ``calendar_id``; returns its id."""
     jscal = ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar)
     error = unstorable(jscal)
@@ -218,7 +219,7 @@ def managed_link_release(
     }
 
 
-def save_event(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
+def save_event(conn: Connection, event: JMAPEvent, **extra: JSONValue) -> Steps[None]:
     """Send what changed in ``event`` since it was read, if the server's state is still the
     one it was read in; the event then holds the new state."""
     check_uid(event.id, event.as_read, event.jscal)
@@ -239,7 +240,7 @@ def update_event(
     event_id: str,
     ical_str: str,
     if_in_state: str | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[None]:
     """Replace the event's content with the iCalendar ``ical_str`` (a patch of what changed).
 

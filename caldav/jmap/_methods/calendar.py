@@ -7,9 +7,7 @@ the generic engine's, driven by :data:`~caldav.jmap._registry.CALENDAR`.
 
 from __future__ import annotations
 
-from typing import Any
-
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._operation import ClientCore, operation
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.objects import (
@@ -78,7 +76,7 @@ class CalendarMethods(ClientCore):
         return (yield from get_calendars(self._conn, self))
 
     @operation
-    def create_calendar(self, /, name: str, **props: Any) -> Steps[str]:
+    def create_calendar(self, /, name: str, **props: JSONValue) -> Steps[str]:
         """Create a calendar; keyword arguments: description, color, sort_order, is_visible,
         is_subscribed, include_in_availability, default_alerts_with_time,
         default_alerts_without_time, time_zone.  Returns the calendar id."""

@@ -11,9 +11,10 @@ the conflict is real and :class:`~caldav.jmap.error.JMAPStateMismatchError` is r
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from caldav.jmap._events import write
+from caldav.jmap._jsontypes import JSONValue
 from caldav.jmap._methods import event as event_ops
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import set_one
@@ -80,7 +81,7 @@ def _newer_state(conn: Connection, event: JMAPEvent, error: JMAPStateMismatchErr
     return changed.new_state
 
 
-def save_event_object(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
+def save_event_object(conn: Connection, event: JMAPEvent, **extra: JSONValue) -> Steps[None]:
     """Send what changed in ``event``; a state mismatch caused by other events is retried
     with the newer state, one caused by a change to this event raises."""
     for attempt in range(MAX_ATTEMPTS):
@@ -93,7 +94,7 @@ def save_event_object(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps
     return None  # not reached: the last attempt returns or raises
 
 
-def delete_event_object(conn: Connection, event: JMAPEvent, **extra: Any) -> Steps[None]:
+def delete_event_object(conn: Connection, event: JMAPEvent, **extra: JSONValue) -> Steps[None]:
     """Delete ``event`` unless it changed since it was read (as :func:`save_event_object`)."""
     account_id = yield from conn.account_for()
     for attempt in range(MAX_ATTEMPTS):

@@ -15,7 +15,7 @@ import copy
 import uuid
 from typing import Any, NamedTuple
 
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._methods.principal import utc_datetime
 from caldav.jmap._operation import ClientCore, operation
 from caldav.jmap._protocol.objects import (
@@ -118,7 +118,7 @@ class ContactMethods(ClientCore):
         return (yield from get_all(self._conn, ADDRESS_BOOK, self))
 
     @operation
-    def create_address_book(self, /, name: str, **props: Any) -> Steps[str]:
+    def create_address_book(self, /, name: str, **props: JSONValue) -> Steps[str]:
         """Create an address book; keyword arguments: description, sort_order,
         is_subscribed, share_with.  Returns its id."""
         return (yield from create_object(self._conn, ADDRESS_BOOK, props, {"name": name}))

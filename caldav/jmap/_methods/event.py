@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 from caldav.jmap._events.filters import local_datetime
 from caldav.jmap._events.storable import check_storable
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import (
     changes_with_objects,
@@ -60,7 +59,7 @@ def get_event(conn: Connection, event_id: str) -> Steps[str]:
 
 
 def delete_event(
-    conn: Connection, event_id: str, if_in_state: str | None = None, **extra: Any
+    conn: Connection, event_id: str, if_in_state: str | None = None, **extra: JSONValue
 ) -> Steps[None]:
     """Delete the event (with ``if_in_state``: only if the state is still that one)."""
     account_id = yield from conn.account_for()

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from caldav.jmap._events.filters import local_datetime
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._operation import ClientCore, operation
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.objects import (
@@ -248,7 +248,7 @@ class TaskMethods(ClientCore):
     # -- task lists ----------------------------------------------------------------------
 
     @operation
-    def create_task_list(self, /, name: str, **props: Any) -> Steps[str]:
+    def create_task_list(self, /, name: str, **props: JSONValue) -> Steps[str]:
         """Create a task list; keyword arguments: description, color, keyword_colors,
         category_colors, sort_order, is_subscribed, time_zone, workflow_statuses,
         share_with, default_alerts_with_time, default_alerts_without_time.  Returns its id."""

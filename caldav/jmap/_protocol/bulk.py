@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import get_by_ids
 from caldav.jmap._protocol.request import Call, RequestBuilder
@@ -216,7 +216,7 @@ def set_many(
     update: JSONObject | None = None,
     destroy: list[str] | None = None,
     find_existing: FindExisting | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[BulkResult]:
     """Apply every create, update and destroy in as few requests as the limits and the
     timeout allow.

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.paging import ChangesPager, Pager
 from caldav.jmap._protocol.request import RequestBuilder
@@ -223,7 +223,7 @@ def query_objects(
     sort: list[JSONObject] | None = None,
     properties: list[str] | None = None,
     limit: int | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[Found[JSONObject]]:
     """Every object matching ``filter``: each page is a /query with a result reference into
     /get, one round trip per page; pages are no larger than maxObjectsInGet, and paging goes
@@ -381,7 +381,7 @@ def set_one(
     update: tuple[str, JSONObject] | None = None,
     destroy: str | None = None,
     if_in_state: str | None = None,
-    **extra: Any,
+    **extra: JSONValue,
 ) -> Steps[SetOutcome]:
     """Create, update or destroy one object with /set.  A SetError raises
     :class:`~caldav.jmap.error.JMAPMethodError` with the error's type and properties."""

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from caldav.jmap._jsontypes import JSONObject
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.request import READS, SETS, WRITES, Call, MethodKind, ResultReference
 
 __all__ = [
@@ -205,7 +205,7 @@ class TypeSpec(Generic[Obj]):
         update: JSONObject | None = None,
         destroy: list[str] | ResultReference | None = None,
         if_in_state: str | None = None,
-        **extra: Any,
+        **extra: JSONValue,
     ) -> Call:
         """``/set``; ``extra`` carries a data type's own arguments (e.g. sendSchedulingMessages)."""
         return self.call(
@@ -233,7 +233,7 @@ class TypeSpec(Generic[Obj]):
         anchor_offset: int | None = None,
         limit: int | None = None,
         calculate_total: bool | None = None,
-        **extra: Any,
+        **extra: JSONValue,
     ) -> Call:
         """``/query``; ``extra`` carries a data type's own arguments (e.g. expandRecurrences)."""
         return self.call(

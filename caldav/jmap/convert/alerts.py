@@ -6,8 +6,7 @@ the original ACTION is kept in the vendor property, which restores it on the way
 
 from __future__ import annotations
 
-from typing import Any
-
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert import links
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
 from caldav.jmap.convert.datetime import (
@@ -66,7 +65,7 @@ def alert_id(comp: ICalComponent) -> str:
 
 
 def _valarm_to_js(comp: ICalComponent, parent: ToJSCal) -> None:
-    alert: dict[str, Any] = {"@type": "Alert"}
+    alert: JSONObject = {"@type": "Alert"}
     key = alert_id(comp)
     alerts = parent.obj.setdefault("alerts", {})
     if key in alerts:  # identical alarms: keep both, with distinct stable keys
@@ -82,7 +81,7 @@ def _valarm_to_js(comp: ICalComponent, parent: ToJSCal) -> None:
     alerts[key] = alert
 
 
-def _drop_generated(alert: dict[str, Any], default_text: str) -> None:
+def _drop_generated(alert: JSONObject, default_text: str) -> None:
     """Forget a DESCRIPTION / SUMMARY equal to the text written for alarms lacking one."""
     vendor = alert.get(VENDOR_KEY)
     if not vendor or "properties" not in vendor:
@@ -101,7 +100,7 @@ def _drop_generated(alert: dict[str, Any], default_text: str) -> None:
             del alert[VENDOR_KEY]
 
 
-def _trigger_to_ical(value: Any, ctx: ToICal) -> None:
+def _trigger_to_ical(value: JSONValue, ctx: ToICal) -> None:
     trigger = expect(value, dict, "alerts/trigger")
     kind = trigger.get("@type", "OffsetTrigger")
     if kind == "AbsoluteTrigger":
@@ -115,7 +114,7 @@ def _trigger_to_ical(value: Any, ctx: ToICal) -> None:
         raise JMAPConversionError(f"unsupported trigger type {kind!r}", "alerts/trigger")
 
 
-def _action_to_ical(value: Any, ctx: ToICal) -> None:
+def _action_to_ical(value: JSONValue, ctx: ToICal) -> None:
     action = expect(value, str, "alerts/action").upper()
     ctx.component.add("ACTION", action if action in _ACTIONS else "DISPLAY")
 
@@ -135,7 +134,7 @@ def _complete_valarm(comp: ICalComponent, alert_key: str, title: str) -> None:
         comp.add("SUMMARY", escape_text(title))
 
 
-def _alerts_to_ical(value: Any, ctx: ToICal) -> None:
+def _alerts_to_ical(value: JSONValue, ctx: ToICal) -> None:
     title = ctx.obj.get("title") if isinstance(ctx.obj.get("title"), str) else "Reminder"
     for key, alert in expect(value, dict, "alerts").items():
         comp = ICalComponent("VALARM")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert.datetime import UTC_ZONES, format_ical_time
 from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
@@ -39,7 +40,7 @@ class ToJSCal:
     """Converting one iCalendar component into ``obj``."""
 
     component: ICalComponent
-    obj: dict[str, Any]
+    obj: JSONObject
     kind: str  # "Event", "Task" or a subobject type such as "Alert"
     #: VTIMEZONE components of the calendar, by TZID
     vtimezones: dict[str, ICalComponent] = field(default_factory=dict)
@@ -59,7 +60,7 @@ class ToJSCal:
 class ToICal:
     """Converting the JSCalendar object ``obj`` into ``component``."""
 
-    obj: dict[str, Any]
+    obj: JSONObject
     component: ICalComponent
     kind: str
     #: TZIDs the output uses (they need a VTIMEZONE)
@@ -138,8 +139,8 @@ def in_range(value: object, low: int, high: int, prop: str) -> int:
     return number
 
 
-def put(obj: dict[str, Any], collection: str, key: str, value: dict[str, Any]) -> dict[str, Any]:
+def put(obj: JSONObject, collection: str, key: str, value: JSONObject) -> JSONObject:
     """Store ``value`` in the id-keyed map ``obj[collection]``, merging into an existing entry."""
-    entry: dict[str, Any] = obj.setdefault(collection, {}).setdefault(key, {})
+    entry: JSONObject = obj.setdefault(collection, {}).setdefault(key, {})
     entry.update(value)
     return entry

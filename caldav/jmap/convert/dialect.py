@@ -26,8 +26,8 @@ Reading accepts either form (and mixtures), so ``jscal_to_ical`` takes both.
 from __future__ import annotations
 
 import copy
-from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.convert.times import END_TIME_ZONE, is_end_zone_only
 
@@ -75,7 +75,7 @@ def _unescape(key: str) -> str:
     return key.replace("~1", "/").replace("~0", "~")
 
 
-def _rename_paths(patch: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+def _rename_paths(patch: JSONObject, old: str, new: str) -> JSONObject:
     """A PatchObject with every path segment ``old`` renamed ``new``."""
     result = {}
     for path, value in patch.items():
@@ -97,7 +97,7 @@ def _method(address: str) -> str:
     return "web" if address.lower().startswith(("http:", "https:")) else "other"
 
 
-def _lift_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> None:
+def _lift_subobjects(obj: JSONObject, converted: JSONObject) -> None:
     """Move the vendor data of ``obj``'s subobjects to the 2.0 places: the parameters of
     the property an entry came from to ``converted`` (``<map>/<id>``), what an entry kept
     of its component (VLOCATION, PARTICIPANT) to the entry's own ``iCalendar``, with the
@@ -125,7 +125,7 @@ def _lift_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> None:
                 entry[ICAL_KEY] = ical
 
 
-def _lower_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> dict[str, Any]:
+def _lower_subobjects(obj: JSONObject, converted: JSONObject) -> JSONObject:
     """The inverse of :func:`_lift_subobjects`; returns the entries of ``converted`` that
     belong to no subobject."""
     for key in _PROPERTY_MAPS:
@@ -151,7 +151,7 @@ def _lower_subobjects(obj: dict[str, Any], converted: dict[str, Any]) -> dict[st
     return kept
 
 
-def _lift_end_zone(obj: dict[str, Any]) -> str | None:
+def _lift_end_zone(obj: JSONObject) -> str | None:
     """The 2.0 ``endTimeZone`` for an RFC 8984 Location that only gives the end's zone;
     returns that Location's key."""
     locations = obj.get("locations")
@@ -166,13 +166,11 @@ def _lift_end_zone(obj: dict[str, Any]) -> str | None:
     return key
 
 
-def _lift_end_zone_patch(
-    patch: dict[str, Any], main: dict[str, Any], main_key: str | None
-) -> dict[str, Any]:
+def _lift_end_zone_patch(patch: JSONObject, main: JSONObject, main_key: str | None) -> JSONObject:
     """An override's PatchObject with the end-zone Locations it sets or removes as
     ``endTimeZone`` (``main``: the 2.0 object, whose end-zone Location had key
     ``main_key``); null is the start's zone."""
-    result: dict[str, Any] = {}
+    result: JSONObject = {}
     for path, value in patch.items():
         key, _, rest = str(path).partition("/")
         if key != "locations" or "/" in rest:
@@ -196,7 +194,7 @@ def _lift_end_zone_patch(
     return result
 
 
-def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
+def to_jscalendar_2(obj: JSONObject) -> JSONObject:
     """An RFC 8984 Event or Task (as the mappers make it) in the JSCalendar 2.0 dialect."""
     result = copy.deepcopy(obj)
     rules = result.pop("recurrenceRules", None)
@@ -204,7 +202,7 @@ def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
         result["recurrenceRule"] = rules[0]
     elif rules:
         result["recurrenceRules"] = rules
-    ical: dict[str, Any] = {
+    ical: JSONObject = {
         "@type": "ICalComponent",
         "name": _COMPONENT_NAMES.get(result.get("@type", ""), ""),
     }
@@ -245,7 +243,7 @@ def to_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _is_jscalendar_2(obj: dict[str, Any]) -> bool:
+def _is_jscalendar_2(obj: JSONObject) -> bool:
     if any(k in obj for k in (ICAL_KEY, "recurrenceRule", "organizerCalendarAddress")):
         return True
     participants = obj.get("participants")
@@ -264,7 +262,7 @@ def _is_jscalendar_2(obj: dict[str, Any]) -> bool:
     return False
 
 
-def from_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
+def from_jscalendar_2(obj: JSONObject) -> JSONObject:
     """An Event or Task in either dialect, in the RFC 8984 form the mappers read."""
     if not _is_jscalendar_2(obj):
         return obj  # plain RFC 8984: nothing to rewrite
@@ -276,7 +274,7 @@ def from_jscalendar_2(obj: dict[str, Any]) -> dict[str, Any]:
     if isinstance(organizer, str) and not result.get("replyTo"):
         result["replyTo"] = {_method(organizer): organizer}
     ical = result.pop(ICAL_KEY, None)
-    vendor: dict[str, Any] = {}
+    vendor: JSONObject = {}
     if isinstance(ical, dict):
         vendor = {k: v for k, v in ical.items() if k not in ("@type", "name")}
     converted = vendor.pop("convertedProperties", None) or {}

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert.context import JsMapper, OutOfRange, PropMapper, ToICal, ToJSCal
 from caldav.jmap.convert.model import ICalComponent, format_line, serialize, unreadable
 from caldav.jmap.convert.preserve import VENDOR_KEY, store_unconverted
@@ -71,7 +72,7 @@ def guarded(name: str, call: Callable[[], None]) -> None:
         raise JMAPConversionError(f"cannot convert: {type(e).__name__}: {e}", name) from e
 
 
-def _undo(obj: dict[str, Any], size: int, sizes: dict[str, int]) -> None:
+def _undo(obj: JSONObject, size: int, sizes: dict[str, int]) -> None:
     """Remove what a failed mapper added: the keys past the first ``size`` and, in the maps
     whose sizes ``sizes`` holds, the entries past those (dicts keep insertion order)."""
     for key in list(obj)[size:]:
@@ -148,7 +149,7 @@ def run_to_ical(
 
 
 def _write_in_range(
-    ctx: ToICal, key: str, value: Any, mapper: JsMapper, fallback: JsMapper | None
+    ctx: ToICal, key: str, value: JSONValue, mapper: JsMapper, fallback: JsMapper | None
 ) -> None:
     """Run ``mapper``; when the value is out of iCalendar's range, undo what it wrote and
     keep the JSCalendar value through ``fallback`` (JSPROP) instead."""

@@ -4,8 +4,9 @@ recurrence instances into ``recurrenceOverrides``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert import participants, properties
 from caldav.jmap.convert.context import PropMapper, ToJSCal
 from caldav.jmap.convert.datetime import (
@@ -45,7 +46,7 @@ _KINDS = {"VEVENT": "Event", "VTODO": "Task"}
 _CALENDAR_DONE = frozenset({"VERSION", "PRODID", "METHOD"})
 
 
-def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]) -> dict[str, Any]:
+def _convert_component(comp: ICalComponent, vtimezones: dict[str, ICalComponent]) -> JSONObject:
     ctx = ToJSCal(comp, {"@type": _KINDS[comp.name]}, _KINDS[comp.name], vtimezones)
     run_to_jscal(ctx, PROPERTY_MAPPERS, COMPONENT_MAPPERS, once=properties.ONCE)
     participants.resolve_delegates(ctx.obj)
@@ -94,7 +95,7 @@ def _override_key(comp: ICalComponent, zone: str | None) -> str:
 
 def _custom_timezones(
     group: list[ICalComponent], vtimezones: dict[str, ICalComponent]
-) -> dict[str, Any]:
+) -> JSONObject:
     """TimeZone objects for the non-IANA TZIDs the object uses and the source defines."""
     used = {
         p.param("TZID")
@@ -118,7 +119,7 @@ _SERIES_FIELDS = {
 }
 
 
-def _keep_series_fields(patch: dict[str, Any], obj: dict[str, Any], comp: ICalComponent) -> None:
+def _keep_series_fields(patch: JSONObject, obj: JSONObject, comp: ICalComponent) -> None:
     """Overrides never remove the series' start, duration or time zone unless the source
     did: an instance without DTSTART (or DTEND / DURATION) has the series' (a patch with
     ``start: null`` removes the mandatory start; servers refuse it); one without DTSTAMP
@@ -133,7 +134,7 @@ def _convert_group(
     group: list[ICalComponent],
     vtimezones: dict[str, ICalComponent],
     calendar_id: str | None,
-) -> dict[str, Any]:
+) -> JSONObject:
     masters = [c for c in group if c.first("RECURRENCE-ID") is None]
     instances = sorted(
         (c for c in group if c.first("RECURRENCE-ID") is not None),
@@ -192,7 +193,7 @@ def _convert_group(
     return obj
 
 
-def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[dict[str, Any]]:
+def _convert_all(ical_str: str, calendar_id: str | None, dialect: str) -> list[JSONObject]:
     if dialect not in DIALECTS:
         raise JMAPConversionError(f"unknown JSCalendar dialect {dialect!r}")
     with reading("iCalendar input") as notes:
@@ -222,7 +223,7 @@ def _guard(call: Callable[[], R]) -> R:
 
 def ical_to_jscal(
     ical_str: str, calendar_id: str | None = None, *, dialect: str = RFC8984
-) -> dict[str, Any]:
+) -> JSONObject:
     """Convert one iCalendar object (a VEVENT or VTODO with its recurrence instances) to a
     JSCalendar Event or Task; a calendar of several objects gives its first one (see
     :func:`ical_to_jscal_all`).
@@ -237,7 +238,7 @@ def ical_to_jscal(
 
 def ical_to_jscal_all(
     ical_str: str, calendar_id: str | None = None, *, dialect: str = RFC8984
-) -> list[dict[str, Any]]:
+) -> list[JSONObject]:
     """Convert every object of a VCALENDAR: one Event or Task per UID, each with its
     recurrence instances folded into ``recurrenceOverrides``; the calendar's VTIMEZONEs
     serve all of them. Raises only :class:`~caldav.jmap.error.JMAPConversionError`."""

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert import preserve, properties, recurrence, simple
 from caldav.jmap.convert.context import JsMapper, ToICal, expect
 from caldav.jmap.convert.datetime import custom_zones, parse_local
@@ -34,7 +35,7 @@ _COMPONENTS = {"Event": "VEVENT", "Task": "VTODO"}
 
 
 def _component(
-    obj: dict[str, Any],
+    obj: JSONObject,
     kind: str,
     tzids: set[str],
     explicit: frozenset[str] = frozenset(),
@@ -48,7 +49,7 @@ def _component(
     return comp
 
 
-def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComponent]:
+def _instances(obj: JSONObject, kind: str, tzids: set[str]) -> list[ICalComponent]:
     """One component per recurrence override that is more than an EXDATE or RDATE."""
     overrides = expect(obj.get("recurrenceOverrides") or {}, dict, "recurrenceOverrides")
     base = {k: v for k, v in obj.items() if k not in properties.MAIN_ONLY}
@@ -72,7 +73,7 @@ def _instances(obj: dict[str, Any], kind: str, tzids: set[str]) -> list[ICalComp
     return result
 
 
-def _entries(jscal: Any) -> list[dict[str, Any]]:
+def _entries(jscal: Any) -> list[JSONObject]:
     """The Events and Tasks to write: a list, a Group's entries, or one object."""
     if isinstance(jscal, list):
         items = jscal
@@ -89,7 +90,7 @@ def _entries(jscal: Any) -> list[dict[str, Any]]:
     return objects
 
 
-def _custom_tzinfos(objects: list[dict[str, Any]]) -> dict[str, dt.tzinfo]:
+def _custom_tzinfos(objects: list[JSONObject]) -> dict[str, dt.tzinfo]:
     """tzinfos of the objects' ``timeZones`` (custom zones), by TZID."""
     comps = {}
     for obj in objects:
@@ -104,10 +105,10 @@ def _convert(jscal: Any) -> str:
         return _write(objects)
 
 
-def _write(objects: list[dict[str, Any]]) -> str:
+def _write(objects: list[JSONObject]) -> str:
     tzids: set[str] = set()
     components: list[ICalComponent] = []
-    custom_zones: dict[str, Any] = {}
+    custom_zones: JSONObject = {}
     first_year = 9999  # the VTIMEZONEs cover the objects' years, from the earliest start on
     for source in objects:
         kind = source.get("@type", "Event")
@@ -138,7 +139,7 @@ def _write(objects: list[dict[str, Any]]) -> str:
     return serialize(calendar)
 
 
-def jscal_to_ical(jscal: dict[str, Any] | list[dict[str, Any]]) -> str:
+def jscal_to_ical(jscal: JSONObject | list[JSONObject]) -> str:
     """Convert a JSCalendar Event or Task, a list of them or a Group, to one VCALENDAR
     string (one VTIMEZONE per time zone used, shared by all objects).
 

@@ -7,8 +7,8 @@ it is applied after everything else and never overwrites a converted property.
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert.context import ToICal, ToJSCal
 from caldav.jmap.convert.model import ICalProperty, escape_text, unescape_text
 from caldav.jmap.convert.patch import apply_patch
@@ -35,7 +35,7 @@ def jsprop_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     ctx.obj.setdefault(_PENDING, {})[pointer] = value
 
 
-def apply_jsprops(obj: dict[str, Any]) -> dict[str, Any]:
+def apply_jsprops(obj: JSONObject) -> JSONObject:
     """Apply the collected JSPROPs to ``obj`` (new properties only)."""
     pending = obj.pop(_PENDING, None)
     if not pending:
@@ -44,7 +44,7 @@ def apply_jsprops(obj: dict[str, Any]) -> dict[str, Any]:
     return apply_patch(obj, fresh)
 
 
-def jsprop_to_ical(item: dict[str, Any], ctx: ToICal) -> None:
+def jsprop_to_ical(item: JSONObject, ctx: ToICal) -> None:
     """Write a JSCalendar property no mapper knows as JSPROP. The drivers leave server
     state and unset defaults out beforehand (``properties.to_write``); an object's type
     marker is the component it is written as."""

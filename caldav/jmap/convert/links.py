@@ -3,8 +3,7 @@ RELATED-TO <-> relatedTo."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from caldav.jmap._jsontypes import JSONValue
 from caldav.jmap.convert.context import (
     JsMapper,
     PropMapper,
@@ -46,7 +45,7 @@ def _url_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     keep_params(link, prop, frozenset(ID_PARAMS))
 
 
-def _links_to_ical(value: Any, ctx: ToICal) -> None:
+def _links_to_ical(value: JSONValue, ctx: ToICal) -> None:
     for key, link in expect(value, dict, "links").items():
         href = expect(expect(link, dict, f"links/{key}").get("href"), str, f"links/{key}/href")
         if link.get("rel") == "describedby":
@@ -82,7 +81,7 @@ def _related_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     keep_params(relation, prop, frozenset({"RELTYPE"}))  # VALUE, GAP (RFC 9253), X-
 
 
-def _related_to_ical(value: Any, ctx: ToICal) -> None:
+def _related_to_ical(value: JSONValue, ctx: ToICal) -> None:
     for uid, relation in expect(value, dict, "relatedTo").items():
         kinds = expect(relation, dict, "relatedTo").get("relation") or {}
         types = [k.upper() for k, on in expect(kinds, dict, "relatedTo/relation").items() if on]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert import links
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect, put
 from caldav.jmap.convert.ids import ID_PARAMS, id_param, property_id
@@ -169,7 +170,7 @@ def _vlocation_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
 
 
 def _main_location(
-    props: list[ICalProperty], locations: dict[str, Any], is_vlocation: Callable[[Any], bool]
+    props: list[ICalProperty], locations: JSONObject, is_vlocation: Callable[[Any], bool]
 ) -> str | None:
     """The draft's mainLocationId: with several locations, one of them a VLOCATION, the
     first LOCATION's Location; a derived LOCATION names the VLOCATION of that NAME."""
@@ -199,12 +200,12 @@ def _set_main_location(ctx: ToJSCal) -> None:
         ctx.obj["mainLocationId"] = main
 
 
-def _places(locations: dict[str, Any]) -> dict[str, Any]:
+def _places(locations: JSONObject) -> JSONObject:
     """The Locations that are places, not just the zone of the end."""
     return {k: v for k, v in locations.items() if not is_end_zone_only(v)}
 
 
-def _main_location_to_ical(value: Any, ctx: ToICal) -> None:
+def _main_location_to_ical(value: JSONValue, ctx: ToICal) -> None:
     """Nothing when the reader derives ``value`` from what the writer produces, else JSPROP."""
     locations = ctx.obj.get("locations")
     if isinstance(locations, dict):
@@ -225,11 +226,11 @@ def _main_location_to_ical(value: Any, ctx: ToICal) -> None:
 # --- Location -> LOCATION / GEO / VLOCATION ---------------------------------------------
 
 
-def _plain_geo(location: dict[str, Any]) -> re.Match[str] | None:
+def _plain_geo(location: JSONObject) -> re.Match[str] | None:
     return _GEO_URI.match(str(location.get("coordinates") or ""))
 
 
-def _writes_vlocation(location: dict[str, Any], geo_taken: bool) -> bool:
+def _writes_vlocation(location: JSONObject, geo_taken: bool) -> bool:
     """Whether a Location needs a VLOCATION: LOCATION (+ the one GEO) cannot carry it."""
     if component_name(location) == _VLOCATION:
         return True
@@ -243,7 +244,7 @@ def _writes_vlocation(location: dict[str, Any], geo_taken: bool) -> bool:
     return not isinstance(location.get("name"), str)  # nothing else to write it to
 
 
-def _plan(locations: dict[str, Any]) -> dict[str, bool]:
+def _plan(locations: JSONObject) -> dict[str, bool]:
     """Location key -> whether it is written as VLOCATION (iCalendar has one GEO)."""
     plan = {}
     geo_taken = False
@@ -254,24 +255,24 @@ def _plan(locations: dict[str, Any]) -> dict[str, bool]:
     return plan
 
 
-def _as_vlocation(locations: dict[str, Any]) -> Callable[[Any], bool]:
+def _as_vlocation(locations: JSONObject) -> Callable[[Any], bool]:
     plan = _plan(locations)
     return lambda loc: any(plan[k] for k, v in locations.items() if v is loc)
 
 
-def _plain_named(locations: dict[str, Any]) -> list[str]:
+def _plain_named(locations: JSONObject) -> list[str]:
     plan = _plan(locations)
     return [k for k, v in locations.items() if not plan[k] and isinstance(v.get("name"), str)]
 
 
-def _location_types_to_ical(value: Any, ctx: ToICal) -> None:
+def _location_types_to_ical(value: JSONValue, ctx: ToICal) -> None:
     types = [t for t, on in expect(value, dict, "locationTypes").items() if on]
     if types:
         prop = ctx.component.add("LOCATION-TYPE", ",".join(escape_text(t) for t in types))
         restore_property_params(ctx.obj, "locationTypes", prop)
 
 
-def _coordinates_to_ical(value: Any, ctx: ToICal) -> None:
+def _coordinates_to_ical(value: JSONValue, ctx: ToICal) -> None:
     uri = expect(value, str, "coordinates")
     match = _GEO_URI.match(uri)
     if converted_from(ctx.obj, "coordinates") == "geo" and match:
@@ -290,7 +291,7 @@ _VLOCATION_TO_ICAL: dict[str, JsMapper] = {
 }
 
 
-def _vlocation_to_ical(key: str, location: dict[str, Any], ctx: ToICal) -> None:
+def _vlocation_to_ical(key: str, location: JSONObject, ctx: ToICal) -> None:
     comp = component_to_ical(location, "VLOCATION", "Location", _VLOCATION_TO_ICAL, ctx)
     uid = comp.first("UID")
     if uid is None:
@@ -301,7 +302,7 @@ def _vlocation_to_ical(key: str, location: dict[str, Any], ctx: ToICal) -> None:
     ctx.component.components.append(comp)
 
 
-def _locations_to_ical(value: Any, ctx: ToICal) -> None:
+def _locations_to_ical(value: JSONValue, ctx: ToICal) -> None:
     locations = {
         key: location
         for key, location in expect(value, dict, "locations").items()
@@ -324,7 +325,7 @@ def _locations_to_ical(value: Any, ctx: ToICal) -> None:
             )
 
 
-def _virtual_locations_to_ical(value: Any, ctx: ToICal) -> None:
+def _virtual_locations_to_ical(value: JSONValue, ctx: ToICal) -> None:
     for key, virtual in expect(value, dict, "virtualLocations").items():
         uri = expect(expect(virtual, dict, "virtualLocations").get("uri"), str, "uri")
         features = [f.upper() for f, on in (virtual.get("features") or {}).items() if on]

@@ -11,8 +11,7 @@ draft lists it among the properties without JSCalendar home).
 
 from __future__ import annotations
 
-from typing import Any
-
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert import links
 from caldav.jmap.convert.context import (
     JsMapper,
@@ -131,7 +130,7 @@ def _address_key(value: str) -> str:
     return normalize_address(value).lower()
 
 
-def _register(ctx: ToJSCal, pid: str, participant: dict[str, Any]) -> None:
+def _register(ctx: ToJSCal, pid: str, participant: JSONObject) -> None:
     """Index the addresses of ``participant`` for :func:`_find_participant`."""
     for address in (participant.get("sendTo") or {}).values():
         if isinstance(address, str):
@@ -148,7 +147,7 @@ def _find_participant(ctx: ToJSCal, prop: ICalProperty) -> str:
     return found if found is not None else uuid5_id(prop.value)
 
 
-def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
+def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> JSONObject:
     address = normalize_address(prop.value)
     pid = _find_participant(ctx, prop)
     participant = put(ctx.obj, "participants", pid, {})
@@ -217,11 +216,11 @@ _LINE_FIELDS = (
 )  # fmt: skip
 
 
-def _line_fields(participant: dict[str, Any]) -> list[Any]:
+def _line_fields(participant: JSONObject) -> list[JSONValue]:
     return [participant.get(key) for key in _LINE_FIELDS]
 
 
-def _keep_lines(participant: dict[str, Any], ctx: ToJSCal) -> None:
+def _keep_lines(participant: JSONObject, ctx: ToJSCal) -> None:
     """An organizer who is also an attendee is one Participant from two lines, whose CN,
     SCHEDULE-AGENT or X- parameters may differ (Google, Oracle, RIM exports): each line's
     own parameters are kept, for as long as the Participant stays as it was."""
@@ -240,7 +239,7 @@ def _keep_lines(participant: dict[str, Any], ctx: ToJSCal) -> None:
         keep_line_params(participant, lines, _line_fields(participant))
 
 
-def _address_of(participant: dict[str, Any]) -> str | None:
+def _address_of(participant: JSONObject) -> str | None:
     send_to = participant.get("sendTo") or {}
     expect(send_to, dict, "participants/sendTo")
     for method in ("imip", "other", "web"):
@@ -253,7 +252,7 @@ def _address_of(participant: dict[str, Any]) -> str | None:
     return next((v for v in send_to.values() if isinstance(v, str)), None)
 
 
-def _role_param(roles: dict[str, Any]) -> str | None:
+def _role_param(roles: JSONObject) -> str | None:
     if roles.get("chair"):
         return "CHAIR"
     if roles.get("optional"):
@@ -264,7 +263,7 @@ def _role_param(roles: dict[str, Any]) -> str | None:
 
 
 def _participant_params(
-    participant: dict[str, Any], address: str, pid: str
+    participant: JSONObject, address: str, pid: str
 ) -> dict[str, str | list[str] | None]:
     email = participant.get("email")
     sent_by = participant.get("sentBy")
@@ -282,10 +281,10 @@ def _participant_params(
     }
 
 
-def _delegates(ids: Any, addresses: dict[str, str], key: str) -> list[str] | None:
+def _delegates(ids: JSONValue, addresses: dict[str, str], key: str) -> list[str] | None:
     if not ids:
         return None
-    delegated: dict[str, Any] = expect(ids, dict, key)
+    delegated: JSONObject = expect(ids, dict, key)
     found = [addresses.get(i, i) for i, on in delegated.items() if on]
     return [a for a in found if ":" in a] or None
 
@@ -294,7 +293,7 @@ def _delegates(ids: Any, addresses: dict[str, str], key: str) -> list[str] | Non
 _MEMBER_SKIP = {True: frozenset(), False: frozenset({"MEMBER"})}
 
 
-def _kept_addresses(participant: dict[str, Any], param: str) -> dict[str, str]:
+def _kept_addresses(participant: JSONObject, param: str) -> dict[str, str]:
     """The addresses of ``param`` (MEMBER, DELEGATED-TO, ...) kept with the participant, by
     the UUIDv5 id they would have as participants."""
     vendor = participant.get(VENDOR_KEY)
@@ -308,7 +307,7 @@ def _kept_addresses(participant: dict[str, Any], param: str) -> dict[str, str]:
 
 
 def _address_set(
-    participant: dict[str, Any], addresses: dict[str, str], param: str, key: str
+    participant: JSONObject, addresses: dict[str, str], param: str, key: str
 ) -> list[str] | None:
     """MEMBER / DELEGATED-TO / DELEGATED-FROM: the participants of the id set ``key``, then
     the kept addresses that are no participant (they have no place in the id set)."""
@@ -318,7 +317,7 @@ def _address_set(
     return listed + [v for v in outside if v not in listed] or None
 
 
-def _participants_to_ical(value: Any, ctx: ToICal) -> None:
+def _participants_to_ical(value: JSONValue, ctx: ToICal) -> None:
     participants = expect(value, dict, "participants")
     addresses: dict[str, str] = {}
     for pid, participant in participants.items():
@@ -416,7 +415,7 @@ _ATTENDEE_KEYS = frozenset(
 )
 #: ATTENDEE-carried properties that a PARTICIPANT alone cannot carry but JSPROP can, with
 #: the values that need nothing (the defaults).
-_ATTENDEE_DEFAULTS: dict[str, Any] = {
+_ATTENDEE_DEFAULTS: JSONObject = {
     "roles": {"attendee": True},
     "participationStatus": "needs-action",
     "expectReply": False,
@@ -443,7 +442,7 @@ def _percent_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
 
 
 def _participant_mappers(
-    merged: dict[str, Any] | None, address: ICalProperty | None
+    merged: JSONObject | None, address: ICalProperty | None
 ) -> dict[str, PropMapper]:
     """The PARTICIPANT property mappers, for a component merging into the participant
     ``merged`` (from an ATTENDEE / ORGANIZER) or standing alone."""
@@ -498,12 +497,12 @@ def _participant_to_js(comp: ICalComponent, ctx: ToJSCal) -> None:
     merged.setdefault(VENDOR_KEY, {}).update(vendor)
 
 
-def _summary_to_ical(value: Any, ctx: ToICal) -> None:
+def _summary_to_ical(value: JSONValue, ctx: ToICal) -> None:
     prop = ctx.component.add("SUMMARY", escape_text(expect(value, str, "participants/name")))
     restore_property_params(ctx.obj, "name", prop)
 
 
-def _percent_to_ical(value: Any, ctx: ToICal) -> None:
+def _percent_to_ical(value: JSONValue, ctx: ToICal) -> None:
     ctx.component.add("PERCENT-COMPLETE", str(in_range(value, 0, 100, "percentComplete")))
 
 
@@ -515,7 +514,7 @@ _PARTICIPANT_TO_ICAL: dict[str, JsMapper] = {
 }
 
 
-def _component_part(participant: dict[str, Any], summary: bool, alone: bool) -> dict[str, Any]:
+def _component_part(participant: JSONObject, summary: bool, alone: bool) -> JSONObject:
     """What of a Participant goes into its PARTICIPANT component: the component's own
     properties, the name as SUMMARY, other properties (as JSPROP); with no ATTENDEE
     written (``alone``) also what the ATTENDEE would have carried, unless a default."""
@@ -532,7 +531,7 @@ def _component_part(participant: dict[str, Any], summary: bool, alone: bool) -> 
 
 
 def _participant_component(
-    pid: str, participant: dict[str, Any], address: str | None, wrote: bool, ctx: ToICal
+    pid: str, participant: JSONObject, address: str | None, wrote: bool, ctx: ToICal
 ) -> None:
     """The PARTICIPANT component of a Participant, when it needs one: it came from one, has
     PARTICIPANT-only properties, or is a name without calendar address (``wrote``: an
@@ -561,7 +560,7 @@ def _participant_component(
     ctx.component.components.append(comp)
 
 
-def _reply_to_ical(value: Any, ctx: ToICal, force: bool = False) -> None:
+def _reply_to_ical(value: JSONValue, ctx: ToICal, force: bool = False) -> None:
     # the owner participant writes ORGANIZER; replyTo alone only when there is none
     if value is None or (not force and "participants" in ctx.obj):
         return
@@ -571,7 +570,7 @@ def _reply_to_ical(value: Any, ctx: ToICal, force: bool = False) -> None:
         ctx.component.add("ORGANIZER", address)
 
 
-def resolve_delegates(obj: dict[str, Any]) -> None:
+def resolve_delegates(obj: JSONObject) -> None:
     """Point delegatedTo / delegatedFrom / memberOf at participant keys: while converting,
     a delegate (or group) is known only by the UUIDv5 of its address, its key may be an
     explicit id."""

@@ -4,8 +4,8 @@ its main object, and applying one."""
 from __future__ import annotations
 
 import copy
-from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert.preserve import VENDOR_KEY
 from caldav.jmap.error import JMAPConversionError
 
@@ -18,15 +18,15 @@ def escape_pointer(key: str) -> str:
 
 
 def make_patch(
-    base: dict[str, Any],
-    target: dict[str, Any],
+    base: JSONObject,
+    target: JSONObject,
     not_patchable: frozenset[str] = frozenset(),
     prefix: str = "",
-) -> dict[str, Any]:
+) -> JSONObject:
     """The smallest PatchObject turning ``base`` into ``target``, leaving out the top-level
     properties in ``not_patchable`` (for a recurrence override: RFC 8984 section 4.3.5);
     nested objects that exist on both sides are patched member by member."""
-    patch: dict[str, Any] = {}
+    patch: JSONObject = {}
     for key in [*base, *(k for k in target if k not in base)]:
         if not prefix and key in not_patchable:
             continue
@@ -47,7 +47,7 @@ def make_patch(
     return patch
 
 
-def apply_patch(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+def apply_patch(base: JSONObject, patch: JSONObject) -> JSONObject:
     """A copy of ``base`` with ``patch`` applied (null removes)."""
     result = copy.deepcopy(base)
     for path, value in patch.items():

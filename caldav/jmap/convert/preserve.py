@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert.context import JsMapper, ToICal, expect
 from caldav.jmap.convert.model import ICalComponent, ICalProperty
 from caldav.jmap.error import JMAPConversionError
@@ -36,7 +37,7 @@ __all__ = [
 VENDOR_KEY = "python-caldav:iCalendar"
 
 
-def _params_to_jcal(params: dict[str, list[str]]) -> dict[str, Any]:
+def _params_to_jcal(params: dict[str, list[str]]) -> JSONObject:
     return {k.lower(): v[0] if len(v) == 1 else list(v) for k, v in params.items()}
 
 
@@ -85,7 +86,7 @@ def component_from_jcal(item: object) -> ICalComponent:
 
 
 def store_unconverted(
-    obj: dict[str, Any], props: list[ICalProperty], comps: list[ICalComponent]
+    obj: JSONObject, props: list[ICalProperty], comps: list[ICalComponent]
 ) -> None:
     """Record unconverted properties and subcomponents in ``obj``'s vendor property."""
     if props:
@@ -96,7 +97,7 @@ def store_unconverted(
         vendor["components"] = [component_to_jcal(c) for c in comps]
 
 
-def store_calendar_properties(obj: dict[str, Any], props: list[ICalProperty]) -> None:
+def store_calendar_properties(obj: JSONObject, props: list[ICalProperty]) -> None:
     """Record the VCALENDAR's other properties (CALSCALE, X-WR-CALNAME, ...) with each object
     converted from it: JSCalendar has no calendar-level home for them (the draft's Group
     would be one, but JMAP stores objects, not groups)."""
@@ -105,7 +106,7 @@ def store_calendar_properties(obj: dict[str, Any], props: list[ICalProperty]) ->
         vendor["calendarProperties"] = [property_to_jcal(p) for p in props]
 
 
-def calendar_properties(objects: list[dict[str, Any]]) -> list[ICalProperty]:
+def calendar_properties(objects: list[JSONObject]) -> list[ICalProperty]:
     """The VCALENDAR properties kept by :func:`store_calendar_properties`, each once."""
     found: dict[str, ICalProperty] = {}
     for obj in objects:
@@ -118,7 +119,7 @@ def calendar_properties(objects: list[dict[str, Any]]) -> list[ICalProperty]:
 
 
 def keep_params(
-    target: dict[str, Any],
+    target: JSONObject,
     prop: ICalProperty,
     known: frozenset[str],
     defaults: dict[str, str] | None = None,
@@ -140,7 +141,7 @@ def keep_params(
         )
 
 
-def keep_line_params(target: dict[str, Any], lines: dict[str, ICalProperty], fields: Any) -> None:
+def keep_line_params(target: JSONObject, lines: dict[str, ICalProperty], fields: Any) -> None:
     """Record each line (``lines``: "organizer" / "attendee" -> property) one merged object
     came from, and ``fields``, what it held then: while it holds the same,
     :func:`line_params` gives each line back as it was."""
@@ -148,7 +149,7 @@ def keep_line_params(target: dict[str, Any], lines: dict[str, ICalProperty], fie
     target.setdefault(VENDOR_KEY, {})["lines"] = {**kept, "fields": fields}
 
 
-def line_params(source: dict[str, Any], line: str, fields: Any) -> ICalProperty | None:
+def line_params(source: JSONObject, line: str, fields: Any) -> ICalProperty | None:
     """The line :func:`keep_line_params` kept as ``line``, or None when there is none or
     the object no longer holds the ``fields`` it held then (it was changed)."""
     vendor = source.get(VENDOR_KEY)
@@ -159,7 +160,7 @@ def line_params(source: dict[str, Any], line: str, fields: Any) -> ICalProperty 
 
 
 def restore_params(
-    source: dict[str, Any], prop: ICalProperty, skip: frozenset[str] = frozenset()
+    source: JSONObject, prop: ICalProperty, skip: frozenset[str] = frozenset()
 ) -> ICalProperty:
     """Put the parameters kept by :func:`keep_params` back on ``prop`` (except ``skip``,
     parameters the property cannot have)."""
@@ -171,17 +172,17 @@ def restore_params(
     return prop
 
 
-def mark_converted(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+def mark_converted(obj: JSONObject, key: str, prop: ICalProperty) -> None:
     """Record that ``obj[key]`` came from ``prop`` (the draft's ``convertedProperties``
     entry), with its parameters, so that the writer picks that property again."""
     converted = obj.setdefault(VENDOR_KEY, {}).setdefault("convertedProperties", {})
-    entry: dict[str, Any] = {"@type": "ICalProperty", "name": prop.name.lower()}
+    entry: JSONObject = {"@type": "ICalProperty", "name": prop.name.lower()}
     if prop.params:
         entry["parameters"] = _params_to_jcal(prop.params)
     converted[key] = entry
 
 
-def converted_entry(obj: dict[str, Any], key: str) -> dict[str, Any] | None:
+def converted_entry(obj: JSONObject, key: str) -> JSONObject | None:
     """The ``convertedProperties`` entry of ``key`` (see :func:`mark_converted`)."""
     vendor = obj.get(VENDOR_KEY)
     converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
@@ -189,20 +190,20 @@ def converted_entry(obj: dict[str, Any], key: str) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-def converted_from(obj: dict[str, Any], key: str) -> str | None:
+def converted_from(obj: JSONObject, key: str) -> str | None:
     """The (lower-case) iCalendar property ``obj[key]`` was marked as converted from."""
     name = (converted_entry(obj, key) or {}).get("name")
     return name if isinstance(name, str) else None
 
 
-def keep_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+def keep_property_params(obj: JSONObject, key: str, prop: ICalProperty) -> None:
     """Record the parameters of ``prop``, which converted to the property ``key`` of ``obj``,
     as the draft's ``convertedProperties`` entry (``SUMMARY;LANGUAGE=de`` keeps LANGUAGE)."""
     if prop.params:
         mark_converted(obj, key, prop)
 
 
-def restore_property_params(obj: dict[str, Any], key: str, prop: ICalProperty) -> None:
+def restore_property_params(obj: JSONObject, key: str, prop: ICalProperty) -> None:
     """Put the parameters kept by :func:`keep_property_params` back on ``prop``."""
     vendor = obj.get(VENDOR_KEY)
     converted = vendor.get("convertedProperties") if isinstance(vendor, dict) else None
@@ -221,7 +222,7 @@ def vendor_to_ical(
     changed value wins over the stale copy; one in ``replaceable`` replaces what a mapper
     wrote (a VALARM's ACTION:AUDIO over the DISPLAY written for it)."""
 
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         expect(value, dict, VENDOR_KEY)
         for item in expect(value.get("properties", []), list, VENDOR_KEY):
             prop = property_from_jcal(item)

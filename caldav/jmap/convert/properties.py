@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert import (
     alerts,
     links,
@@ -484,7 +485,7 @@ def _is_default(key: str, value: object) -> bool:
     return default is not None and type(value) is type(default) and value == default
 
 
-def to_write(obj: Mapping[str, Any]) -> dict[str, Any]:
+def to_write(obj: Mapping[str, Any]) -> JSONObject:
     """``obj`` without what never goes into iCalendar: server state, and properties
     without an iCalendar home at their default."""
     return {k: v for k, v in obj.items() if k not in JMAP_ONLY and not _is_default(k, v)}

@@ -10,6 +10,7 @@ from typing import Any
 
 from dateutil.rrule import rrule, rrulestr
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert.context import (
     INT32,
     JsMapper,
@@ -63,7 +64,7 @@ _LOWER = {"FREQ": "frequency", "WKST": "firstDayOfWeek", "RSCALE": "rscale", "SK
 #: RecurrenceRule defaults (RFC 8984 section 4.3.3, equal to RFC 5545 / RFC 7529's): the
 #: writer leaves them out, since servers echo them on every rule. Stating them or not means
 #: the same recurrence in iCalendar, so nothing is lost.
-RULE_DEFAULTS: dict[str, Any] = {
+RULE_DEFAULTS: JSONObject = {
     "interval": 1,
     "rscale": "gregorian",
     "skip": "omit",
@@ -92,9 +93,9 @@ def _until_to_js(value: str, zone: str | None, all_day: bool = False) -> str:
 _FREQUENCIES = frozenset({"yearly", "monthly", "weekly", "daily", "hourly", "minutely", "secondly"})
 
 
-def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> dict[str, Any]:
+def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> JSONObject:
     """An RRULE / EXRULE value as a RecurrenceRule object."""
-    rule: dict[str, Any] = {"@type": "RecurrenceRule"}
+    rule: JSONObject = {"@type": "RecurrenceRule"}
     for part in value.strip().split(";"):
         name, _, text = part.partition("=")
         name = name.strip().upper()
@@ -118,17 +119,17 @@ def rule_from_ical(value: str, zone: str | None, all_day: bool = False) -> dict[
     return {k: v for k, v in rule.items() if RULE_DEFAULTS.get(k) != v}
 
 
-def _nday(value: str) -> dict[str, Any]:
+def _nday(value: str) -> JSONObject:
     m = _NDAY.match(value.strip().upper())
     if not m:
         raise JMAPConversionError(f"bad BYDAY value {value!r}", "RRULE")
-    nday: dict[str, Any] = {"@type": "NDay", "day": m.group(2).lower()}
+    nday: JSONObject = {"@type": "NDay", "day": m.group(2).lower()}
     if m.group(1):
         nday["nthOfPeriod"] = int(m.group(1))
     return nday
 
 
-def _until_to_ical(value: Any, ctx: ToICal) -> str:
+def _until_to_ical(value: JSONValue, ctx: ToICal) -> str:
     until = parse_local(value, "recurrenceRules/until")
     if ctx.obj.get("showWithoutTime"):
         # An all-day UNTIL stays a DATE; servers (Cyrus) store it as the last second of the
@@ -205,7 +206,7 @@ _INT_RANGES = {
 }
 
 
-def _nonzero(value: Any, high: int, prop: str) -> int:
+def _nonzero(value: JSONValue, high: int, prop: str) -> int:
     """A value of +-1..``high`` (BYMONTHDAY, BYSETPOS, an NDay's nthOfPeriod, ...)."""
     number = in_range(value, -high, high, prop)
     if number == 0:
@@ -213,7 +214,7 @@ def _nonzero(value: Any, high: int, prop: str) -> int:
     return number
 
 
-def _token(value: Any, allowed: frozenset[str], prop: str) -> str:
+def _token(value: JSONValue, allowed: frozenset[str], prop: str) -> str:
     """An enumerated rule part, upper-case."""
     text = expect(value, str, prop).upper()
     if text not in allowed:
@@ -232,7 +233,7 @@ def _rules_to_js(key: str) -> PropMapper:
 
 
 def _rules_to_ical(name: str, key: str) -> JsMapper:
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         rules = [value] if isinstance(value, dict) else expect(value, list, key)
         for rule in rules:
             ctx.component.add(name, rule_to_ical(rule, ctx, key))
@@ -244,7 +245,7 @@ def _override_key(time: ICalTime, ctx: ToJSCal) -> str:
     return format_local(to_zone(time, ctx.zone))
 
 
-def _dates_to_js(patch_for: Callable[[ICalProperty, ICalTime, str], dict[str, Any]]) -> PropMapper:
+def _dates_to_js(patch_for: Callable[[ICalProperty, ICalTime, str], JSONObject]) -> PropMapper:
     def to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         if ctx.component.first("DTSTART") is None and ctx.component.first("DUE") is None:
             # no start, no zone to express the dates in: kept as they are
@@ -258,11 +259,11 @@ def _dates_to_js(patch_for: Callable[[ICalProperty, ICalTime, str], dict[str, An
     return to_js
 
 
-def _exdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> dict[str, Any]:
+def _exdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> JSONObject:
     return {"excluded": True}
 
 
-def _rdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> dict[str, Any]:
+def _rdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> JSONObject:
     if "/" not in period:
         return {}
     end = period.split("/", 1)[1]
@@ -272,7 +273,7 @@ def _rdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> dict[str, A
     return {"duration": duration_between(time.local, to_zone(end_time, time.zone)).jscal()}
 
 
-def is_rdate_period(patch: dict[str, Any], all_day: bool = False) -> bool:
+def is_rdate_period(patch: JSONObject, all_day: bool = False) -> bool:
     """Whether an override only gives its instance another length: an RDATE period (a
     PERIOD is of DATE-TIMEs, so not for all-day objects)."""
     return not all_day and set(patch) == {"duration"} and isinstance(patch["duration"], str)
@@ -285,7 +286,7 @@ _COARSE = {"yearly": 365, "monthly": 28, "weekly": 7, "daily": 1}
 _MAX_STEPS = 5000
 
 
-def _may_match(rule: dict[str, Any], start: dt.datetime, target: dt.datetime) -> bool:
+def _may_match(rule: JSONObject, start: dt.datetime, target: dt.datetime) -> bool:
     """Whether ``target`` passes the simple filters of ``rule`` (month, positive month day,
     weekday, time of day). dateutil steps through a rule that never matches for seconds;
     a target that passes these has occurrences around it, which it finds fast."""
@@ -308,7 +309,7 @@ def _may_match(rule: dict[str, Any], start: dt.datetime, target: dt.datetime) ->
     return True
 
 
-def is_generated(obj: dict[str, Any], key: str) -> bool:
+def is_generated(obj: JSONObject, key: str) -> bool:
     """Whether the recurrence rules of ``obj`` make an occurrence at ``key`` (a
     LocalDateTime), in wall time. An empty override there is an instance that repeats
     its series, not an added occurrence (an RDATE would duplicate it). False whenever
@@ -346,7 +347,7 @@ def is_generated(obj: dict[str, Any], key: str) -> bool:
     return False
 
 
-def _overrides_to_ical(value: Any, ctx: ToICal) -> None:
+def _overrides_to_ical(value: JSONValue, ctx: ToICal) -> None:
     """Excluded instances become EXDATE, added ones RDATE; the driver writes the others."""
     all_day = bool(ctx.obj.get("showWithoutTime"))
     for key, patch in expect(value, dict, "recurrenceOverrides").items():

@@ -4,8 +4,8 @@ STYLED-DESCRIPTION), integers, enumerations, UTC timestamps, keywords."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert.context import (
     JsMapper,
     OutOfRange,
@@ -48,7 +48,7 @@ def text(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
             ctx.obj[key] = unescape_text(prop.value)
             keep_property_params(ctx.obj, key, prop)  # LANGUAGE, ALTREP, X- parameters
 
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         prop = ctx.component.add(ical, escape_text(expect(value, str, key)))
         restore_property_params(ctx.obj, key, prop)
 
@@ -63,7 +63,7 @@ def raw(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
             ctx.obj[key] = prop.value
             keep_property_params(ctx.obj, key, prop)
 
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         restore_property_params(ctx.obj, key, ctx.component.add(ical, expect(value, str, key)))
 
     return to_js, to_ical
@@ -92,7 +92,7 @@ def integer(
         if number == default:
             mark_explicit_default(prop, ctx)
 
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         if ctx.writes(key, in_range(value, *bounds, key), default):
             ctx.component.add(ical, str(value))
 
@@ -117,7 +117,7 @@ def enum(
         if value == default:
             mark_explicit_default(prop, ctx)
 
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         ical_value = reverse.get(expect(value, str, key))
         if ical_value is None:  # a vendor value ("example.com:draft", RFC 8984 3.3): JSPROP
             raise OutOfRange(f"{key} {value!r} has no iCalendar value")
@@ -145,7 +145,7 @@ def utc(ical: str, key: str) -> tuple[PropMapper, JsMapper]:
         if first(prop, key, ctx):
             ctx.obj[key] = format_utc(parse_ical_time(prop.value, prop.param("TZID")))
 
-    def to_ical(value: Any, ctx: ToICal) -> None:
+    def to_ical(value: JSONValue, ctx: ToICal) -> None:
         ctx.component.add(ical, ical_datetime(parse_utc(value, key), utc=True))
 
     return to_js, to_ical
@@ -178,7 +178,7 @@ def _summary_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     keep_property_params(ctx.obj, "title", _without(prop, "LANGUAGE"))
 
 
-def _title_to_ical(value: Any, ctx: ToICal) -> None:
+def _title_to_ical(value: JSONValue, ctx: ToICal) -> None:
     locale = ctx.obj.get("locale")
     prop = ctx.component.add(
         "SUMMARY",
@@ -188,13 +188,13 @@ def _title_to_ical(value: Any, ctx: ToICal) -> None:
     restore_property_params(ctx.obj, "title", prop)
 
 
-def _locale_to_ical(value: Any, ctx: ToICal) -> None:
+def _locale_to_ical(value: JSONValue, ctx: ToICal) -> None:
     # written as SUMMARY's LANGUAGE; without a title it has no iCalendar home
     if not isinstance(ctx.obj.get("title"), str):
         jsprop_to_ical({"locale": value}, ctx)
 
 
-def _localizations_to_ical(value: Any, ctx: ToICal) -> None:
+def _localizations_to_ical(value: JSONValue, ctx: ToICal) -> None:
     patches = expect(value, dict, "localizations")
     # RFC 5545 allows one SUMMARY and one DESCRIPTION: translations travel as JSPROP
     jsprop_to_ical({"localizations": patches}, ctx)
@@ -242,7 +242,7 @@ def _styled_description_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     mark_converted(ctx.obj, "description", _without(prop, "FMTTYPE"))
 
 
-def _description_to_ical(value: Any, ctx: ToICal) -> None:
+def _description_to_ical(value: JSONValue, ctx: ToICal) -> None:
     text_value = escape_text(expect(value, str, "description"))
     content_type = ctx.obj.get("descriptionContentType") or "text/plain"
     if _styled(ctx.obj):
@@ -254,7 +254,7 @@ def _description_to_ical(value: Any, ctx: ToICal) -> None:
     restore_property_params(ctx.obj, "description", prop)
 
 
-def _styled(obj: dict[str, Any]) -> bool:
+def _styled(obj: JSONObject) -> bool:
     """Whether the description is written as STYLED-DESCRIPTION: it has a content type
     other than text/plain, or came from one; an empty description never is (servers echo
     ``description: ""`` on every event)."""
@@ -266,7 +266,7 @@ def _styled(obj: dict[str, Any]) -> bool:
     )
 
 
-def _description_content_type_to_ical(value: Any, ctx: ToICal) -> None:
+def _description_content_type_to_ical(value: JSONValue, ctx: ToICal) -> None:
     # written as STYLED-DESCRIPTION's FMTTYPE; without a description it has no home
     if not _styled(ctx.obj):
         jsprop_to_ical({"descriptionContentType": value}, ctx)
@@ -278,7 +278,7 @@ def _categories_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         ctx.obj.setdefault("keywords", {}).update(dict.fromkeys(words, True))
 
 
-def _keywords_to_ical(value: Any, ctx: ToICal) -> None:
+def _keywords_to_ical(value: JSONValue, ctx: ToICal) -> None:
     words = [w for w, on in expect(value, dict, "keywords").items() if on]
     if words:
         ctx.component.add("CATEGORIES", ",".join(escape_text(w) for w in words))
@@ -292,7 +292,7 @@ def _last_modified_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
         utc("LAST-MODIFIED", "updated")[0](prop, ctx)
 
 
-def _updated_to_ical(value: Any, ctx: ToICal) -> None:
+def _updated_to_ical(value: JSONValue, ctx: ToICal) -> None:
     utc("DTSTAMP", "updated")[1](value, ctx)
 
 

@@ -13,8 +13,8 @@ the draft's examples (``["structured-data", {}, "uri", ...]``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
 from caldav.jmap.convert.dispatch import run_to_ical, run_to_jscal
 from caldav.jmap.convert.ids import ID_PARAMS, uuid5_id
@@ -38,7 +38,7 @@ COMPONENT_NAME = "name"
 _PLAIN_TYPES = frozenset({"unknown", "text"})
 
 
-def component_name(obj: dict[str, Any]) -> str | None:
+def component_name(obj: JSONObject) -> str | None:
     """The (lower-case) component a subobject came from, per its vendor property."""
     vendor = obj.get(VENDOR_KEY)
     name = vendor.get(COMPONENT_NAME) if isinstance(vendor, dict) else None
@@ -71,7 +71,7 @@ def unique_key(key: str, taken: Mapping[str, object]) -> str:
     return key
 
 
-def _types_from_value_params(vendor: dict[str, Any]) -> None:
+def _types_from_value_params(vendor: JSONObject) -> None:
     for item in vendor.get("properties", []):
         params = item[1]
         value_type = params.get("value")
@@ -86,10 +86,10 @@ def component_to_js(
     kind: str,
     mappers: Mapping[str, PropMapper],
     ignored: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> JSONObject:
     """The subobject of type ``kind`` converted from ``comp``; JSPROPs inside the component
     are applied to it, what no mapper takes is kept in its vendor property."""
-    obj: dict[str, Any] = {"@type": kind}
+    obj: JSONObject = {"@type": kind}
     ctx = ToJSCal(comp, obj, kind, parent.vtimezones)
     run_to_jscal(ctx, {**mappers, "JSPROP": jsprop_to_js}, {}, ignored)
     obj = apply_jsprops(obj)
@@ -99,7 +99,7 @@ def component_to_js(
     return obj
 
 
-def _kept_to_ical(value: Any, ctx: ToICal) -> None:
+def _kept_to_ical(value: JSONValue, ctx: ToICal) -> None:
     """The kept properties and components of a subobject (its other vendor entries are
     markers, read by the mappers)."""
     expect(value, dict, VENDOR_KEY)
@@ -114,7 +114,7 @@ def _kept_to_ical(value: Any, ctx: ToICal) -> None:
 
 
 def component_to_ical(
-    obj: dict[str, Any], name: str, kind: str, mappers: Mapping[str, JsMapper], parent: ToICal
+    obj: JSONObject, name: str, kind: str, mappers: Mapping[str, JsMapper], parent: ToICal
 ) -> ICalComponent:
     """The component ``name`` written from the subobject ``obj``: its properties through
     ``mappers``, the kept data back as it was, any other property as JSPROP."""

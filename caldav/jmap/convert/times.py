@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
+from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap.convert.context import JsMapper, PropMapper, ToICal, ToJSCal, expect
 from caldav.jmap.convert.datetime import (
     UTC_ZONES,
@@ -162,14 +162,14 @@ def _recurrence_id_to_js(prop: ICalProperty, ctx: ToJSCal) -> None:
     keep_property_params(ctx.obj, "recurrenceId", _extra_params(prop))
 
 
-def is_all_day(ctx: ToICal, value: Any, key: str) -> bool:
+def is_all_day(ctx: ToICal, value: JSONValue, key: str) -> bool:
     """Whether a LocalDateTime of the object is written as a DATE."""
     return bool(ctx.obj.get("showWithoutTime")) and parse_local(value, key).time().isoformat() == (
         "00:00:00"
     )
 
 
-def _end_zone(obj: dict[str, Any]) -> tuple[str | None, str] | None:
+def _end_zone(obj: JSONObject) -> tuple[str | None, str] | None:
     """The zone of the end and where it is said: ``endTimeZone`` (2.0 dialect, key None)
     or the key of an RFC 8984 Location relativeTo end."""
     # an empty name is no zone: DTEND cannot carry it (it travels as it is)
@@ -233,7 +233,7 @@ def dtend_carries(ctx: ToICal, key: str) -> bool:
     return end is not None and end.zone_source is not None and end.zone_source[0] == key
 
 
-def _start_to_ical(value: Any, ctx: ToICal) -> None:
+def _start_to_ical(value: JSONValue, ctx: ToICal) -> None:
     start = parse_local(value, "start")
     all_day = is_all_day(ctx, value, "start")
     restore_property_params(ctx.obj, "start", ctx.add_time("DTSTART", start, ctx.zone, all_day))
@@ -252,7 +252,7 @@ def _start_to_ical(value: Any, ctx: ToICal) -> None:
     ctx.add_time("DTEND", end.time, end.zone, end.is_date, **({"JSID": jsid} if jsid else {}))
 
 
-def _end_time_zone_to_ical(value: Any, ctx: ToICal) -> None:
+def _end_time_zone_to_ical(value: JSONValue, ctx: ToICal) -> None:
     """``endTimeZone`` (2.0 dialect): written with DTEND, else (no DTEND can carry it)
     kept as JSPROP."""
     end = _plan_end(ctx)
@@ -260,19 +260,19 @@ def _end_time_zone_to_ical(value: Any, ctx: ToICal) -> None:
         jsprop_to_ical({END_TIME_ZONE: value}, ctx)
 
 
-def _due_to_ical(value: Any, ctx: ToICal) -> None:
+def _due_to_ical(value: JSONValue, ctx: ToICal) -> None:
     all_day = is_all_day(ctx, value, "due")
     ctx.add_time("DUE", parse_local(value, "due"), ctx.zone, all_day)
     if ctx.obj.get("start") is None:
         _add_show_without_time(ctx, all_day)
 
 
-def _estimated_to_ical(value: Any, ctx: ToICal) -> None:
+def _estimated_to_ical(value: JSONValue, ctx: ToICal) -> None:
     duration = parse_duration(expect(value, str, "estimatedDuration"), "estimatedDuration")
     ctx.component.add("ESTIMATED-DURATION", duration.ical())
 
 
-def _recurrence_id_to_ical(value: Any, ctx: ToICal) -> None:
+def _recurrence_id_to_ical(value: JSONValue, ctx: ToICal) -> None:
     zone = ctx.obj["recurrenceIdTimeZone"] if "recurrenceIdTimeZone" in ctx.obj else ctx.zone
     time = parse_local(value, "recurrenceId")
     all_day = is_all_day(ctx, value, "recurrenceId")

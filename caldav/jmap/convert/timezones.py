@@ -9,6 +9,7 @@ from typing import Any
 
 import icalendar
 
+from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap.convert.context import ToICal, expect
 from caldav.jmap.convert.datetime import ical_datetime, is_iana, parse_ical_time, parse_local
 from caldav.jmap.convert.model import ICalComponent, parse_ical, serialize
@@ -63,8 +64,8 @@ def iana_vtimezone(tzid: str, first_year: int = 1970) -> ICalComponent | None:
     return parse_ical(text) if text is not None else None
 
 
-def _rule_from_ical(comp: ICalComponent) -> dict[str, Any]:
-    rule: dict[str, Any] = {"@type": "TimeZoneRule"}
+def _rule_from_ical(comp: ICalComponent) -> JSONObject:
+    rule: JSONObject = {"@type": "TimeZoneRule"}
     for prop in comp.properties:
         if prop.name == "DTSTART":
             rule["start"] = parse_ical_time(prop.value).local_str
@@ -81,10 +82,10 @@ def _rule_from_ical(comp: ICalComponent) -> dict[str, Any]:
     return rule
 
 
-def timezone_from_ical(comp: ICalComponent) -> dict[str, Any]:
+def timezone_from_ical(comp: ICalComponent) -> JSONObject:
     """A VTIMEZONE as a TimeZone object."""
     tzid = comp.first("TZID")
-    result: dict[str, Any] = {"@type": "TimeZone", "tzId": tzid.value if tzid else ""}
+    result: JSONObject = {"@type": "TimeZone", "tzId": tzid.value if tzid else ""}
     for sub in comp.components:
         if sub.name in _OBSERVANCES:
             result.setdefault(_OBSERVANCES[sub.name], []).append(_rule_from_ical(sub))
@@ -117,7 +118,7 @@ def timezone_to_ical(tzid: str, zone: Any) -> ICalComponent:
     return comp
 
 
-def vtimezones(tzids: set[str], obj: dict[str, Any], first_year: int) -> list[ICalComponent]:
+def vtimezones(tzids: set[str], obj: JSONObject, first_year: int) -> list[ICalComponent]:
     """The VTIMEZONE for every TZID used: from zoneinfo, else from ``obj["timeZones"]``."""
     custom = obj.get("timeZones") or {}
     expect(custom, dict, "timeZones")
