@@ -16,8 +16,8 @@ from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._methods.event import get_event_object
 from caldav.jmap._protocol.bulk import BulkResult, set_many
 from caldav.jmap._protocol.connection import Connection
+from caldav.jmap._protocol.objects import copy_to_account
 from caldav.jmap._protocol.operations import SetOutcome, set_one
-from caldav.jmap._protocol.standard import parse_set, raise_set_errors
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap._registry import EVENT
 from caldav.jmap._servers.description import plain_description
@@ -287,25 +287,7 @@ def copy_event(
         jscal["uid"] = str(uuid.uuid4())
         jscal["calendarIds"] = {to_calendar_id: True}
         return (yield from set_event(conn, account_id, create=jscal)).id
-    method = "CalendarEvent/copy"
-    call = EVENT.copy(
-        account_id,
-        to_account_id,
-        {"copy": {"id": event_id, "calendarIds": {to_calendar_id: True}}},
-        on_success_destroy_original=True if move else None,
+    target = {"calendarIds": {to_calendar_id: True}}
+    return (
+        yield from copy_to_account(conn, EVENT, account_id, to_account_id, event_id, target, move)
     )
-    responses = yield from conn.call(call)
-    result = parse_set(responses.get("c0", method), method)
-    raise_set_errors(result, method)
-    if "copy" not in result.created:
-        raise JMAPError(reason=f"{method} neither copied {event_id} nor said why not")
-    new_id = str(result.created["copy"]["id"])
-    if move:
-        # The implicit CalendarEvent/set destroying the original (RFC 8620 §5.4)
-        destroyed = parse_set(responses.get("c0", "CalendarEvent/set"), "CalendarEvent/set")
-        raise_set_errors(destroyed, "CalendarEvent/set")
-        if event_id not in destroyed.destroyed:
-            raise JMAPError(
-                reason=f"{method} copied {event_id} to {new_id} but did not destroy the original"
-            )
-    return new_id

@@ -242,8 +242,8 @@ def copy_to_account(
         answers = [r for r in responses.all_for("c0") if r.name == set_method]
         if not answers:
             raise JMAPError(
-                reason=f"{method} copied {object_id} to {new_id} but did not report "
-                "destroying the original"
+                reason=f"{method} copied {object_id} to {new_id}, but no {set_method} "
+                "reported destroying the original"
             )
         destroyed = parse_set(answers[0].arguments, set_method)
         if object_id in destroyed.not_destroyed:

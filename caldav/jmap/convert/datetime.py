@@ -168,28 +168,25 @@ def format_utc(time: ICalTime) -> str:
     return format_local(time.local) + "Z"
 
 
-def parse_local(value: object, prop: str) -> dt.datetime:
-    """Parse a LocalDateTime, raising JMAPConversionError naming ``prop`` when invalid."""
-    m = _LOCAL.match(value) if isinstance(value, str) else None
+def _parse(pattern: re.Pattern[str], kind: str, value: object, prop: str) -> dt.datetime:
+    m = pattern.match(value) if isinstance(value, str) else None
     if not m:
-        raise JMAPConversionError(f"not a LocalDateTime: {value!r}", property=prop)
+        raise JMAPConversionError(f"not a {kind}: {value!r}", property=prop)
     try:
         year, month, day, hour, minute, second = (int(g) for g in m.groups())
         return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as e:
         raise JMAPConversionError(f"invalid date {value!r}", property=prop) from e
+
+
+def parse_local(value: object, prop: str) -> dt.datetime:
+    """Parse a LocalDateTime, raising JMAPConversionError naming ``prop`` when invalid."""
+    return _parse(_LOCAL, "LocalDateTime", value, prop)
 
 
 def parse_utc(value: object, prop: str) -> dt.datetime:
     """Parse a UTCDateTime (fractions of seconds are dropped)."""
-    m = _UTC.match(value) if isinstance(value, str) else None
-    if not m:
-        raise JMAPConversionError(f"not a UTCDateTime: {value!r}", property=prop)
-    try:
-        year, month, day, hour, minute, second = (int(g) for g in m.groups())
-        return dt.datetime(year, month, day, hour, minute, second)
-    except ValueError as e:
-        raise JMAPConversionError(f"invalid date {value!r}", property=prop) from e
+    return _parse(_UTC, "UTCDateTime", value, prop)
 
 
 def format_ical_time(
