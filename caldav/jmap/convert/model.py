@@ -90,7 +90,7 @@ def parse_line(line: str) -> ICalProperty:
         eq = line.find("=", i)
         colon = line.find(":", i)
         if params and (eq < 0 or (0 <= colon < eq)):
-            # ";" inside an unquoted parameter value (``CN=Society\; 2014:x``): part of it
+            # ";" inside an unquoted parameter value (``CN=Society; 2014:x``): part of it
             end = colon if colon >= 0 else n
             last = next(reversed(params))
             params[last][-1] += ";" + line[i:end]
@@ -111,10 +111,18 @@ def parse_line(line: str) -> ICalProperty:
                 values.append(_decode_param(line[i + 1 : end]))
                 i = end + 1
             else:
-                start = i
+                start, escaped = i, False
                 while i < n and line[i] not in ",;:":
+                    # "\," and "\;": a separator escaped the TEXT way (``CN=Society\, 2014``,
+                    # as many producers write it) is part of the value, as readers take it
+                    if line[i] == "\\" and line[i + 1 : i + 2] in (",", ";"):
+                        escaped = True
+                        i += 1
                     i += 1
-                values.append(_decode_param(line[start:i]))
+                text = line[start:i]
+                if escaped:
+                    text = text.replace("\\,", ",").replace("\\;", ";")
+                values.append(_decode_param(text))
             if i < n and line[i] == ",":
                 i += 1
                 continue

@@ -169,6 +169,8 @@ def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> dict[str, Any]:
     for k, v in simple.items():
         if v and (prop.name == "ATTENDEE" or k not in participant):
             participant[k] = v
+    if simple["name"] == "":  # CN="": the source's own empty name, never over a real one
+        participant.setdefault("name", "")
     if "SCHEDULE-FORCE-SEND" in prop.params:
         participant["scheduleForceSend"] = True
     if prop.params.get("SCHEDULE-STATUS"):
