@@ -4,9 +4,9 @@ series' zone at the right instant; TZIDs themselves are never rewritten."""
 
 from __future__ import annotations
 
-from caldav.jmap.convert import ical_to_jscal
+from caldav.jmap.convert import ical_to_jscal, jscal_to_ical
 from caldav.jmap.convert.datetime import iana_name
-from tests.unit.ical_text import vcalendar
+from tests.unit.ical_text import vcalendar, vevent
 
 
 def test_windows_name_rdate_moves_into_the_series_zone() -> None:
@@ -45,3 +45,27 @@ def test_iana_name() -> None:
     assert iana_name("MyTimezone") is None
     assert iana_name("/example.com/Berlin") is None  # a bare city names no zone
     assert iana_name(None) is None
+
+
+def test_floating_series_keeps_the_zone_of_its_utc_and_zoned_dates() -> None:
+    source = vcalendar(
+        "DTSTART:19960401T010000",
+        "RRULE:FREQ=DAILY;COUNT=10",
+        "EXDATE:19960402T010000Z,19960403T010000Z",
+        "EXDATE;TZID=Europe/Berlin:19960404T010000",
+        "EXDATE:19960405T010000",
+    )
+    obj = ical_to_jscal(source)
+    assert "timeZone" not in obj
+    assert set(obj["recurrenceOverrides"]) == {f"1996-04-0{d}T01:00:00" for d in (2, 3, 4, 5)}
+    exdates = [
+        (p.value, p.param("TZID"))
+        for p in vevent(jscal_to_ical(obj)).properties
+        if p.name == "EXDATE"
+    ]
+    assert sorted(exdates) == [
+        ("19960402T010000Z", None),
+        ("19960403T010000Z", None),
+        ("19960404T010000", "Europe/Berlin"),
+        ("19960405T010000", None),
+    ]
