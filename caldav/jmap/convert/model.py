@@ -87,6 +87,8 @@ def parse_line(line: str) -> ICalProperty:
     params: dict[str, list[str]] = {}
     while line[i] == ";":
         i += 1
+        if line[i : i + 1] == ";":  # an empty parameter (``DTSTART;;VALUE=...``): nothing
+            continue
         eq = line.find("=", i)
         colon = line.find(":", i)
         if params and (eq < 0 or (0 <= colon < eq)):

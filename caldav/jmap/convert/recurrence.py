@@ -171,8 +171,10 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
         parts.append("BYDAY=" + ",".join(days))
     if rule.get("byMonth"):
         months = expect(rule["byMonth"], list, f"{prop}/byMonth")
+        # RFC 7529: the Coptic and Ethiopic calendars have a 13th month
+        pattern = _MONTH if str(rule.get("rscale") or "gregorian") == "gregorian" else _MONTH_13
         for month in months:
-            if not isinstance(month, str) or not _MONTH.match(month):
+            if not isinstance(month, str) or not pattern.match(month):
                 raise OutOfRange(f"{prop}/byMonth {month!r} is no month (1..12, L for leap)")
         parts.append("BYMONTH=" + ",".join(months))
     for name, key in _INT_LISTS.items():
@@ -193,6 +195,7 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
 _DAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
 _SKIPS = frozenset({"OMIT", "BACKWARD", "FORWARD"})
 _MONTH = re.compile(r"^(?:[1-9]|1[0-2])L?$")
+_MONTH_13 = re.compile(r"^(?:[1-9]|1[0-3])L?$")
 _RSCALE = re.compile(r"^[A-Za-z0-9-]+$")
 #: RFC 5545 section 3.3.10 value ranges; a negative low bound: +-1..high, never 0
 _INT_RANGES = {
