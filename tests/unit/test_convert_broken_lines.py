@@ -41,3 +41,13 @@ def test_second_dtstart_is_kept_but_not_written() -> None:
     assert [p.value for p in vevent(jscal_to_ical(obj)).properties if p.name == "DTSTART"] == [
         "20140829T080000"
     ]
+
+
+def test_spaces_in_a_property_name_and_value_type_are_dropped() -> None:
+    text = vcalendar("DTSTART:20260319T090000Z").replace(
+        "PRODID:-//test//EN", "PRODID:-//test//EN\r\nREFRESH - INTERVAL; VALUE = DURATION:PT48H"
+    )
+    back = jscal_to_ical(ical_to_jscal(text))
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT48H" in back
+    calendar = icalendar.Calendar.from_ical(back)
+    assert calendar["REFRESH-INTERVAL"].dt.days == 2

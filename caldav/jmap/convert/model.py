@@ -82,6 +82,8 @@ def parse_line(line: str) -> ICalProperty:
     while i < n and line[i] not in ";:":
         i += 1
     name = line[:i].strip().upper()
+    if " " in name or "\t" in name:  # "REFRESH - INTERVAL": a name never holds spaces
+        name = "".join(name.split())
     if not name or i >= n:
         raise JMAPConversionError(f"not an iCalendar content line: {line[:60]!r}")
     params: dict[str, list[str]] = {}
@@ -131,6 +133,8 @@ def parse_line(line: str) -> ICalProperty:
             break
         if i >= n:
             raise JMAPConversionError(f"content line without value: {line[:60]!r}")
+        if pname == "VALUE":  # a value type is a token: "VALUE = DURATION" means DURATION
+            values = [v.strip() for v in values]
         params.setdefault(pname, []).extend(values)
     if line[i] != ":":
         raise JMAPConversionError(f"bad content line: {line[:60]!r}")
@@ -200,7 +204,8 @@ def parse_ical(text: str, notes: list[str] | None = None) -> ICalComponent:
 
 def _quote_param(value: str) -> str:
     value = value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")
-    return f'"{value}"' if any(c in value for c in ",;:") else value
+    # a backslash is quoted too: unquoted, "\;" or "\," would read as an escape
+    return f'"{value}"' if any(c in value for c in ",;:\\") else value
 
 
 def _fold(line: str) -> str:
