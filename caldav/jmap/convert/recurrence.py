@@ -274,7 +274,7 @@ def _zoned(prop: ICalProperty, time: ICalTime) -> ICalProperty:
     return ICalProperty(prop.name, {"TZID": [time.zone or ""]}, "")
 
 
-def _source_zone(obj: dict[str, Any], key: str, zone: str | None) -> str | None:
+def _source_zone(obj: dict[str, object], key: str, zone: str | None) -> str | None:
     """The zone of the date at ``key`` as the source wrote it (see :func:`_zoned`), else
     ``zone``, the series' own."""
     if zone is not None:
