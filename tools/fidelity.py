@@ -14,7 +14,9 @@ VCALENDAR) with its value and parameters, normalised so that only meaning counts
 content lines unfolded, parameter order and name case ignored, parameter values compared
 case-insensitively, TEXT compared unescaped, multi-valued properties (CATEGORIES, EXDATE,
 RDATE) split into one fact per value, date-times compared as instants when they are UTC or
-in an IANA zone (``DTSTART`` with or without ``VALUE=DATE-TIME``), calendar addresses with
+in a zone that names an IANA zone (an IANA name, a Windows name, a globally unique id
+ending in an IANA name, as the converter reads them; ``DTSTART`` with or without
+``VALUE=DATE-TIME``), calendar addresses with
 the ``mailto:`` scheme in any case, durations by length (``P1W`` = ``P7D``), DTEND and
 DURATION as the event's length, recurrence rules part by part with RFC 5545 / RFC 7529
 defaults dropped, parameters at their RFC 5545 default dropped (``VALUE`` of the
@@ -39,7 +41,7 @@ import icalendar
 
 from caldav.jmap.convert.datetime import (
     format_utc,
-    is_iana,
+    iana_name,
     parse_duration,
     parse_ical_time,
     to_zone,
@@ -123,7 +125,7 @@ def _instant(value: str, tzid: str | None, utc: bool = False) -> str:
     time = parse_ical_time(value, tzid)
     if time.is_date:
         return f"{time.local:%Y%m%d}"
-    if time.utc or utc or (tzid and is_iana(tzid)):
+    if time.utc or utc or iana_name(tzid) is not None:
         return format_utc(time)
     return f"{time.local:%Y%m%dT%H%M%S}" + (f"@{tzid}" if tzid else "")
 
@@ -141,7 +143,7 @@ def _rule(value: str, start: ICalProperty | None) -> str:
         until = parse_ical_time(parts["UNTIL"], tzid)
         if until.is_date or parse_ical_time(start.value, tzid).is_date:
             parts["UNTIL"] = f"{until.local:%Y%m%d}"
-        elif until.utc or (tzid and is_iana(tzid)):
+        elif until.utc or iana_name(tzid) is not None:
             parts["UNTIL"] = format_utc(until)
     return ";".join(f"{k}={v}" for k, v in sorted(parts.items()))
 

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 from caldav.jmap._jsontypes import JSONObject
-from caldav.jmap.convert.datetime import UTC_ZONES, is_iana, parse_local
+from caldav.jmap.convert.datetime import UTC_ZONES, WINDOWS_ZONES, is_iana, parse_local
 from caldav.jmap.convert.timezones import timezone_to_ical, tzinfo_of
 from caldav.jmap.error import JMAPConversionError
 
@@ -66,15 +66,6 @@ def _links() -> dict[str, str]:
     return links
 
 
-@functools.cache
-def _windows() -> dict[str, str]:
-    try:
-        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-    except ImportError:  # an icalendar without the CLDR table: name matching goes without it
-        return {}
-    return dict(WINDOWS_TO_OLSON)
-
-
 def _known(tzid: str) -> bool:
     return tzid in UTC_ZONES or tzid in _canonical() or tzid.startswith("Etc/")
 
@@ -83,7 +74,11 @@ def _name_candidates(tzid: str) -> list[str]:
     """IANA zones the id names, most likely first."""
     found = []
     parts = tzid.replace(" ", "_").strip("/").split("/")
-    for name in (tzid, _windows().get(tzid, ""), *("/".join(parts[i:]) for i in range(len(parts)))):
+    for name in (
+        tzid,
+        WINDOWS_ZONES.get(tzid, ""),
+        *("/".join(parts[i:]) for i in range(len(parts))),
+    ):
         if name and not _known(name):
             name = _links().get(name, name)
         if name and _known(name) and name not in found:
@@ -167,7 +162,7 @@ def _equivalent(
     probes = [dt.datetime(first, m, 15, tzinfo=dt.timezone.utc) for m in (1, 4, 7, 10)]
     wanted = _offsets(rules.zone, probes)
     words = {w.lower() for w in tzid.replace("/", " ").replace("_", " ").split()}
-    typical = set(_windows().values())
+    typical = set(WINDOWS_ZONES.values())
     rest = sorted(
         (c for c in _canonical() if c not in by_name),
         # "... Europe" tries Europe/ first, and the zone CLDR names for a rule set (Berlin

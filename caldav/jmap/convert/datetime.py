@@ -2,7 +2,10 @@
 
 iCalendar DATE / DATE-TIME values become JSCalendar LocalDateTime strings plus a time zone
 name ("Etc/UTC" for UTC, None for floating); TZIDs are never rewritten, even when they
-are not IANA names. Durations are kept as strings in the JSCalendar form.
+are not IANA names. A TZID that is no IANA name but names one unambiguously (a Windows
+zone name, a globally unique id ending in an IANA name) and that the source does not
+define is *read* in that IANA zone (:func:`iana_name`), so its times convert between zones.
+Durations are kept as strings in the JSCalendar form.
 """
 
 from __future__ import annotations
@@ -21,8 +24,14 @@ from types import MappingProxyType
 from caldav.jmap.convert.model import ICalProperty
 from caldav.jmap.error import JMAPConversionError
 
+try:
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+except ImportError:  # an icalendar without the CLDR table: Windows names stay unknown
+    WINDOWS_TO_OLSON = {}
+
 __all__ = [
     "UTC_ZONES",
+    "WINDOWS_ZONES",
     "Duration",
     "ICalTime",
     "add_duration",
@@ -33,6 +42,7 @@ __all__ = [
     "format_utc",
     "ical_date",
     "ical_datetime",
+    "iana_name",
     "is_iana",
     "parse_duration",
     "parse_ical_time",
@@ -61,6 +71,31 @@ def is_iana(tz: str | None) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+#: Windows zone names (Outlook, Exchange) -> IANA zone, CLDR's table as icalendar ships it.
+WINDOWS_ZONES: Mapping[str, str] = MappingProxyType(dict(WINDOWS_TO_OLSON))
+
+
+@cache
+def iana_name(tz: str | None) -> str | None:
+    """The IANA zone a TZID names: itself when it is one, the CLDR zone of a Windows name
+    ("Central Standard Time" -> "America/Chicago"), the IANA name that ends a globally
+    unique id ("/mozilla.org/20070129_1/Europe/Berlin"); None for any other id."""
+    if not tz:
+        return None
+    if is_iana(tz):
+        return tz
+    name = WINDOWS_ZONES.get(tz.strip())
+    if name is not None and is_iana(name):
+        return name
+    if tz.startswith("/"):
+        parts = tz.strip("/").split("/")
+        for i in range(1, len(parts)):
+            suffix = "/".join(parts[i:])
+            if "/" in suffix and is_iana(suffix):  # "Area/City", not a bare "Berlin"
+                return suffix
+    return None
 
 
 @dataclass(frozen=True)
@@ -122,13 +157,15 @@ def custom_zones(zones: Mapping[str, dt.tzinfo]) -> Iterator[None]:
 
 
 def zone_info(name: str | None) -> dt.tzinfo | None:
-    """The tzinfo of a zone name: a custom zone of the conversion, an IANA zone, or None."""
+    """The tzinfo of a zone name: a custom zone of the conversion (the source's own
+    definition wins), else the IANA zone it names (:func:`iana_name`), else None."""
     if not name:
         return None
     custom = _CUSTOM_ZONES.get().get(name)
     if custom is not None:
         return custom
-    return zoneinfo.ZoneInfo(name) if is_iana(name) else None
+    iana = iana_name(name)
+    return zoneinfo.ZoneInfo(iana) if iana is not None else None
 
 
 def to_zone(time: ICalTime, zone: str | None) -> dt.datetime:

@@ -82,15 +82,19 @@ def parse_line(line: str) -> ICalProperty:
     while i < n and line[i] not in ";:":
         i += 1
     name = line[:i].strip().upper()
+    if " " in name or "\t" in name:  # "REFRESH - INTERVAL": a name never holds spaces
+        name = "".join(name.split())
     if not name or i >= n:
         raise JMAPConversionError(f"not an iCalendar content line: {line[:60]!r}")
     params: dict[str, list[str]] = {}
     while line[i] == ";":
         i += 1
+        if line[i : i + 1] == ";":  # an empty parameter (``DTSTART;;VALUE=...``): nothing
+            continue
         eq = line.find("=", i)
         colon = line.find(":", i)
         if params and (eq < 0 or (0 <= colon < eq)):
-            # ";" inside an unquoted parameter value (``CN=Society\; 2014:x``): part of it
+            # ";" inside an unquoted parameter value (``CN=Society; 2014:x``): part of it
             end = colon if colon >= 0 else n
             last = next(reversed(params))
             params[last][-1] += ";" + line[i:end]
@@ -111,16 +115,26 @@ def parse_line(line: str) -> ICalProperty:
                 values.append(_decode_param(line[i + 1 : end]))
                 i = end + 1
             else:
-                start = i
+                start, escaped = i, False
                 while i < n and line[i] not in ",;:":
+                    # "\," and "\;": a separator escaped the TEXT way (``CN=Society\, 2014``,
+                    # as many producers write it) is part of the value, as readers take it
+                    if line[i] == "\\" and line[i + 1 : i + 2] in (",", ";"):
+                        escaped = True
+                        i += 1
                     i += 1
-                values.append(_decode_param(line[start:i]))
+                text = line[start:i]
+                if escaped:
+                    text = text.replace("\\,", ",").replace("\\;", ";")
+                values.append(_decode_param(text))
             if i < n and line[i] == ",":
                 i += 1
                 continue
             break
         if i >= n:
             raise JMAPConversionError(f"content line without value: {line[:60]!r}")
+        if pname == "VALUE":  # a value type is a token: "VALUE = DURATION" means DURATION
+            values = [v.strip() for v in values]
         params.setdefault(pname, []).extend(values)
     if line[i] != ":":
         raise JMAPConversionError(f"bad content line: {line[:60]!r}")
@@ -190,7 +204,8 @@ def parse_ical(text: str, notes: list[str] | None = None) -> ICalComponent:
 
 def _quote_param(value: str) -> str:
     value = value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")
-    return f'"{value}"' if any(c in value for c in ",;:") else value
+    # a backslash is quoted too: unquoted, "\;" or "\," would read as an escape
+    return f'"{value}"' if any(c in value for c in ",;:\\") else value
 
 
 def _fold(line: str) -> str:

@@ -163,11 +163,12 @@ def _common_to_js(prop: ICalProperty, ctx: ToJSCal) -> JSONObject:
         "language": prop.param("LANGUAGE"),
         "scheduleAgent": (prop.param("SCHEDULE-AGENT") or "").lower() or None,
     }
-    # merged: the ATTENDEE's values win over the ORGANIZER's, in whichever order they come
-    # (a round trip writes ORGANIZER first)
+    # merged: the ATTENDEE's values win over the ORGANIZER's, whichever comes first
     for k, v in simple.items():
         if v and (prop.name == "ATTENDEE" or k not in participant):
             participant[k] = v
+    if simple["name"] == "":  # CN="": the source's own empty name, never over a real one
+        participant.setdefault("name", "")
     if "SCHEDULE-FORCE-SEND" in prop.params:
         participant["scheduleForceSend"] = True
     if prop.params.get("SCHEDULE-STATUS"):

@@ -36,6 +36,7 @@ from caldav.jmap.convert.datetime import (
     zone_info,
 )
 from caldav.jmap.convert.model import ICalComponent, ICalProperty
+from caldav.jmap.convert.preserve import converted_entry, mark_converted
 from caldav.jmap.error import JMAPConversionError
 
 __all__ = [
@@ -171,8 +172,10 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
         parts.append("BYDAY=" + ",".join(days))
     if rule.get("byMonth"):
         months = expect(rule["byMonth"], list, f"{prop}/byMonth")
+        # RFC 7529: the Coptic and Ethiopic calendars have a 13th month
+        pattern = _MONTH if str(rule.get("rscale") or "gregorian") == "gregorian" else _MONTH_13
         for month in months:
-            if not isinstance(month, str) or not _MONTH.match(month):
+            if not isinstance(month, str) or not pattern.match(month):
                 raise OutOfRange(f"{prop}/byMonth {month!r} is no month (1..12, L for leap)")
         parts.append("BYMONTH=" + ",".join(months))
     for name, key in _INT_LISTS.items():
@@ -193,6 +196,7 @@ def rule_to_ical(rule: Any, ctx: ToICal, prop: str) -> str:
 _DAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
 _SKIPS = frozenset({"OMIT", "BACKWARD", "FORWARD"})
 _MONTH = re.compile(r"^(?:[1-9]|1[0-2])L?$")
+_MONTH_13 = re.compile(r"^(?:[1-9]|1[0-3])L?$")
 _RSCALE = re.compile(r"^[A-Za-z0-9-]+$")
 #: RFC 5545 section 3.3.10 value ranges; a negative low bound: +-1..high, never 0
 _INT_RANGES = {
@@ -254,9 +258,31 @@ def _dates_to_js(patch_for: Callable[[ICalProperty, ICalTime, str], JSONObject])
         overrides = ctx.obj.setdefault("recurrenceOverrides", {})
         periods = prop.value.split(",")
         for time, period in zip(prop_times(prop), periods, strict=False):
-            overrides.setdefault(_override_key(time, ctx), patch_for(prop, time, period))
+            key = _override_key(time, ctx)
+            if key in overrides:
+                continue
+            overrides[key] = patch_for(prop, time, period)
+            if ctx.zone is None and time.zone is not None:
+                # a floating series keys its dates by wall time: a date in UTC or a zone
+                # keeps its zone aside (the draft's convertedProperties), for the way back
+                mark_converted(ctx.obj, f"recurrenceOverrides/{key}", _zoned(prop, time))
 
     return to_js
+
+
+def _zoned(prop: ICalProperty, time: ICalTime) -> ICalProperty:
+    """The line a date came from, reduced to its zone: TZID, or ``Z`` as TZID=Etc/UTC."""
+    return ICalProperty(prop.name, {"TZID": [time.zone or ""]}, "")
+
+
+def _source_zone(obj: dict[str, object], key: str, zone: str | None) -> str | None:
+    """The zone of the date at ``key`` as the source wrote it (see :func:`_zoned`), else
+    ``zone``, the series' own."""
+    if zone is not None:
+        return zone
+    params = (converted_entry(obj, f"recurrenceOverrides/{key}") or {}).get("parameters")
+    tzid = params.get("tzid") if isinstance(params, dict) else None
+    return tzid if isinstance(tzid, str) and tzid else None
 
 
 def _exdate_patch(prop: ICalProperty, time: ICalTime, period: str) -> JSONObject:
@@ -353,12 +379,13 @@ def _overrides_to_ical(value: JSONValue, ctx: ToICal) -> None:
     for key, patch in expect(value, dict, "recurrenceOverrides").items():
         expect(patch, dict, f"recurrenceOverrides/{key}")
         time = parse_local(key, "recurrenceOverrides")
+        zone = _source_zone(ctx.obj, key, ctx.zone)
         if patch.get("excluded") is True:
-            ctx.add_time("EXDATE", time, ctx.zone, all_day)
+            ctx.add_time("EXDATE", time, zone, all_day)
         elif not patch and not is_generated(ctx.obj, key):
-            ctx.add_time("RDATE", time, ctx.zone, all_day)
+            ctx.add_time("RDATE", time, zone, all_day)
         elif is_rdate_period(patch, all_day) and ctx.kind == "Event":
-            prop = ctx.add_time("RDATE", time, ctx.zone, all_day, VALUE="PERIOD")
+            prop = ctx.add_time("RDATE", time, zone, all_day, VALUE="PERIOD")
             prop.value += "/" + parse_duration(patch["duration"], "duration").ical()
 
 
