@@ -20,8 +20,8 @@ from caldav.jmap._protocol.http import (
 )
 from caldav.jmap._protocol.request import Call, RequestBuilder
 from caldav.jmap._protocol.response import parse_response
+from caldav.jmap._protocol.spec import TypeSpec
 from caldav.jmap._protocol.standard import (
-    DataType,
     parse_changes,
     parse_get,
     parse_query,
@@ -42,7 +42,7 @@ from caldav.jmap.session import Session, discover
 
 from .fake_jmap import SESSION_URL, session_json
 
-EVENT = DataType("CalendarEvent", CALENDAR_CAPABILITY)
+EVENT = TypeSpec("CalendarEvent", CALENDAR_CAPABILITY)
 
 
 def test_request_builder_numbers_calls_and_encodes_result_references():

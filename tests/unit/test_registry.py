@@ -34,7 +34,6 @@ from caldav.jmap._protocol.operations import (
 from caldav.jmap._protocol.request import READS, SETS, WRITES, Call
 from caldav.jmap._protocol.retry import safe_to_repeat
 from caldav.jmap._protocol.spec import STANDARD_METHODS, TypeSpec, read_with
-from caldav.jmap._protocol.standard import DataType
 from caldav.jmap._protocol.steps import Finished, Pause, advance
 from caldav.jmap._registry import (
     ADDRESS_BOOK,
@@ -162,8 +161,8 @@ def test_a_call_without_a_declared_kind_is_never_repeated() -> None:
     assert safe_to_repeat([declared_call("Core/echo", {})])
 
 
-def test_the_old_data_type_constructor_still_builds_standard_calls() -> None:
-    legacy = DataType("CalendarEvent", CALENDAR.capability, filters=("uid",))
+def test_a_spec_of_name_and_capability_alone_builds_standard_calls() -> None:
+    legacy = TypeSpec("CalendarEvent", CALENDAR.capability, filters=("uid",))
     assert legacy.filters == ("uid",)
     assert legacy.query("A1", filter={"uid": "x"}).kind is READS
     assert legacy.set("A1", destroy=["x"]).kind is SETS

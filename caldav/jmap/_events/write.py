@@ -33,7 +33,6 @@ from caldav.jmap.objects.event import JMAPEvent
 log = logging.getLogger("caldav.jmap")
 
 __all__ = [
-    "COPY_DROPPED",
     "adapt_for_server",
     "check_uid",
     "copy_event",
@@ -253,10 +252,6 @@ def update_event(
     return None
 
 
-#: What a copy within one account must not take over from the original.
-COPY_DROPPED = SERVER_PROPERTIES | {"isDraft", "isOrigin", "id", "blobId"}
-
-
 def copy_event(
     conn: Connection,
     event_id: str,
@@ -283,7 +278,7 @@ def copy_event(
             )
             return event_id
         original = yield from get_event_object(conn, event_id)
-        jscal = {k: v for k, v in original.jscal.items() if k not in COPY_DROPPED}
+        jscal = {k: v for k, v in original.jscal.items() if k not in EVENT.server_managed}
         jscal["uid"] = str(uuid.uuid4())
         jscal["calendarIds"] = {to_calendar_id: True}
         return (yield from set_event(conn, account_id, create=jscal)).id

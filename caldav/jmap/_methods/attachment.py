@@ -29,6 +29,7 @@ from caldav.jmap._protocol.retry import RETRY_STATUSES, send_with_retries
 from caldav.jmap._protocol.steps import Pause, Steps
 from caldav.jmap._protocol.urls import server_url
 from caldav.jmap._servers.profile import profile_of
+from caldav.jmap.constants import ERROR_BODY_BYTES
 from caldav.jmap.error import JMAPConnectionError, JMAPError, JMAPURLError
 from caldav.jmap.objects.results import Attachment
 
@@ -89,10 +90,6 @@ def download_blob(
     """The bytes of ``blob_id``, through the session's downloadUrl."""
     url = yield from _blob_url(conn, blob_id, name, content_type, account_id)
     return (yield from _get(conn, url, f"the download of blob {blob_id}"))
-
-
-#: How much of an error answer's body is kept for the error message.
-ERROR_BODY_BYTES = 64 * 1024
 
 
 class BlobDownload:

@@ -18,7 +18,8 @@ from caldav.jmap._jsontypes import JSONValue
 from caldav.jmap._methods import event as event_ops
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import set_one
-from caldav.jmap._protocol.standard import DataType, parse_changes
+from caldav.jmap._protocol.spec import TypeSpec
+from caldav.jmap._protocol.standard import parse_changes
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap.error import JMAPCannotCalculateChangesError, JMAPStateMismatchError
 from caldav.jmap.objects.event import JMAPEvent
@@ -44,7 +45,7 @@ class ChangedIds(NamedTuple):
 
 
 def changed_ids_since(
-    conn: Connection, datatype: DataType, account_id: str, since_state: str
+    conn: Connection, datatype: TypeSpec[object], account_id: str, since_state: str
 ) -> Steps[ChangedIds]:
     """The ids created, updated or destroyed since ``since_state`` and the state now:
     /changes alone (no object data), looping while the server has more."""

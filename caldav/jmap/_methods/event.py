@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from caldav.jmap._events.filters import local_datetime
-from caldav.jmap._events.storable import check_storable
 from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import (
@@ -30,14 +28,12 @@ log = logging.getLogger("caldav.jmap")
 
 __all__ = [
     "EVENT",
-    "check_storable",
     "delete_event",
     "get_event",
     "get_event_object",
     "get_object_changes",
     "get_objects_by_sync_token",
     "get_sync_token",
-    "local_datetime",
 ]
 
 

@@ -39,17 +39,16 @@ from caldav.jmap._protocol.objects import (
     search,
     update_object,
 )
-from caldav.jmap._protocol.objects import copy_to_account as copy_to_account
 from caldav.jmap._protocol.operations import (
     QueryChanges,
     QueryIds,
     account_of,
     current_state,
     get_one,
+    query_changes,
     query_ids,
     set_one,
 )
-from caldav.jmap._protocol.operations import query_changes as query_changes
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap._registry import TASK, TASK_LIST
 from caldav.jmap.convert import ical_to_jscal

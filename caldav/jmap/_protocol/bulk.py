@@ -31,7 +31,8 @@ from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import get_by_ids
 from caldav.jmap._protocol.request import Call, RequestBuilder
 from caldav.jmap._protocol.retry import outcome_unknown
-from caldav.jmap._protocol.standard import DataType, parse_set, set_error
+from caldav.jmap._protocol.spec import TypeSpec
+from caldav.jmap._protocol.standard import parse_set, set_error
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap.error import (
     JMAPBulkError,
@@ -157,7 +158,7 @@ def _size(value: Any) -> int:
 
 
 def _calls(
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     items: list[_Item],
     per_call: int,
@@ -209,7 +210,7 @@ def _first_request(
 
 def set_many(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     *,
     create: JSONObject | None = None,
@@ -319,7 +320,7 @@ def _applied(obj: JSONObject, patch: JSONObject) -> bool:
 
 def _recover(
     conn: Connection,
-    datatype: DataType,
+    datatype: TypeSpec[object],
     account_id: str,
     items: list[_Item],
     find_existing: FindExisting | None,

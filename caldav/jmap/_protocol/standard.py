@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caldav.jmap._jsontypes import JSONObject
-from caldav.jmap._protocol.spec import TypeSpec
 from caldav.jmap.error import JMAPError, JMAPMethodError, method_error_class
 
 __all__ = [
     "ChangesResult",
-    "DataType",
     "GetResult",
     "QueryChangesResult",
     "QueryResult",
@@ -29,10 +27,6 @@ __all__ = [
     "raise_set_errors",
     "set_error",
 ]
-
-#: Until every caller names its spec from :mod:`caldav.jmap._registry`: the old name of a
-#: data type with the standard methods, built as ``DataType(name, capability, filters=...)``.
-DataType = TypeSpec[object]
 
 
 def _field(args: JSONObject, key: str, kind: type | tuple[type, ...], method: str) -> Any:
