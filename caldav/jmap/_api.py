@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Iterator
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from caldav.jmap import _arguments as arguments
 from caldav.jmap import config
@@ -38,12 +38,10 @@ from caldav.jmap._protocol.paging import PagingLimits
 from caldav.jmap._protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap._redact import redact
 from caldav.jmap._servers.profile import ServerProfile
-from caldav.jmap._transport import DEFAULT_DEADLINE, Operation, build_auth
+from caldav.jmap._transport import DEFAULT_DEADLINE, build_auth
 from caldav.jmap.convert.dialect import DIALECTS
 
 __all__ = ["JMAPClientAPI", "client_kwargs", "client_parameters"]
-
-T = TypeVar("T")
 
 
 def client_kwargs(params: JSONObject) -> JSONObject:
@@ -166,11 +164,6 @@ class JMAPClientAPI(
     def __repr__(self) -> str:
         # Never the password or the auth object, nor one written into the URL
         return f"{type(self).__name__}(url={redact(self.url)!r}, username={self.username!r})"
-
-    def _run(self, operation: Operation[T]) -> T:
-        # the sync client's result; the async client returns a coroutine of it (its
-        # methods' types are the generated caldav/jmap/async_api.pyi)
-        raise NotImplementedError
 
     # -- blob downloads (RFC 8620 §6; streamed by the clients' drivers) ---------------
 
