@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caldav.jmap._protocol.connection import Connection
+from caldav.jmap._protocol.session import Session
 from caldav.jmap._servers.quirks import CYRUS, QUIRKS, REFUSABLE, refused_properties
 from caldav.jmap.constants import CYRUS_CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPError
-from caldav.jmap.session import Session
 
 __all__ = ["ServerProfile", "profile_of", "traits_of"]
 
