@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
     from caldav.jmap._methods.push import PushSubscription
     from caldav.jmap._protocol.bulk import BulkResult, CreatedIds
     from caldav.jmap._protocol.eventsource import StateChange
+    from caldav.jmap._protocol.http import AsyncHTTPSend, HTTPRequest, HTTPResponse, HTTPSend
     from caldav.jmap._protocol.paging import PagingLimits
     from caldav.jmap._push import ReconnectPolicy
     from caldav.jmap.async_api import (
@@ -147,6 +148,12 @@ _MODULES = {
         "CreatedIds",
     ),
     "caldav.jmap._protocol.eventsource": ("StateChange",),
+    "caldav.jmap._protocol.http": (
+        "AsyncHTTPSend",
+        "HTTPRequest",
+        "HTTPResponse",
+        "HTTPSend",
+    ),
     "caldav.jmap._protocol.paging": ("PagingLimits",),
     "caldav.jmap._push": ("ReconnectPolicy",),
     "caldav.jmap.query": (
@@ -184,6 +191,7 @@ __all__ = [
     "NOT",
     "OR",
     "AsyncEventSearcher",
+    "AsyncHTTPSend",
     "AsyncJMAPCalendar",
     "AsyncJMAPClient",
     "AsyncJMAPEvent",
@@ -196,6 +204,9 @@ __all__ = [
     "PagingLimits",
     "SyncResult",
     "Filter",
+    "HTTPRequest",
+    "HTTPResponse",
+    "HTTPSend",
     "JMAPAddressBook",
     "JMAPContactCard",
     "JMAPTaskNotification",

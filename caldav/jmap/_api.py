@@ -34,6 +34,7 @@ from caldav.jmap._methods.session import SessionMethods
 from caldav.jmap._methods.task import TaskMethods
 from caldav.jmap._operation import ClientCore
 from caldav.jmap._protocol.connection import Connection
+from caldav.jmap._protocol.http import HTTPSend
 from caldav.jmap._protocol.paging import PagingLimits
 from caldav.jmap._protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
 from caldav.jmap._redact import redact
@@ -50,10 +51,15 @@ def client_kwargs(params: JSONObject) -> JSONObject:
     return config.client_kwargs(params, client_parameters())
 
 
+#: Constructor arguments only code can give: a configuration file or the environment
+#: must not replace the client's network exchange.
+CODE_ONLY = frozenset({"http_send"})
+
+
 def client_parameters() -> frozenset[str]:
-    """The keyword arguments the client constructors take (read off the signature, so the
-    two cannot drift apart)."""
-    return frozenset(inspect.signature(JMAPClientAPI.__init__).parameters) - {"self"}
+    """The keyword arguments the client constructors take from a configuration (read off
+    the signature, so the two cannot drift apart; :data:`CODE_ONLY` ones excepted)."""
+    return frozenset(inspect.signature(JMAPClientAPI.__init__).parameters) - {"self", *CODE_ONLY}
 
 
 class JMAPClientAPI(
@@ -95,6 +101,15 @@ class JMAPClientAPI(
     it. Events are read in either.  ``paging_limits`` (a
     :class:`~caldav.jmap._protocol.paging.PagingLimits`) bounds how far one call follows a
     server's paging (pages per loop, ids collected).
+
+    ``http_send`` is the test hook (docs/testing.md): a :data:`~caldav.jmap.HTTPSend` (the
+    async client: an :data:`~caldav.jmap.AsyncHTTPSend`) called instead of the HTTP library
+    for every HTTP exchange: the session, API calls, uploads, downloads and EventSource
+    streams (not WebSocket, which a client with the hook refuses).  It gets the request
+    as it would go on the wire (the credentials only where they may go) and the real
+    exchange to hand it on to, if it wants; everything above the library still runs on
+    its answer: deadline, size limits, decoding, logging, retries.  Only code can set it,
+    no configuration file.
     """
 
     _transport_class: Any = None
@@ -117,6 +132,7 @@ class JMAPClientAPI(
         paging_limits: PagingLimits | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        http_send: HTTPSend | None = None,
     ) -> None:
         url, url_username, url_password = arguments.url_credentials(arguments.client_url(url))
         self.url = url
@@ -141,6 +157,8 @@ class JMAPClientAPI(
                     f"paging_limits must be a PagingLimits, not {type(paging_limits).__name__}"
                 )
             self._conn.limits = paging_limits
+        if http_send is not None and not callable(http_send):
+            raise TypeError(f"http_send must be callable, not {type(http_send).__name__}")
         if jscalendar_dialect is not None:
             if jscalendar_dialect not in DIALECTS:
                 raise ValueError(
@@ -156,6 +174,7 @@ class JMAPClientAPI(
             proxy=proxy,
             cert=ssl_cert,
             deadline=deadline,
+            http_send=http_send,
         )
         # the credentials go only where the connection says (the client's origin)
         self._transport.trusts = self._conn.sends_credentials_to

@@ -7,13 +7,18 @@ out; it returns the operation's result.  :meth:`SyncTransport.run` drives one wi
 I/O (niquests, or requests where niquests is not installed), :meth:`AsyncTransport.run`
 with niquests' AsyncSession.  A failure to reach the server is thrown into the operation as a
 :class:`~caldav.jmap.error.JMAPConnectionError`, so the core decides what happens next.
+
+The library's exchange is the only part an ``http_send`` hook (the clients' test hook,
+:data:`~caldav.jmap._protocol.http.HTTPSend`) replaces: the hook gets the request as the
+library prepared it (headers, and the credentials only for a trusted origin), and its
+answer goes through the same deadline, size limit, decoding, logging and retries.
+WebSocket exchanges are not covered by it: a transport with a hook refuses to open one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import logging
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import aclosing, closing
@@ -24,17 +29,24 @@ from typing import Any, TypeVar
 from caldav.requests import HTTPBearerAuth
 
 from caldav.jmap._deadline import END, Pump, end_of
+from caldav.jmap._exchange import (
+    CREDENTIAL_HEADERS,
+    AnswerReader,
+    WholeBody,
+    async_hook_parts,
+    hook_parts,
+    log_exchange,
+)
 from caldav.jmap._failures import certificate_refused, never_sent
 from caldav.jmap._jsontypes import JSONObject
-from caldav.jmap._protocol.decoding import ACCEPT_ENCODING, BodyDecoder
-from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap._protocol.decoding import ACCEPT_ENCODING
+from caldav.jmap._protocol.http import AsyncHTTPSend, HTTPRequest, HTTPResponse, HTTPSend
 from caldav.jmap._protocol.steps import Finished, Pause, Steps, advance
 from caldav.jmap._protocol.urls import may_carry_credentials
 from caldav.jmap.error import (
     JMAPConnectionError,
     JMAPCredentialsError,
     JMAPError,
-    JMAPResponseLimitError,
     JMAPTimeoutError,
 )
 
@@ -46,9 +58,6 @@ Operation = Steps[T]
 
 USER_AGENT = "python-caldav-jmap"
 
-#: Headers that carry credentials: never sent to an origin the credentials may not reach.
-CREDENTIAL_HEADERS = ("Authorization", "Cookie")
-
 #: Responses larger than this are refused (a hostile or broken server must not exhaust
 #: memory); JMAP servers split large results by their own limits long before.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
@@ -56,58 +65,6 @@ CHUNK_BYTES = 64 * 1024
 #: Seconds one HTTP exchange (connect, send the request, receive the whole answer) may take
 #: at most; ``timeout`` bounds each connect and each read within it.
 DEFAULT_DEADLINE = 300.0
-
-#: Every HTTP exchange is logged here at DEBUG (``--debug`` of the command line): the
-#: request line and body, the status and body of the answer.  The credentials travel as the
-#: request's auth, never in the logged headers; an Authorization header is redacted anyway.
-http_log = logging.getLogger("caldav.jmap.http")
-_REDACTED = frozenset({h.lower() for h in CREDENTIAL_HEADERS} | {"proxy-authorization"})
-
-
-def log_exchange(request: HTTPRequest, response: HTTPResponse) -> None:
-    """Log one exchange at DEBUG on ``caldav.jmap.http``, credentials redacted."""
-    if not http_log.isEnabledFor(logging.DEBUG):
-        return
-    headers = {
-        k: ("<redacted>" if k.lower() in _REDACTED else v) for k, v in request.headers.items()
-    }
-    http_log.debug(
-        "%s %s %s\n%s\n-> %s\n%s",
-        request.method,
-        request.url,
-        headers,
-        (request.body or b"").decode("utf-8", "replace"),
-        response.status,
-        response.body.decode("utf-8", "replace"),
-    )
-
-
-class _Body:
-    """A response body collected piece by piece, refused once it passes the limit."""
-
-    def __init__(self, request: HTTPRequest, limit: int) -> None:
-        self.request = request
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.head: HTTPResponse | None = None
-
-    def add(self, part: HTTPResponse | bytes) -> None:
-        if isinstance(part, HTTPResponse):
-            self.head = part
-            return
-        self.size += len(part)
-        if self.size > self.limit:
-            raise JMAPResponseLimitError(
-                url=self.request.url,
-                reason=f"the response is larger than {self.limit} bytes (decoded); refused",
-            )
-        self.parts.append(part)
-
-    def response(self) -> HTTPResponse:
-        assert self.head is not None
-        head = self.head
-        return HTTPResponse(head.status, head.headers, b"".join(self.parts), head.url)
 
 
 def _proxy_url(proxy: str) -> str:
@@ -170,6 +127,9 @@ class _Transport:
 
     #: The HTTP library (niquests or requests), chosen by the subclass
     _library: ModuleType
+    _session: Any
+    #: The test hook that replaces the library's exchange (None: the network)
+    http_send: object = None
 
     def __init__(
         self,
@@ -245,18 +205,25 @@ class _Transport:
             "auth": self._request_auth if trusted else None,
         }
 
-    def _check_declared(self, raw: Any, request: HTTPRequest) -> None:
-        declared = raw.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise JMAPResponseLimitError(
-                url=request.url,
-                reason=f"the response declares {declared} bytes, more than "
-                f"{self.max_response_bytes}; refused",
-            )
-
     @staticmethod
     def _head(raw: Any, request: HTTPRequest) -> HTTPResponse:
         return HTTPResponse.build(raw.status_code, dict(raw.headers), b"", request.url)
+
+    def _wire(self, request: HTTPRequest) -> HTTPRequest:
+        """``request`` as the library would send it (what the hook gets): the session's
+        headers merged in, and the credentials added or removed by the URL gate."""
+        kwargs = self._kwargs(request)
+        prepared = self._session.prepare_request(
+            self._library.Request(
+                kwargs["method"],
+                kwargs["url"],
+                headers=kwargs["headers"],
+                data=kwargs["data"],
+                auth=kwargs["auth"],
+            )
+        )
+        body = prepared.body.encode("utf-8") if isinstance(prepared.body, str) else prepared.body
+        return HTTPRequest(prepared.method, prepared.url, dict(prepared.headers), body)
 
     def _failure(self, request: HTTPRequest, error: Exception) -> JMAPConnectionError:
         # the libraries' messages name the URL (redacted by JMAPError), never the auth
@@ -279,6 +246,9 @@ class _Transport:
     # -- WebSocket (push) ------------------------------------------------------------
 
     def _websocket_library(self) -> Any:
+        if self.http_send is not None:
+            # a hook speaks HTTPRequest/HTTPResponse only; the socket must not bypass it
+            raise JMAPError(reason="JMAP over WebSocket is not available with an http_send hook")
         if self._library.__name__ != "niquests" or _import("wsproto") is None:
             raise JMAPError(
                 reason="JMAP over WebSocket needs niquests with wsproto: "
@@ -319,8 +289,11 @@ class _Transport:
 class SyncTransport(_Transport):
     """Blocking HTTP over one pooled session (niquests, else requests)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    http_send: HTTPSend | None
+
+    def __init__(self, *args: Any, http_send: HTTPSend | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.http_send = http_send
         library = _import("niquests") or _import("requests")
         if library is None:
             raise JMAPError(reason="the sync JMAP client needs niquests or requests installed")
@@ -328,26 +301,37 @@ class SyncTransport(_Transport):
         self._session = library.Session()
         self._prepare(self._session, library.auth.HTTPDigestAuth)
 
+    def _network(
+        self, pump: Pump, read_timeout: float | None, chunk: int | None
+    ) -> Callable[[HTTPRequest], Generator[HTTPResponse | bytes, None, None]]:
+        """The library's exchange: the head, then the body's pieces as they came."""
+
+        def network(request: HTTPRequest) -> Generator[HTTPResponse | bytes, None, None]:
+            raw = self._session.request(**self._kwargs(request, read_timeout))
+            pump.on_stop(raw.close)
+            try:
+                yield self._head(raw, request)
+                yield from raw.raw.stream(chunk, decode_content=False)
+            finally:
+                raw.close()
+
+        return network
+
     def _produce(
         self, request: HTTPRequest, read_timeout: float | None, chunk: int | None
     ) -> Callable[[Pump], None]:
-        kwargs = self._kwargs(request, read_timeout)
-
         def produce(pump: Pump) -> None:
-            raw = self._session.request(**kwargs)
-            pump.on_stop(raw.close)
-            try:
-                self._check_declared(raw, request)
-                head = self._head(raw, request)
-                decoder = BodyDecoder(head.headers.get("content-encoding"), request.url)
-                if not pump.put(head):
-                    return
-                for data in raw.raw.stream(chunk, decode_content=False):
-                    for piece in decoder.feed(data):
+            network = self._network(pump, read_timeout, chunk)
+            if self.http_send is None:
+                source = network(request)
+            else:
+                source = hook_parts(self.http_send, self._wire(request), network)
+            reader = AnswerReader(request, self.max_response_bytes)
+            with closing(source) as parts:
+                for part in parts:
+                    for piece in reader.read(part):
                         if not pump.put(piece):
                             return
-            finally:
-                raw.close()
 
         return produce
 
@@ -374,7 +358,7 @@ class SyncTransport(_Transport):
 
     def send(self, request: HTTPRequest) -> HTTPResponse:
         """Send one request and read the whole response, within the deadline."""
-        body = _Body(request, self.max_response_bytes)
+        body = WholeBody(request, self.max_response_bytes)
         parts = self._parts(request, None, self.deadline, CHUNK_BYTES)
         with closing(parts):
             for part in parts:
@@ -466,8 +450,11 @@ async def _within(awaitable: Any, end: float | None) -> Any:
 class AsyncTransport(_Transport):
     """Non-blocking HTTP over one niquests AsyncSession."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    http_send: AsyncHTTPSend | None
+
+    def __init__(self, *args: Any, http_send: AsyncHTTPSend | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.http_send = http_send
         library = _import("niquests")
         if library is None:
             raise JMAPError(reason="the async JMAP client needs niquests installed")
@@ -475,28 +462,42 @@ class AsyncTransport(_Transport):
         self._session = library.AsyncSession()
         self._prepare(self._session, library.auth.AsyncHTTPDigestAuth)
 
+    def _network(
+        self, read_timeout: float | None
+    ) -> Callable[[HTTPRequest], AsyncGenerator[HTTPResponse | bytes, None]]:
+        """The library's exchange: the head, then the body's pieces as they came."""
+
+        async def network(request: HTTPRequest) -> AsyncGenerator[HTTPResponse | bytes, None]:
+            raw = await self._session.request(**self._kwargs(request, read_timeout))
+            try:
+                yield self._head(raw, request)
+                # the urllib3 response's stream(-1): each chunk as it arrives
+                async for data in raw.raw.stream(-1, decode_content=False):
+                    yield data
+            finally:
+                await raw.close()
+
+        return network
+
     async def _parts(
         self, request: HTTPRequest, read_timeout: float | None, deadline: float | None
     ) -> AsyncGenerator[HTTPResponse | bytes, None]:
         end = end_of(deadline)
+        network = self._network(read_timeout)
+        if self.http_send is None:
+            source = network(request)
+        else:
+            source = async_hook_parts(self.http_send, self._wire(request), network)
+        reader = AnswerReader(request, self.max_response_bytes)
         try:
-            raw = await _within(self._session.request(**self._kwargs(request, read_timeout)), end)
-            try:
-                self._check_declared(raw, request)
-                head = self._head(raw, request)
-                decoder = BodyDecoder(head.headers.get("content-encoding"), request.url)
-                yield head
-                # the urllib3 response's stream(-1): each chunk as it arrives
-                chunks = raw.raw.stream(-1, decode_content=False).__aiter__()
+            async with aclosing(source) as parts:
                 while True:
                     try:
-                        data = await _within(chunks.__anext__(), end)
+                        part = await _within(parts.__anext__(), end)
                     except StopAsyncIteration:
                         break
-                    for piece in decoder.feed(data):
+                    for piece in reader.read(part):
                         yield piece
-            finally:
-                await raw.close()
         except asyncio.TimeoutError:
             raise self._timed_out(request) from None
         except self._io_errors() as error:
@@ -504,7 +505,7 @@ class AsyncTransport(_Transport):
 
     async def send(self, request: HTTPRequest) -> HTTPResponse:
         """Send one request and read the whole response, within the deadline."""
-        body = _Body(request, self.max_response_bytes)
+        body = WholeBody(request, self.max_response_bytes)
         async with aclosing(self._parts(request, None, self.deadline)) as parts:
             async for part in parts:
                 body.add(part)

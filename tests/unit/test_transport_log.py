@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
-from caldav.jmap._transport import log_exchange
+from caldav.jmap._exchange import log_exchange
 
 
 def test_exchange_logged_at_debug_with_credentials_redacted(caplog):

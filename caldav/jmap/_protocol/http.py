@@ -7,7 +7,15 @@ The protocol core never touches a socket: it produces :class:`HTTPRequest` value
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -17,8 +25,10 @@ from caldav.jmap.constants import JSON_CONTENT_TYPE, REQUEST_ERROR_PREFIX
 from caldav.jmap.error import JMAPAuthError, JMAPError, JMAPRateLimitError, JMAPResponseLimitError
 
 __all__ = [
+    "AsyncHTTPSend",
     "HTTPRequest",
     "HTTPResponse",
+    "HTTPSend",
     "decode_json",
     "load_json",
     "parse_retry_after",
@@ -61,6 +71,28 @@ class HTTPResponse:
     def build(cls, status: int, headers: Mapping[str, str], body: bytes, url: str) -> HTTPResponse:
         """A response with its header names folded to lower case."""
         return cls(status, {k.lower(): v for k, v in headers.items()}, body or b"", url)
+
+
+#: An answer as it arrives: the head (an HTTPResponse; its body, if not empty, is the first
+#: piece of the body), then the body's pieces.  The body is as it came over the wire: a
+#: Content-Encoding the head names is decoded by the transport after the ``http_send`` hook.
+HTTPParts = Iterator[HTTPResponse | bytes]
+AsyncHTTPParts = AsyncIterator[HTTPResponse | bytes]
+
+#: The blocking client's ``http_send`` hook (see docs/testing.md): called with the request
+#: as it would go on the wire and ``network``, the client's real exchange (a generator of
+#: the answer's parts); it returns the whole answer, or its parts (any iterable: a list, or
+#: a generator that yields them as they "arrive").
+HTTPSend = Callable[
+    [HTTPRequest, Callable[[HTTPRequest], HTTPParts]],
+    HTTPResponse | Iterable[HTTPResponse | bytes],
+]
+#: The async client's ``http_send`` hook: an ``async def`` returning the whole answer, or
+#: an async generator of its parts; ``network`` is an async generator of the real answer.
+AsyncHTTPSend = Callable[
+    [HTTPRequest, Callable[[HTTPRequest], AsyncHTTPParts]],
+    Awaitable[HTTPResponse] | AsyncIterable[HTTPResponse | bytes],
+]
 
 
 def parse_retry_after(value: str | None) -> float | None:
