@@ -105,7 +105,7 @@ class JMAPClientAPI(
     ``http_send`` is the test hook (docs/testing.md): a :data:`~caldav.jmap.HTTPSend` (the
     async client: an :data:`~caldav.jmap.AsyncHTTPSend`) called instead of the HTTP library
     for every HTTP exchange: the session, API calls, uploads, downloads and EventSource
-    streams (not WebSocket, which a client with the hook refuses).  It gets the request
+    streams (not a WebSocket: that still opens over the network).  It gets the request
     as it would go on the wire (the credentials only where they may go) and the real
     exchange to hand it on to, if it wants; everything above the library still runs on
     its answer: deadline, size limits, decoding, logging, retries.  Only code can set it,

@@ -12,7 +12,8 @@ The library's exchange is the only part an ``http_send`` hook (the clients' test
 :data:`~caldav.jmap._protocol.http.HTTPSend`) replaces: the hook gets the request as the
 library prepared it (headers, and the credentials only for a trusted origin), and its
 answer goes through the same deadline, size limit, decoding, logging and retries.
-WebSocket exchanges are not covered by it: a transport with a hook refuses to open one.
+A WebSocket is not covered by it (the hook speaks HTTPRequest/HTTPResponse): the socket
+is opened over the network, with the same URL gate for the credentials.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ class _Transport:
     #: The HTTP library (niquests or requests), chosen by the subclass
     _library: ModuleType
     _session: Any
-    #: The test hook that replaces the library's exchange (None: the network)
+    #: The test hook that replaces the library's HTTP exchange (None: the network)
     http_send: object = None
 
     def __init__(
@@ -246,9 +247,6 @@ class _Transport:
     # -- WebSocket (push) ------------------------------------------------------------
 
     def _websocket_library(self) -> Any:
-        if self.http_send is not None:
-            # a hook speaks HTTPRequest/HTTPResponse only; the socket must not bypass it
-            raise JMAPError(reason="JMAP over WebSocket is not available with an http_send hook")
         if self._library.__name__ != "niquests" or _import("wsproto") is None:
             raise JMAPError(
                 reason="JMAP over WebSocket needs niquests with wsproto: "

@@ -3,7 +3,8 @@
 Cyrus covers the normal paths in tests/integration/.  This peer answers with canned data
 for the rest: JMAP Tasks (Cyrus has none), hasMoreChanges, paging limits, session changes,
 and broken or hostile answers.  It speaks HTTPRequest/HTTPResponse, the transports' only
-currency, so the real clients and drivers run against it unchanged.
+currency, so the real clients and drivers run against it unchanged: the clients get it as
+their documented ``http_send`` hook, and everything above the HTTP library runs for real.
 """
 
 from __future__ import annotations
@@ -80,6 +81,18 @@ class FakeJMAP:
         self.requests: list[HTTPRequest] = []
         self.api_calls: list[tuple[str, dict[str, Any]]] = []
         self.raw_api: Callable[[HTTPRequest], HTTPResponse] | None = None
+        #: A test's stand-in in front of the peer (a failure script, a recorder): the
+        #: clients' hook hands each request to it instead of the peer when it is set.
+        self.front: Callable[[HTTPRequest], Any] | None = None
+
+    def hook(self, request: HTTPRequest, network: Any = None) -> Any:
+        """The blocking clients' ``http_send``: the front, or the peer itself."""
+        return (self.front or self)(request)
+
+    async def async_hook(self, request: HTTPRequest, network: Any = None) -> Any:
+        """The async clients' ``http_send``; an async front is awaited."""
+        answer = self.hook(request)
+        return await answer if asyncio.iscoroutine(answer) else answer
 
     def respond(
         self, status: int, body: Any, headers: dict[str, str] | None = None, url: str = ""
@@ -138,29 +151,23 @@ class FakeJMAP:
 
 
 def sync_client(server: FakeJMAP, **kwargs: Any) -> Any:
-    """A real JMAPClient whose transport sends to ``server``."""
+    """A real JMAPClient whose HTTP exchanges go to ``server`` (its ``http_send`` hook)."""
     from caldav.jmap import JMAPClient
 
-    client = JMAPClient(
+    kwargs.setdefault("http_send", server.hook)
+    return JMAPClient(
         WELL_KNOWN, kwargs.pop("username", "alice"), kwargs.pop("password", "pw"), **kwargs
     )
-    client._transport.send = server
-    return client
 
 
 def async_client(server: FakeJMAP, **kwargs: Any) -> Any:
-    """A real AsyncJMAPClient whose transport sends to ``server``."""
+    """A real AsyncJMAPClient whose HTTP exchanges go to ``server``."""
     from caldav.jmap import AsyncJMAPClient
 
-    client = AsyncJMAPClient(
+    kwargs.setdefault("http_send", server.async_hook)
+    return AsyncJMAPClient(
         WELL_KNOWN, kwargs.pop("username", "alice"), kwargs.pop("password", "pw"), **kwargs
     )
-
-    async def send(request: HTTPRequest) -> HTTPResponse:
-        return server(request)
-
-    client._transport.send = send
-    return client
 
 
 def jscal_event(n: int | str, **props: Any) -> dict[str, Any]:
