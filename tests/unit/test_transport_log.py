@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
 from caldav.jmap._exchange import log_exchange
+from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
 
 
 def test_exchange_logged_at_debug_with_credentials_redacted(caplog):
