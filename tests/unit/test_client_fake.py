@@ -322,7 +322,7 @@ def test_session_pointing_to_another_origin_is_refused_unless_allowed():
         sync_client(FakeJMAP(session=data)).get_calendars()
     server = FakeJMAP({"Calendar/get": calendars_handler}, session=data)
     client = sync_client(server, allow_other_origins=True)
-    client._transport.send = lambda request: server(
+    server.front = lambda request: server(
         request.__class__(
             request.method,
             request.url.replace("https://collector.example.net", "https://jmap.example.com"),

@@ -159,19 +159,39 @@ class Peer:
         )
         self.connections = list(connections)
         self.streams: list[HTTPRequest] = []
+        self.answered = 0
+        self.answering = threading.Condition()
 
     def get(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         assert args["ids"] == []
         return {"accountId": "A1", "state": self.state[name], "list": [], "notFound": []}
 
-    def parts(self, request: HTTPRequest):
+    def answer(self, request: HTTPRequest) -> HTTPResponse:
+        """The server's answer to a request that is no stream, counted once given."""
+        response = self.server(request)
+        with self.answering:
+            self.answered += 1
+            self.answering.notify_all()
+        return response
+
+    def parts(self, request: HTTPRequest, lockstep: bool = False):
+        """The next connection's parts.  ``lockstep`` (the blocking client, whose transport
+        reads ahead on a worker thread): a callable after the head runs only once the
+        client's state check on that head was answered, as on a real wire where the change
+        happens later."""
         self.streams.append(request)
+        at_head = None
         for part in self.connections.pop(0):
             if isinstance(part, BaseException):
                 raise part
             if callable(part):
+                if lockstep and at_head is not None:
+                    with self.answering:
+                        assert self.answering.wait_for(lambda: self.answered > at_head, 10)
                 part()
                 continue
+            if isinstance(part, HTTPResponse):
+                at_head = self.answered
             yield part
 
 
@@ -190,19 +210,26 @@ BROKEN = JMAPConnectionError(reason="connection reset")
 
 def wire(kind: str, peer: Peer, **kwargs: Any) -> Any:
     """A client of ``kind`` on the peer, whose streams come from the peer's script."""
+
+    def streamed(request: HTTPRequest) -> bool:
+        return "/jmap/eventsource/" in request.url
+
     if kind == "sync":
-        client = sync_client(peer.server, **kwargs)
-        client._transport.stream = lambda request, timeout=None: peer.parts(request)
-    else:
-        client = async_client(peer.server, **kwargs)
 
-        async def stream(request, timeout=None):
-            for part in peer.parts(request):
-                await asyncio.sleep(0)
-                yield part
+        def send(request, network):
+            return peer.parts(request, lockstep=True) if streamed(request) else peer.answer(request)
 
-        client._transport.stream = stream
-    return client
+        return sync_client(peer.server, http_send=send, **kwargs)
+
+    async def stream(request):
+        for part in peer.parts(request):
+            await asyncio.sleep(0)
+            yield part
+
+    def asend(request, network):
+        return stream(request) if streamed(request) else peer.server.async_hook(request)
+
+    return async_client(peer.server, http_send=asend, **kwargs)
 
 
 def take(kind: str, client: Any, count: int, **watch_args: Any) -> list[StateChange]:
@@ -376,14 +403,20 @@ def test_listen_hands_over_the_changed_objects(kind):
 def test_listen_follows_any_registered_type_through_the_engine(kind):
     # TaskList had no /changes operation of its own for listen(): it follows it now from
     # the registry (its spec's /changes and object class)
-    peer = Peer([], {"CalendarEvent": "s1"})
+    lists = {"TaskList": "l1"}
+
+    def the_list_changes():
+        lists["TaskList"] = "l2"  # the list changes, then the server pushes its state
+
+    data = {"@type": "StateChange", "changed": {"A1": {"TaskList": "l2"}}}
+    pushed = f"id: 1\nevent: state\ndata: {json.dumps(data)}\n\n".encode()
+    peer = Peer([[head(), the_list_changes, pushed, PING]], {"CalendarEvent": "s1"})
     caps = {
         "urn:ietf:params:jmap:core": {"maxObjectsInGet": 500},
         "urn:ietf:params:jmap:calendars": {},
         "urn:ietf:params:jmap:tasks": {},
     }
     peer.server.session = session_json(caps)
-    lists = {"TaskList": "l1"}
 
     def get(args):
         if args["ids"] == []:
@@ -395,14 +428,6 @@ def test_listen_follows_any_registered_type_through_the_engine(kind):
         delta = {"created": ["t1"], "updated": [], "destroyed": []}
         return {"accountId": "A1", "oldState": "l1", "newState": "l2", **delta}
 
-    def stream(request):
-        yield head()
-        lists["TaskList"] = "l2"  # the list changes, then the server pushes its state
-        data = {"@type": "StateChange", "changed": {"A1": {"TaskList": "l2"}}}
-        yield f"id: 1\nevent: state\ndata: {json.dumps(data)}\n\n".encode()
-        yield PING
-
-    peer.parts = stream
     peer.server.handlers["TaskList/get"] = get
     peer.server.handlers["TaskList/changes"] = changes
     client = wire(kind, peer)

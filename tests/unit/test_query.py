@@ -455,7 +455,7 @@ def test_parse_ical_uploads_then_parses():
         return server(request)
 
     client = sync_client(server)
-    client._transport.send = transport
+    server.front = transport
     assert client.parse_ical("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") == [parsed_event]
     assert uploads[0].body == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     assert uploads[0].headers["Content-Type"] == "text/calendar"

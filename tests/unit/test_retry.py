@@ -55,7 +55,7 @@ def slept(monkeypatch):
 def test_503_with_retry_after_is_waited_out_and_repeated(slept):
     server = FakeJMAP({"Calendar/get": calendars})
     client = sync_client(server)
-    client._transport.send = flaky(server, [(503, {"Retry-After": "2"}), (429, {})])
+    server.front = flaky(server, [(503, {"Retry-After": "2"}), (429, {})])
     assert [c.id for c in client.get_calendars()] == ["c1"]
     assert slept[0] == 2.0  # the server's Retry-After
     assert 0 <= slept[1] <= 1.0  # backoff with jitter: attempt 1 waits at most 2 * 0.5 s
@@ -70,7 +70,7 @@ async def test_async_client_retries_too(slept):
     async def asend(request):
         return send(request)
 
-    client._transport.send = asend
+    server.front = asend
     assert [c.id for c in await client.get_calendars()] == ["c1"]
     assert slept == [1.0]
 
@@ -78,7 +78,7 @@ async def test_async_client_retries_too(slept):
 def test_rate_limit_that_does_not_end_raises_typed_error(slept):
     server = FakeJMAP({"Calendar/get": calendars})
     client = sync_client(server)
-    client._transport.send = flaky(server, [(429, {"Retry-After": "1"})] * 10)
+    server.front = flaky(server, [(429, {"Retry-After": "1"})] * 10)
     with pytest.raises(JMAPRateLimitError) as error:
         client.get_calendars()
     assert error.value.retry_after_seconds == 1.0
@@ -95,12 +95,12 @@ def test_broken_connection_repeats_reads_and_destroys_but_never_an_update(slept)
     )
     client = sync_client(server)
     client.get_calendars()  # session fetched
-    client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
+    server.front = flaky(server, [JMAPConnectionError(reason="reset")])
     assert [c.id for c in client.get_calendars()] == ["c1"]  # a read: repeated
-    client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
+    server.front = flaky(server, [JMAPConnectionError(reason="reset")])
     client.delete_event("e1")  # a /set that only destroys: declared safe to repeat
     assert len(server.calls("CalendarEvent/set")) == 1
-    client._transport.send = flaky(server, [JMAPConnectionError(reason="reset")])
+    server.front = flaky(server, [JMAPConnectionError(reason="reset")])
     with pytest.raises(JMAPConnectionError):
         client.update_calendar("c1", {"name": "x"})  # may have been applied: never again
     assert server.calls("Calendar/set") == []
@@ -112,7 +112,7 @@ def test_a_request_that_never_left_goes_again_even_when_it_changes_data(slept):
     client.get_session()
     refused = JMAPConnectionError(reason="refused")
     refused.sent = False
-    client._transport.send = flaky(server, [refused])
+    server.front = flaky(server, [refused])
     client.update_calendar("c1", {"name": "x"})
     assert len(server.calls("Calendar/set")) == 1
 
@@ -122,20 +122,27 @@ def test_a_refused_tls_certificate_is_not_asked_again(slept):
     server = FakeJMAP({"Calendar/get": calendars})
     client = sync_client(server)
     client.get_session()
+    # the hook raises what the TLS layer raises: the transport's own mapping judges it
     cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] unknown issuer")
-    refused = client._transport._failure(HTTPRequest("POST", BASE + "/jmap/api/"), cause)
-    assert refused.permanent
     before = len(server.requests)
-    client._transport.send = flaky(server, [refused, refused, refused])
+    server.front = flaky(server, [cause, cause, cause])
     with pytest.raises(JMAPConnectionError) as raised:
         client.get_calendars()
-    assert raised.value is refused and len(server.requests) == before + 1 and slept == []
+    assert raised.value.permanent and raised.value.__cause__ is cause
+    assert len(server.requests) == before + 1 and slept == []
 
 
-def test_other_connection_failures_are_not_permanent():
-    transport = sync_client(FakeJMAP())._transport
-    request = HTTPRequest("POST", BASE + "/jmap/api/")
-    assert not transport._failure(request, ConnectionResetError("reset")).permanent
+def test_other_connection_failures_are_not_permanent(slept):
+    server = FakeJMAP({"Calendar/get": calendars})
+    client = sync_client(server)
+    client.get_session()
+    before = len(server.requests)
+    server.front = flaky(server, [ConnectionResetError("reset")] * 10)
+    with pytest.raises(JMAPConnectionError) as raised:
+        client.get_calendars()
+    # not permanent: the read was asked again, as often as the policy allows
+    assert not raised.value.permanent and raised.value.sent
+    assert len(server.requests) == before + 1 + RetryPolicy().retries
 
 
 def test_a_set_answered_429_after_it_was_applied_is_not_sent_again(slept):
@@ -143,13 +150,11 @@ def test_a_set_answered_429_after_it_was_applied_is_not_sent_again(slept):
     server = FakeJMAP({"Calendar/set": lambda args: {"newState": "2", "updated": {"c1": None}}})
     client = sync_client(server)
     client.get_session()
-    real = client._transport.send
-
     def applied_then_busy(request):
-        real(request)
+        server(request)
         return HTTPResponse.build(429, {"Retry-After": "1"}, b"busy", request.url)
 
-    client._transport.send = applied_then_busy
+    server.front = applied_then_busy
     with pytest.raises(JMAPRateLimitError):
         client.update_calendar("c1", {"name": "x"})
     assert len(server.calls("Calendar/set")) == 1 and slept == []
