@@ -10,48 +10,71 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from contextlib import aclosing
 from typing import Any
 
 import pytest
 
-from caldav.jmap import AsyncJMAPClient, JMAPClient
+from caldav.jmap import AsyncJMAPClient, HTTPRequest, JMAPClient
 
 PASSWORD = os.environ.get("CYRUS_PASSWORD", "password")
 
 
 class Harness:
-    """A client and the way to get a value out of its calls."""
+    """A client and the way to get a value out of its calls.
 
-    def __init__(self, client: Any, resolve: Callable[[Any], Any], kind: str) -> None:
-        self.client = client
+    The client's ``http_send`` hook hands every exchange on to the network unchanged, and
+    counts the API requests (to check what must take one round trip); a test adds
+    ``before`` (called with each request as it goes out) and ``after`` (once its whole
+    answer is in, before the client reads it).
+    """
+
+    def __init__(
+        self, kind: str, url: str, user: str, password: str, resolve: Callable[[Any], Any]
+    ) -> None:
         self.kind = kind
         self._resolve = resolve
         self.posts = 0
-        send = client._transport.send
+        self.before: list[Callable[[HTTPRequest], None]] = []
+        self.after: list[Callable[[HTTPRequest], None]] = []
+        send = self._send if kind == "sync" else self._async_send
+        self.client = make_client(kind, url, user, password, http_send=send)
 
-        # Count API requests, to check what must take one round trip
-        if kind == "sync":
+    def _going(self, request: HTTPRequest) -> None:
+        self.posts += request.method == "POST"
+        for observe in self.before:
+            observe(request)
 
-            def counting(request: Any) -> Any:
-                self.posts += request.method == "POST"
-                return send(request)
+    def _answered(self, request: HTTPRequest) -> None:
+        for observe in self.after:
+            observe(request)
 
-        else:
+    def _send(
+        self, request: HTTPRequest, network: Callable[[HTTPRequest], Iterator[Any]]
+    ) -> Iterator[Any]:
+        self._going(request)
+        yield from network(request)
+        self._answered(request)
 
-            async def counting(request: Any) -> Any:
-                self.posts += request.method == "POST"
-                return await send(request)
-
-        client._transport.send = counting
+    async def _async_send(
+        self, request: HTTPRequest, network: Callable[[HTTPRequest], AsyncGenerator[Any, None]]
+    ) -> AsyncIterator[Any]:
+        self._going(request)
+        async with aclosing(network(request)) as parts:
+            async for part in parts:
+                yield part
+        self._answered(request)
 
     def __call__(self, value: Any) -> Any:
         return self._resolve(value)
 
 
-def make_client(kind: str, url: str, user: str = "user1", password: str = PASSWORD) -> Any:
+def make_client(
+    kind: str, url: str, user: str = "user1", password: str = PASSWORD, **kwargs: Any
+) -> Any:
     cls = JMAPClient if kind == "sync" else AsyncJMAPClient
-    return cls(url, username=user, password=password)
+    return cls(url, username=user, password=password, **kwargs)
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -69,7 +92,7 @@ def harness_factory(
         return value
 
     def factory(user: str = "user1", password: str = PASSWORD, url: str | None = None) -> Harness:
-        harness = Harness(make_client(kind, url or cyrus_url, user, password), resolve, kind)
+        harness = Harness(kind, url or cyrus_url, user, password, resolve)
         made.append(harness)
         return harness
 

@@ -161,7 +161,6 @@ def test_bulk_requests_are_sized_to_the_timeout(calendar, harness_factory, cyrus
     client = harness_factory("user2")
     client.client._conn.timeout = 1.2
     sizes = []
-    send = client.client._transport.send
 
     def note(request):
         body = json.loads(request.body) if request.body else {}
@@ -169,19 +168,7 @@ def test_bulk_requests_are_sized_to_the_timeout(calendar, harness_factory, cyrus
             if name == "CalendarEvent/set":
                 sizes.append(len(args.get("create") or {}))
 
-    if client.kind == "sync":
-
-        def sizing(request):
-            note(request)
-            return send(request)
-
-    else:
-
-        async def sizing(request):
-            note(request)
-            return await send(request)
-
-    client.client._transport.send = sizing
+    client.before.append(note)
     texts = [ics(f"{uuid.uuid4()}@sized", f"sized {n:03}") for n in range(500)]
     ids = client(client.client.create_events(cal_id, texts))
     assert len(set(ids)) == 500

@@ -30,30 +30,15 @@ def test_a_sync_loop_loses_nothing_written_between_or_during_calls(harness_facto
 
         # the second client writes right after the reader's /changes was answered, while
         # the reader's sync call is still running
-        send = reader.client._transport.send
         wrote: list[str] = []
 
         def write_once(request):
             if b"CalendarEvent/changes" in (request.body or b"") and not wrote:
                 wrote.append(writer.create_event(cal_id, ics(during, "During")))
 
-        if reader.kind == "sync":
-
-            def during_sync(request):
-                response = send(request)
-                write_once(request)
-                return response
-
-        else:
-
-            async def during_sync(request):
-                response = await send(request)
-                write_once(request)
-                return response
-
-        reader.client._transport.send = during_sync
+        reader.after.append(write_once)
         result = reader(reader.client.get_objects_by_sync_token(token))
-        reader.client._transport.send = send
+        reader.after.remove(write_once)
         assert wrote, "the second client did not write during the sync"
         assert isinstance(result, SyncResult)
         added, modified, deleted = result

@@ -150,6 +150,7 @@ def test_a_set_answered_429_after_it_was_applied_is_not_sent_again(slept):
     server = FakeJMAP({"Calendar/set": lambda args: {"newState": "2", "updated": {"c1": None}}})
     client = sync_client(server)
     client.get_session()
+
     def applied_then_busy(request):
         server(request)
         return HTTPResponse.build(429, {"Retry-After": "1"}, b"busy", request.url)
