@@ -14,6 +14,7 @@ import socket
 import threading
 from collections.abc import Callable
 from contextlib import aclosing, closing
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -174,6 +175,9 @@ class Peer:
             self.answering.notify_all()
         return response
 
+    def _past(self, count: int) -> bool:
+        return self.answered > count
+
     def parts(self, request: HTTPRequest, lockstep: bool = False):
         """The next connection's parts.  ``lockstep`` (the blocking client, whose transport
         reads ahead on a worker thread): a callable after the head runs only once the
@@ -187,7 +191,7 @@ class Peer:
             if callable(part):
                 if lockstep and at_head is not None:
                     with self.answering:
-                        assert self.answering.wait_for(lambda: self.answered > at_head, 10)
+                        assert self.answering.wait_for(partial(self._past, at_head), 10)
                 part()
                 continue
             if isinstance(part, HTTPResponse):

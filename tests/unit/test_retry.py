@@ -12,7 +12,7 @@ import ssl
 import pytest
 
 from caldav.jmap import JMAPConnectionError, JMAPRateLimitError
-from caldav.jmap._protocol.http import HTTPRequest, HTTPResponse
+from caldav.jmap._protocol.http import HTTPResponse
 from caldav.jmap._protocol.retry import RetryPolicy, send_with_retries
 from caldav.jmap._protocol.steps import Pause
 
