@@ -45,6 +45,9 @@ OBJECTS: dict[type, str] = {
     EventSearcher: "AsyncEventSearcher",
 }
 RENAMES = {cls.__name__: name for cls, name in OBJECTS.items()}
+#: Type aliases whose async client form is another alias of the same module (the
+#: ``http_send`` hook: a coroutine function there): sync name -> async name.
+ALIASES = {"HTTPSend": "AsyncHTTPSend"}
 
 #: Calls through which a client method hands work to the transport: such a method of the
 #: async client returns a coroutine (``_run``) or an async iterator (the stream drivers).
@@ -83,8 +86,8 @@ def _names(annotation: str) -> set[str]:
 def _renamed(annotation: str) -> str:
     tree = ast.parse(annotation, mode="eval")
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in RENAMES:
-            node.id = RENAMES[node.id]
+        if isinstance(node, ast.Name) and node.id in RENAMES | ALIASES:
+            node.id = (RENAMES | ALIASES)[node.id]
     return ast.unparse(tree)
 
 
@@ -159,6 +162,8 @@ class Writer:
             if value is None:
                 raise SystemExit(f"cannot resolve {name!r} in {owner!r}")
             self.needed[name] = _home(name, value, owner.__module__)
+            if name in ALIASES:
+                self.needed[ALIASES[name]] = self.needed[name]
 
     def signature(self, func: Callable[..., Any], rename: bool) -> tuple[str, str]:
         """The parameters and the return annotation of ``func``, as stub text."""

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from typing_extensions import Self
 
+from caldav.jmap import AsyncHTTPSend
 from caldav.jmap._events.filters import Node
 from caldav.jmap._events.results import EventIds
 from caldav.jmap._events.searcher import EventSearcher
@@ -66,6 +67,7 @@ class AsyncJMAPClientAPI:
         paging_limits: PagingLimits | None = ...,
         deadline: float | None = ...,
         max_retry_wait: float = ...,
+        http_send: AsyncHTTPSend | None = ...,
     ) -> None: ...
     async def add_attachment(
         self, event_id: str, data: bytes, filename: str, content_type: str

@@ -74,3 +74,48 @@ def test_library_mypy_strict_errors_do_not_grow(tmp_path: Path) -> None:
     assert checked, result.stdout + result.stderr
     count = int(checked.group(1) or 0)
     assert count <= LIBRARY_ERRORS_AT_MOST, result.stdout
+
+
+HOOKS = """
+from collections.abc import AsyncIterator, Callable, Iterator
+
+from caldav.jmap import AsyncJMAPClient, HTTPRequest, HTTPResponse, JMAPClient
+
+Network = Callable[[HTTPRequest], Iterator[HTTPResponse | bytes]]
+AsyncNetwork = Callable[[HTTPRequest], AsyncIterator[HTTPResponse | bytes]]
+Parts = Iterator[HTTPResponse | bytes]
+
+def answer(request: HTTPRequest, network: Network) -> HTTPResponse:
+    return HTTPResponse.build(200, {}, b"{}", request.url)
+
+def relay(request: HTTPRequest, network: Network) -> Parts:
+    yield from network(request)
+
+async def async_answer(request: HTTPRequest, network: object) -> HTTPResponse:
+    return HTTPResponse.build(200, {}, b"{}", request.url)
+
+async def async_relay(
+    request: HTTPRequest, network: AsyncNetwork
+) -> AsyncIterator[HTTPResponse | bytes]:
+    async for part in network(request):
+        yield part
+
+JMAPClient("https://h/", "u", "p", http_send=answer)
+JMAPClient("https://h/", "u", "p", http_send=relay)
+AsyncJMAPClient("https://h/", "u", "p", http_send=async_answer)
+AsyncJMAPClient("https://h/", "u", "p", http_send=async_relay)
+AsyncJMAPClient("https://h/", "u", "p", http_send=answer)  # wrong: a blocking hook
+JMAPClient("https://h/", "u", "p", http_send=async_answer)  # wrong: a coroutine function
+"""
+
+
+def test_http_send_hooks_are_typed_for_each_client(tmp_path: Path) -> None:
+    program = tmp_path / "hooks.py"
+    program.write_text(HOOKS)
+    # with the library's sources named, the program imports them, not an installed caldav
+    result = _mypy(str(program), "caldav/jmap", cache=tmp_path / "cache")
+    errors = [
+        line for line in result.stdout.splitlines() if "hooks.py" in line and ": error:" in line
+    ]
+    wrong = [n for n, line in enumerate(HOOKS.splitlines(), 1) if "# wrong" in line]
+    assert sorted({int(line.split(":")[1]) for line in errors}) == wrong, result.stdout
