@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable, Callable, Generator, Iterable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+)
 
 from caldav.jmap._protocol.decoding import BodyDecoder
 from caldav.jmap._protocol.http import (
@@ -80,8 +87,9 @@ class AnswerReader:
         self.limit = limit
         self._decoder: BodyDecoder | None = None
 
-    def read(self, part: object) -> list[HTTPResponse | bytes]:
-        """What ``part`` (the head, or a piece of the body as it came) gives the caller."""
+    def read(self, part: object) -> Iterator[HTTPResponse | bytes]:
+        """What ``part`` (the head, or a piece of the body as it came) gives the caller,
+        piece by piece: a small compressed piece may decode to a great many bytes."""
         url = self.request.url
         if isinstance(part, HTTPResponse) and self._decoder is None:
             head = HTTPResponse.build(part.status, part.headers, b"", url)
@@ -93,10 +101,12 @@ class AnswerReader:
                     "refused",
                 )
             self._decoder = BodyDecoder(head.headers.get("content-encoding"), url)
-            return [head, *self._decoder.feed(part.body)]
+            yield head
+            yield from self._decoder.feed(part.body)
+            return
         if not isinstance(part, bytes) or self._decoder is None:
             raise _not_an_answer(part)
-        return list(self._decoder.feed(part))
+        yield from self._decoder.feed(part)
 
 
 class WholeBody:
