@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from caldav.jmap._addresses import identity_addresses
+from caldav.jmap._events.connection import dialect_of
 from caldav.jmap._events.filters import (
     EXTENSION_FILTERS,
     EventQuery,
@@ -292,7 +293,7 @@ def search_event_objects(
     """
     outcome = yield from run_query(conn, build_query(**filters))
     found = Found(
-        JMAPEvent.from_jmap(obj, outcome.state, client, conn.jscalendar) for obj in outcome.objects
+        JMAPEvent.from_jmap(obj, outcome.state, client, dialect_of(conn)) for obj in outcome.objects
     )
     found.state, found.query_state = outcome.state, outcome.query_state
     found.missing = outcome.missing
