@@ -56,7 +56,7 @@ STREAM_CALLS = {"_watch", "_download"}
 
 #: The attributes the async client's own code (async_client.py) uses from its base.
 CLIENT_ATTRIBUTES = {
-    "_conn": "Connection",
+    "_conn": "CalendarConnection",
     "_deadline": "float | None",
     "_transport": "Any",
     "_transport_class": "Any",
@@ -217,7 +217,7 @@ def client_stub(writer: Writer) -> None:
     writer.lines.append(
         '    """The methods of :class:`AsyncJMAPClient`, typed as the coroutines they are."""'
     )
-    writer.needed["Connection"] = "caldav.jmap._protocol.connection"
+    writer.needed["CalendarConnection"] = "caldav.jmap._events.connection"
     writer.needed["Any"] = "typing"
     for name, annotation in CLIENT_ATTRIBUTES.items():
         writer.lines.append(f"    {name}: {annotation}")

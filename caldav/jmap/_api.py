@@ -21,6 +21,7 @@ from typing import IO, Any
 from caldav.jmap import _arguments as arguments
 from caldav.jmap import config
 from caldav.jmap._events.client import EventMethods
+from caldav.jmap._events.connection import CalendarConnection
 from caldav.jmap._idioms import CalDAVIdioms
 from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap._methods import attachment as attachment_ops
@@ -33,7 +34,6 @@ from caldav.jmap._methods.push import PushMethods
 from caldav.jmap._methods.session import SessionMethods
 from caldav.jmap._methods.task import TaskMethods
 from caldav.jmap._operation import ClientCore
-from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.http import HTTPSend
 from caldav.jmap._protocol.paging import PagingLimits
 from caldav.jmap._protocol.retry import DEFAULT_MAX_RETRY_WAIT, RetryPolicy
@@ -144,7 +144,7 @@ class JMAPClientAPI(
         arguments.seconds(timeout, "timeout")
         arguments.seconds(deadline, "deadline", optional=True)
         retry = RetryPolicy(max_wait=arguments.seconds(max_retry_wait, "max_retry_wait"))
-        self._conn = Connection(
+        self._conn = CalendarConnection(
             url,
             allow_other_origins=allow_other_origins,
             retry=retry,

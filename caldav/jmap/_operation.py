@@ -25,7 +25,7 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
-from caldav.jmap._protocol.connection import Connection
+from caldav.jmap._events.connection import CalendarConnection
 from caldav.jmap._protocol.steps import Steps
 
 __all__ = ["OPERATION_MARK", "ClientCore", "operation"]
@@ -43,7 +43,7 @@ class ClientCore:
     """What every group of client methods relies on: the sans-IO connection state
     ``_conn`` and ``_run``, which the concrete clients implement."""
 
-    _conn: Connection
+    _conn: CalendarConnection
 
     def _run(self, operation: Steps[T]) -> T:
         # the sync client's result; the async client returns a coroutine of it

@@ -12,6 +12,7 @@ the dataclass its ``read`` builds (see docs/architecture.md).
 
 from __future__ import annotations
 
+from caldav.jmap._events.connection import dialect_of
 from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap._protocol.request import READS, SETS, WRITES, Call, MethodKind
 from caldav.jmap._protocol.spec import STANDARD_METHODS, Method, ReadContext, TypeSpec, read_with
@@ -109,7 +110,9 @@ IDEMPOTENT_WRITE = MethodKind(changes_data=True, repeat="always")
 
 
 def _read_event(data: JSONObject, context: ReadContext) -> JMAPEvent:
-    return JMAPEvent.from_jmap(data, context.state or None, context.client, context.jscalendar)
+    return JMAPEvent.from_jmap(
+        data, context.state or None, context.client, dialect_of(context.connection)
+    )
 
 
 def _read_subscription(data: JSONObject, context: ReadContext) -> PushSubscription:

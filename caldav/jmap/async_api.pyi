@@ -17,13 +17,13 @@ from typing import IO, Any
 from typing_extensions import Self
 
 from caldav.jmap import AsyncHTTPSend
+from caldav.jmap._events.connection import CalendarConnection
 from caldav.jmap._events.filters import Node
 from caldav.jmap._events.results import EventIds
 from caldav.jmap._events.searcher import EventSearcher
 from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._methods.ical_input import ICalInput
 from caldav.jmap._protocol.bulk import BulkResult, CreatedIds
-from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.eventsource import StateChange
 from caldav.jmap._protocol.objects import Changes
 from caldav.jmap._protocol.operations import QueryChanges, QueryIds
@@ -42,7 +42,7 @@ from caldav.jmap.objects.task import JMAPTask, JMAPTaskList
 class AsyncJMAPClientAPI:
     """The methods of :class:`AsyncJMAPClient`, typed as the coroutines they are."""
 
-    _conn: Connection
+    _conn: CalendarConnection
     _deadline: float | None
     _transport: Any
     _transport_class: Any

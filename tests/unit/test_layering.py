@@ -53,3 +53,31 @@ def test_any_budget() -> None:
     lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in SOURCES)
     uses = sum(_any_names(p.read_text(encoding="utf-8")) for p in SOURCES)
     assert uses * 1000 / lines < 15, f"{uses} uses of Any in {lines} lines"
+
+
+#: What the calendar layer is made of: the sans-IO core must reach none of it.
+CALENDAR_LAYER = (
+    "caldav.jmap._events",
+    "caldav.jmap._methods",
+    "caldav.jmap._servers",
+    "caldav.jmap._registry",
+    "caldav.jmap.convert",
+)
+
+
+def test_the_protocol_layer_imports_nothing_of_calendars() -> None:
+    edges = import_graph.graph()
+    reached: dict[str, str] = {}  # module -> the _protocol module it is reached from
+    for start in (m for m in edges if m.startswith("caldav.jmap._protocol.")):
+        todo = [start]
+        while todo:
+            for target in edges.get(todo.pop(), ()):
+                if target not in reached:
+                    reached[target] = start
+                    todo.append(target)
+    calendar = {
+        module: start
+        for module, start in reached.items()
+        if any(module == layer or module.startswith(layer + ".") for layer in CALENDAR_LAYER)
+    }
+    assert calendar == {}

@@ -487,3 +487,31 @@ def test_ids_and_query_changes_are_named_results():
         [(1, "e2")],
         "q2",
     )
+
+
+def test_copy_within_the_account_writes_the_event_as_the_server_takes_it():
+    # the engine's copy_object reads the original; the new event goes through set_event
+    original = {
+        "id": "e1",
+        "uid": "u@x",
+        "title": "t",
+        "calendarIds": {"CA": True},
+        "method": "request",  # an iTIP method is no stored property: adapted away
+    }
+    created: list[dict[str, Any]] = []
+
+    def set_events(args: dict[str, Any]) -> Any:
+        created.append(args["create"]["new"])
+        return {"accountId": "A1", "newState": "s2", "created": {"new": {"id": "n1"}}}
+
+    server = FakeJMAP(
+        {
+            "CalendarEvent/get": lambda a: {"accountId": "A1", "state": "s1", "list": [original]},
+            "CalendarEvent/set": set_events,
+        }
+    )
+    client = sync_client(server)
+    assert client.copy_event("e1", "CB") == "n1"
+    (new,) = created
+    assert new["calendarIds"] == {"CB": True} and new["title"] == "t"
+    assert new["uid"] != "u@x" and "id" not in new and "method" not in new

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from caldav.jmap import JMAPClient
+from caldav.jmap._events.connection import CalendarConnection
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.http import HTTPResponse
 from caldav.jmap._protocol.objects import (
@@ -30,8 +31,9 @@ from caldav.jmap._protocol.operations import (
     QueryIds,
     query_ids,
     query_objects,
+    query_pages,
 )
-from caldav.jmap._protocol.request import READS, SETS, WRITES, Call
+from caldav.jmap._protocol.request import READS, SETS, WRITES, Call, RequestBuilder
 from caldav.jmap._protocol.retry import safe_to_repeat
 from caldav.jmap._protocol.spec import STANDARD_METHODS, TypeSpec, read_with
 from caldav.jmap._protocol.steps import Finished, Pause, advance
@@ -49,7 +51,7 @@ from caldav.jmap._registry import (
     declared_call,
     spec_for,
 )
-from caldav.jmap.constants import CORE_CAPABILITY
+from caldav.jmap.constants import CALENDAR_CAPABILITY, CORE_CAPABILITY
 from caldav.jmap.error import JMAPError, JMAPNotFoundError
 from caldav.jmap.objects.base import JMAPObject
 from caldav.jmap.objects.task import JMAPTask
@@ -403,3 +405,60 @@ def test_a_new_data_type_is_one_spec_and_one_dataclass() -> None:
     assert sent[0][0][1] == {"accountId": "A1", "destroy": ["n2"], "onDestroyRemoveNotes": True}
     created, updated, destroyed, state = _drive(object_changes(conn, NOTE, "0"), store)[0]
     assert [n.id for n in created] == ["n1"] and destroyed == ["n2"] and state == "3"
+
+
+def test_the_connection_defaults_to_no_capability() -> None:
+    # the protocol layer knows no data type: without a capability it cannot pick an account
+    conn = _connection()
+    with pytest.raises(TypeError, match="capability"):
+        _drive(conn.account_for(), lambda calls: [])
+    assert _drive(conn.account_for(TASK.capability), lambda calls: [])[0] == "A1"
+    calendar = CalendarConnection(SESSION_URL)
+    calendar.session = conn.session
+    assert calendar.required_capability == CALENDAR_CAPABILITY
+    assert _drive(calendar.account_for(), lambda calls: [])[0] == "A1"
+
+
+def test_query_pages_sends_an_anchor_window_and_first_calls_once() -> None:
+    # the first request carries the anchor and the extra calls; the next page goes on
+    # from the position the server reported for the anchor (not the one asked for)
+    conn = _connection()
+    read: list[str] = []
+
+    def first_calls(builder: RequestBuilder) -> Any:
+        extra = builder.add(TASK.get("A1", []))
+
+        def reader(responses: Any) -> Any:
+            responses.get(extra.call_id, "Task/get")  # answered, or it raises
+            read.append(extra.call_id)
+            return
+            yield
+
+        return reader
+
+    answer = _pager([("q1", ["a", "b"], 6), ("q1", ["c", "d"], 6)])
+
+    def at_anchor(calls: list[Any]) -> list[Any]:
+        responses = answer(calls)
+        if "anchor" in calls[0][1]:
+            responses[0][1]["position"] = 2  # where the anchor is
+        return responses
+
+    pages, sent = _drive(
+        query_pages(
+            conn,
+            TASK,
+            "A1",
+            {},
+            anchor="a",
+            anchor_offset=0,
+            limit=4,
+            page_size=2,
+            first_calls=first_calls,
+        ),
+        at_anchor,
+    )
+    assert pages.ids == ["a", "b", "c", "d"] and read == ["c1"]
+    assert [len(calls) for calls in sent] == [2, 1]
+    assert sent[0][0][1]["anchor"] == "a" and "position" not in sent[0][0][1]
+    assert sent[1][0][1]["position"] == 4 and "anchor" not in sent[1][0][1]

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from caldav.jmap._events.connection import dialect_of
 from caldav.jmap._events.storable import control_character, unstorable
 from caldav.jmap._events.write import check_uid, event_patch, set_events
 from caldav.jmap._jsontypes import JSONObject, JSONValue
@@ -117,7 +118,7 @@ def create_events(
     for ical_str in ical_strs:
         try:
             objects.append(
-                ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar)
+                ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=dialect_of(conn))
             )
         except JMAPConversionError as error:
             objects.append(error)
@@ -162,7 +163,7 @@ def import_ics(
     :func:`ics_text`): one event per UID, its recurrence instances included; ids in the
     file's order of UIDs."""
     text = ics_text(source)
-    objects = ical_to_jscal_all(text, calendar_id=calendar_id, dialect=conn.jscalendar)
+    objects = ical_to_jscal_all(text, calendar_id=calendar_id, dialect=dialect_of(conn))
     return (yield from _create_all(conn, list(objects), **extra))
 
 
@@ -189,7 +190,7 @@ def update_events(
             failed[event_id] = JMAPNotFoundError(f"no event {event_id}", "notFound")
             continue
         try:
-            new = ical_to_jscal(ical_str, dialect=conn.jscalendar)
+            new = ical_to_jscal(ical_str, dialect=dialect_of(conn))
             check_uid(event_id, by_id[event_id], new)
             bad = control_character(new, "")
             if bad is not None:
@@ -199,7 +200,7 @@ def update_events(
         except JMAPError as error:
             failed[event_id] = error
             continue
-        patch = event_patch(by_id[event_id], new, conn.jscalendar)
+        patch = event_patch(by_id[event_id], new, dialect_of(conn))
         if patch:
             patches[event_id] = patch
     result = yield from set_events(conn, account_id, update=patches, **extra)

@@ -6,14 +6,15 @@ client; queryChanges; lookups by UID.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from caldav.jmap._addresses import identity_addresses
+from caldav.jmap._events.connection import dialect_of
 from caldav.jmap._events.filters import (
     EXTENSION_FILTERS,
     EventQuery,
-    Leaf,
     Node,
     build_query,
     leaves_of,
@@ -23,22 +24,21 @@ from caldav.jmap._events.results import EventIds, QueryChanges
 from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import (
-    MAX_QUERY_RESTARTS,
+    FirstCalls,
     Found,
-    by_id,
     query_changes,
     query_ids,
+    query_pages,
     refetch,
 )
-from caldav.jmap._protocol.paging import Pager
-from caldav.jmap._protocol.request import Invocation, RequestBuilder
+from caldav.jmap._protocol.request import RequestBuilder
+from caldav.jmap._protocol.response import Responses
 from caldav.jmap._protocol.standard import parse_get, parse_query
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap._registry import EVENT, IDENTITY
 from caldav.jmap._servers.profile import profile_of
 from caldav.jmap.error import (
     JMAPCannotCalculateChangesError,
-    JMAPError,
     JMAPMethodError,
     JMAPNotFoundError,
 )
@@ -133,110 +133,81 @@ class Outcome:
     missing: list[str]
 
 
-def attempt(
-    conn: Connection, account_id: str, query: EventQuery, plan: QueryPlan, ids_only: bool
-) -> Steps[Outcome]:
-    """One run of the query, started again (bounded) when its results change while it
-    pages, as :func:`~caldav.jmap._protocol.operations.query_ids` does.  Only the ids of a
-    whole result the server filters alone are that paging loop itself; otherwise each page
-    also carries the /get of its events and a window (position, anchor, limit), and the
-    first one the probes and identities client-side evaluation needs."""
-    whole = query.position == 0 and query.anchor is None and query.limit is None
-    if ids_only and whole and not plan.client_side:
-        ids, query_state, total = yield from query_ids(
-            conn, EVENT, account_id, filter=plan.server, sort=query.sort, **query.extra()
-        )
-        return Outcome(ids, [], "", query_state, total, [])
-    for _ in range(MAX_QUERY_RESTARTS):
-        outcome = yield from _pages(conn, account_id, query, plan, ids_only)
-        if outcome is not None:
-            return outcome
-    raise JMAPError(reason="CalendarEvent/query: the results kept changing while they were read")
+def evaluation_calls(
+    conn: Connection, account_id: str, query: EventQuery, plan: QueryPlan, context: Evaluation
+) -> FirstCalls | None:
+    """What the first request of the query's pages also carries for the client's part of
+    the filter: a /query of each probe and ParticipantIdentity/get, read into
+    ``context``; None when that part needs neither."""
+    if not plan.probes and not plan.needs_identities():
+        return None
 
-
-def _pages(
-    conn: Connection, account_id: str, query: EventQuery, plan: QueryPlan, ids_only: bool
-) -> Steps[Outcome | None]:
-    """The query's pages: a /query with a result reference into /get per page; None when
-    the queryState changed between pages."""
-    session = yield from conn.ensure_session()
-    query_method, get_method = "CalendarEvent/query", "CalendarEvent/get"
-    local = plan.client_side
-    position = 0 if local else query.position
-    anchor = None if local else query.anchor
-    limit = None if local else query.limit
-    fetch = local or not ids_only
-    objects: dict[str, JSONObject] = {}
-    state = query_state = ""
-    total: int | None = None
-    context = Evaluation()
-    probes: dict[Leaf, Invocation] = {}
-    identities: Invocation | None = None
-    first = True
-    pager = Pager(query_method, conn.limits, position=position, limit=limit)
-    while not pager.done:
-        size = pager.size(session.max_objects_in_get)
-        builder = RequestBuilder()
-        query_call = builder.add(
-            EVENT.query(
-                account_id,
-                filter=plan.server,
-                sort=query.sort,
-                position=pager.position if anchor is None else None,
-                anchor=anchor,
-                anchor_offset=query.anchor_offset if anchor is not None else None,
-                limit=size,
-                calculate_total=True,
-                **query.extra(),
+    def add(builder: RequestBuilder) -> Callable[[Responses], Steps[None]]:
+        identities = builder.add(IDENTITY.get(account_id)) if plan.needs_identities() else None
+        probes = {
+            leaf: builder.add(
+                EVENT.query(account_id, filter=jmap_filter, calculate_total=True, **query.extra())
             )
-        )
-        get_call = builder.add(EVENT.get(account_id, query_call.ref("/ids"))) if fetch else None
-        if first:
-            if plan.needs_identities():
-                identities = builder.add(IDENTITY.get(account_id))
-            for leaf, jmap_filter in plan.probes.items():
-                probes[leaf] = builder.add(
-                    EVENT.query(
-                        account_id, filter=jmap_filter, calculate_total=True, **query.extra()
-                    )
-                )
-        responses = yield from conn.call(builder)
-        page = parse_query(responses.get(query_call.call_id, query_method), query_method)
-        if not first and page.query_state != query_state:
-            return None  # the results changed under us: start again
-        if first:
-            query_state, total = page.query_state, page.total
+            for leaf, jmap_filter in plan.probes.items()
+        }
+
+        def read(responses: Responses) -> Steps[None]:
             if identities is not None:
                 method = "ParticipantIdentity/get"
                 got = parse_get(responses.get(identities.call_id, method), method)
                 context.my_addresses = identity_addresses(got.objects)
+            method = "CalendarEvent/query"
             for leaf, call in probes.items():
-                probe = parse_query(responses.get(call.call_id, query_method), query_method)
+                probe = parse_query(responses.get(call.call_id, method), method)
                 found, _, _ = yield from query_ids(
                     conn, EVENT, account_id, first=probe, filter=plan.probes[leaf], **query.extra()
                 )
                 context.probe_ids[leaf] = set(found)
-        if get_call is not None:
-            got = parse_get(responses.get(get_call.call_id, get_method), get_method)
-            state = got.state
-            objects.update(by_id(got.objects))
-        # Cyrus 3.10 reports position 0 whatever position was asked for: trust only an
-        # anchor's reported position
-        pager.take(page, size, trust_position=anchor is not None)
-        anchor = None
-        first = False
-    ids = pager.ids
+
+        return read
+
+    return add
+
+
+def attempt(
+    conn: Connection, account_id: str, query: EventQuery, plan: QueryPlan, ids_only: bool
+) -> Steps[Outcome]:
+    """One run of the query through the engine's paging loop (restarted, bounded, when its
+    results change while it pages): its window (position, anchor, limit) unless the client
+    evaluates part of the filter (then all of the server's part, windowed here), the /get
+    of each page's events unless only ids of a server-filtered query are asked for, and in
+    the first request what the client's evaluation needs."""
+    session = yield from conn.ensure_session()
+    local = plan.client_side
+    fetch = local or not ids_only
+    whole = query.position == 0 and query.anchor is None and query.limit is None
+    context = Evaluation()
+    pages = yield from query_pages(
+        conn,
+        EVENT,
+        account_id,
+        {"filter": plan.server, "sort": query.sort, **query.extra()},
+        position=0 if local else query.position,
+        anchor=None if local else query.anchor,
+        anchor_offset=None if local else query.anchor_offset,
+        limit=None if local else query.limit,
+        # only ids of the whole result: the server's page size, as query_ids
+        page_size=None if whole and not fetch else session.max_objects_in_get,
+        fetch=fetch,
+        first_calls=evaluation_calls(conn, account_id, query, plan, context),
+    )
+    ids, objects = pages.ids, pages.objects
     missing: list[str] = []
     if fetch:
         missing = yield from refetch(conn, EVENT, account_id, objects, ids)
     # /get answers in any order; keep the query's
     found_objects = [objects[i] for i in ids if i in objects]
     if not local:
-        return Outcome(ids, found_objects, state, query_state, total, missing)
+        return Outcome(ids, found_objects, pages.state, pages.query_state, pages.total, missing)
     matching = [o for o in found_objects if all(evaluate(n, o, context) for n in plan.local)]
     shown = window(query, matching)
     # The server's queryState describes its part of the filter only: none to offer
-    return Outcome([o["id"] for o in shown], shown, state, "", len(matching), missing)
+    return Outcome([o["id"] for o in shown], shown, pages.state, "", len(matching), missing)
 
 
 def run_query(
@@ -322,7 +293,7 @@ def search_event_objects(
     """
     outcome = yield from run_query(conn, build_query(**filters))
     found = Found(
-        JMAPEvent.from_jmap(obj, outcome.state, client, conn.jscalendar) for obj in outcome.objects
+        JMAPEvent.from_jmap(obj, outcome.state, client, dialect_of(conn)) for obj in outcome.objects
     )
     found.state, found.query_state = outcome.state, outcome.query_state
     found.missing = outcome.missing

@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import uuid
 
+from caldav.jmap._events.connection import dialect_of
 from caldav.jmap._events.storable import unstorable
 from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._methods.event import get_event_object
 from caldav.jmap._protocol.bulk import BulkResult, set_many
 from caldav.jmap._protocol.connection import Connection
-from caldav.jmap._protocol.objects import copy_to_account
+from caldav.jmap._protocol.objects import copy_object
 from caldav.jmap._protocol.operations import SetOutcome, set_one
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap._registry import EVENT
@@ -159,7 +160,7 @@ def create_event(
     conn: Connection, calendar_id: str, ical_str: str, **extra: JSONValue
 ) -> Steps[str]:
     """Create an event from iCalendar in ``calendar_id``; returns its id."""
-    jscal = ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar)
+    jscal = ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=dialect_of(conn))
     error = unstorable(jscal)
     if error is not None:
         raise error
@@ -222,7 +223,7 @@ def save_event(conn: Connection, event: JMAPEvent, **extra: JSONValue) -> Steps[
     """Send what changed in ``event`` since it was read, if the server's state is still the
     one it was read in; the event then holds the new state."""
     check_uid(event.id, event.as_read, event.jscal)
-    patch = event_patch(event.as_read, event.jscal, conn.jscalendar)
+    patch = event_patch(event.as_read, event.jscal, dialect_of(conn))
     if patch:
         patch = {**managed_link_release(conn, event.as_read, patch), **patch}
         account_id = yield from conn.account_for()
@@ -265,24 +266,19 @@ def copy_event(
     the copy keeps the UID, as the same event may be in several accounts.  Within the
     account (``to_account_id`` None or the same): a move changes the event's calendarIds;
     a copy creates a new event from the original's content with a new UID, since an
-    account holds only one event per UID (draft-ietf-jmap-calendars §1.5).
+    account holds only one event per UID (draft-ietf-jmap-calendars §1.5).  The engine's
+    copy_object does it; the new event is written by :func:`set_event`, adapted to the
+    server.
     """
-    account_id = yield from conn.account_for()
-    if to_account_id is None or to_account_id == account_id:
-        if move:
-            yield from set_one(
-                conn,
-                EVENT,
-                account_id,
-                update=(event_id, {"calendarIds": {to_calendar_id: True}}),
-            )
-            return event_id
-        original = yield from get_event_object(conn, event_id)
-        jscal = {k: v for k, v in original.jscal.items() if k not in EVENT.server_managed}
-        jscal["uid"] = str(uuid.uuid4())
-        jscal["calendarIds"] = {to_calendar_id: True}
+
+    def duplicate(original: JSONObject) -> JSONObject:
+        return {**original, "uid": str(uuid.uuid4())}
+
+    def create(account_id: str, jscal: JSONObject) -> Steps[str]:
         return (yield from set_event(conn, account_id, create=jscal)).id
-    target = {"calendarIds": {to_calendar_id: True}}
+
     return (
-        yield from copy_to_account(conn, EVENT, account_id, to_account_id, event_id, target, move)
+        yield from copy_object(
+            conn, EVENT, event_id, to_calendar_id, to_account_id, move, duplicate, create
+        )
     )

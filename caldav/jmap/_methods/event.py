@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from caldav.jmap._events.connection import CalendarConnection, dialect_of
 from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.operations import (
@@ -43,7 +44,7 @@ def get_event_object(conn: Connection, event_id: str, client: object = None) -> 
     result = yield from get_by_ids(conn, EVENT, account_id, [event_id])
     for obj in result.objects:
         if obj["id"] == event_id:
-            return JMAPEvent.from_jmap(obj, result.state, client, conn.jscalendar)
+            return JMAPEvent.from_jmap(obj, result.state, client, dialect_of(conn))
     raise JMAPNotFoundError(
         f"CalendarEvent/get: no event {event_id}", "notFound", method="CalendarEvent/get"
     )
@@ -63,7 +64,7 @@ def delete_event(
     return None
 
 
-def get_sync_token(conn: Connection) -> Steps[str]:
+def get_sync_token(conn: CalendarConnection) -> Steps[str]:
     """The current CalendarEvent state (a /get of no ids, so no event data moves): the
     baseline of a sync, taken once; later tokens come from each sync's result."""
     token = yield from current_state(conn, EVENT)
@@ -72,7 +73,7 @@ def get_sync_token(conn: Connection) -> Steps[str]:
 
 
 def get_object_changes(
-    conn: Connection, token: str, client: object = None, also_get: Iterable[str] = ()
+    conn: CalendarConnection, token: str, client: object = None, also_get: Iterable[str] = ()
 ) -> Steps[ObjectChanges]:
     """(added, modified, deleted ids, new token) since ``token``, as objects; the events
     ``also_get`` names are read in the same request (the result's ``current``)."""
@@ -82,7 +83,7 @@ def get_object_changes(
 
     def events(objects: Iterable[JSONObject]) -> list[JMAPEvent]:
         return [
-            JMAPEvent.from_jmap(obj, delta.new_state, client, conn.jscalendar) for obj in objects
+            JMAPEvent.from_jmap(obj, delta.new_state, client, dialect_of(conn)) for obj in objects
         ]
 
     conn.last_sync_token = delta.new_state
@@ -92,7 +93,7 @@ def get_object_changes(
     )
 
 
-def get_objects_by_sync_token(conn: Connection, token: str) -> Steps[SyncResult]:
+def get_objects_by_sync_token(conn: CalendarConnection, token: str) -> Steps[SyncResult]:
     """(added, modified, deleted) since ``token``: iCalendar strings and deleted ids, as a
     :class:`~caldav.jmap.objects.results.SyncResult` whose ``sync_token`` is the token
     for the next call (the state this delta reaches; also ``conn.last_sync_token``)."""
@@ -102,7 +103,7 @@ def get_objects_by_sync_token(conn: Connection, token: str) -> Steps[SyncResult]
 
     def texts(objects: list[JSONObject]) -> EventTexts:
         return event_texts(
-            (JMAPEvent.from_jmap(obj, delta.new_state, None, conn.jscalendar) for obj in objects),
+            (JMAPEvent.from_jmap(obj, delta.new_state, None, dialect_of(conn)) for obj in objects),
             log,
         )
 

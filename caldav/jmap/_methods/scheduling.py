@@ -15,6 +15,7 @@ from caldav.jmap._addresses import (
     normalise_address,
     participant_addresses,
 )
+from caldav.jmap._events.connection import dialect_of
 from caldav.jmap._events.write import set_event
 from caldav.jmap._jsontypes import JSONObject
 from caldav.jmap._methods.contact import add_contact_name_calls, contact_names
@@ -138,7 +139,7 @@ def save_with_invites(
             for name, email in map(_attendee, attendees)
         ]
     jscal = invite_participants(
-        ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=conn.jscalendar),
+        ical_to_jscal(ical_str, calendar_id=calendar_id, dialect=dialect_of(conn)),
         _default_identity(identities),
         attendees,
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from caldav.jmap._events.connection import CalendarConnection
 from caldav.jmap._operation import ClientCore, operation
-from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.session import Account, Session
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap._protocol.urls import server_url
@@ -66,7 +66,7 @@ class SessionMethods(ClientCore):
         """
         return self._view(replace(self._conn, account_id=account_id))
 
-    def _view(self, conn: Connection) -> Self:
+    def _view(self, conn: CalendarConnection) -> Self:
         """This client with another Connection: the same transport, no new HTTP session."""
         view = object.__new__(type(self))
         view.__dict__.update(self.__dict__)

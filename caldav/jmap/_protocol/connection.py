@@ -20,7 +20,6 @@ from caldav.jmap._protocol.retry import RetryPolicy, safe_to_repeat, send_with_r
 from caldav.jmap._protocol.session import Session, discover
 from caldav.jmap._protocol.steps import Steps
 from caldav.jmap._protocol.urls import may_carry_credentials, server_url
-from caldav.jmap.constants import CALENDAR_CAPABILITY
 from caldav.jmap.error import JMAPAuthError, JMAPCapabilityError, JMAPError
 
 __all__ = ["Connection", "changes_nothing"]
@@ -40,7 +39,9 @@ class Connection:
 
     url: str
     account_id: str | None = None
-    required_capability: str = CALENDAR_CAPABILITY
+    #: The capability every session must offer, and whose account :meth:`account_for`
+    #: gives by default: what the client layer works on (None: none required).
+    required_capability: str | None = None
     session: Session | None = None
     #: What the layers above know of the server (a
     #: :class:`~caldav.jmap._servers.profile.ServerProfile`), opaque here: made by
@@ -53,13 +54,6 @@ class Connection:
     timeout: float | None = None
     #: The bounds of every paging loop (see :mod:`caldav.jmap._protocol.paging`).
     limits: PagingLimits = field(default_factory=PagingLimits)
-    #: The sync token that continues where the last event sync left off (see
-    #: :attr:`caldav.jmap.JMAPClient.last_sync_token`).
-    last_sync_token: str | None = None
-    #: The JSCalendar dialect events are written in (``caldav.jmap.convert.RFC8984``, what
-    #: Cyrus 3.10 speaks, or ``JSCALENDAR_2``): sessions do not announce it, the caller
-    #: chooses (``jscalendar_dialect=`` of the clients).
-    jscalendar: str = "rfc8984"
     #: Where the session resource answered before (after the redirects of
     #: ``/.well-known/jmap``), on the origin of ``url``: fetched first, saving the redirect.
     session_url: str | None = None
@@ -94,7 +88,8 @@ class Connection:
         if self.session is None or self._stale:
             session = yield from self._discover()
             self._check_origins(session)
-            session.require(self.required_capability)
+            if self.required_capability is not None:
+                session.require(self.required_capability)
             if self.session is None and self.profile_for is not None:
                 self.profile = self.profile_for(session)
             self.session = session
@@ -117,12 +112,16 @@ class Connection:
                 pass  # moved since (or gone): discover it from the client's URL again
         return (yield from discover(self.url, self.retry))
 
-    def account_for(self, capability: str = CALENDAR_CAPABILITY) -> Steps[str]:
-        """The account id to use for ``capability``: the chosen one, else the session's."""
+    def account_for(self, capability: str | None = None) -> Steps[str]:
+        """The account id to use for ``capability`` (None: :attr:`required_capability`):
+        the chosen one, else the session's primary account for it."""
+        wanted = capability if capability is not None else self.required_capability
+        if wanted is None:
+            raise TypeError("account_for needs a capability: the connection requires none")
         session = yield from self.ensure_session()
         if self.account_id is not None:
             return self.account_id
-        return session.account_id_for(capability)
+        return session.account_id_for(wanted)
 
     def call(self, *calls: Call | RequestBuilder) -> Steps[Responses]:
         """Send the calls in one request; returns the responses (method errors unraised)."""

@@ -75,7 +75,7 @@ def read_objects(
     """``objects`` as the spec's ``read`` makes them, bound to ``client``."""
     if datatype.read is None:
         raise TypeError(f"{datatype.name} declares no object class")
-    context = ReadContext(client, state, conn.jscalendar)
+    context = ReadContext(client, state, conn)
     return [datatype.read(obj, context) for obj in objects]
 
 
@@ -261,6 +261,7 @@ def copy_object(
     to_account_id: str | None,
     move: bool,
     duplicate: Callable[[JSONObject], JSONObject],
+    create: Callable[[str, JSONObject], Steps[str]] | None = None,
 ) -> Steps[str]:
     """Copy (or move) an object into the collection ``container_id``; returns the id of
     the object there.
@@ -269,7 +270,9 @@ def copy_object(
     account (RFC 8620 /copy is only between accounts): a move sets the spec's
     ``container`` property to the target alone (the id stays); a copy creates
     ``duplicate(original)`` (the original without its server-managed properties, for
-    the type to give a new uid) in the target."""
+    the type to give a new uid) in the target, through ``create(account_id, object)``
+    (returning the new id) when the type writes in its own way (events: in the form the
+    server takes), else a one-object /set."""
     account_id = yield from account_of(conn, datatype)
     target = datatype.in_container(container_id)
     if to_account_id is not None and to_account_id != account_id:
@@ -283,4 +286,6 @@ def copy_object(
     original = yield from get_one(conn, datatype, account_id, object_id)
     kept = {k: v for k, v in original.items() if k not in datatype.server_managed}
     new = {**duplicate(kept), **target}
+    if create is not None:
+        return (yield from create(account_id, new))
     return (yield from set_one(conn, datatype, account_id, create=new)).id

@@ -13,7 +13,7 @@ spec's objects, write, delete and copy are in :mod:`caldav.jmap._protocol.object
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
@@ -21,6 +21,7 @@ from caldav.jmap._jsontypes import JSONObject, JSONValue
 from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.paging import ChangesPager, Pager
 from caldav.jmap._protocol.request import RequestBuilder
+from caldav.jmap._protocol.response import Responses
 from caldav.jmap._protocol.spec import TypeSpec
 from caldav.jmap._protocol.standard import (
     GetResult,
@@ -38,7 +39,9 @@ from caldav.jmap.error import JMAPError, JMAPNotFoundError
 __all__ = [
     "MAX_QUERY_RESTARTS",
     "Delta",
+    "FirstCalls",
     "Found",
+    "Pages",
     "QueryChanges",
     "QueryIds",
     "SetOutcome",
@@ -52,6 +55,7 @@ __all__ = [
     "query_changes",
     "query_ids",
     "query_objects",
+    "query_pages",
     "refetch",
     "set_one",
 ]
@@ -143,7 +147,7 @@ class QueryIds(NamedTuple):
 
 
 @dataclass
-class _Pages:
+class Pages:
     """What the paging loop read: the ids, the queryState and total of the last page,
     and (when it asked for them) the objects by id with the state of the last /get."""
 
@@ -154,30 +158,41 @@ class _Pages:
     state: str = ""
 
 
-def _query_pages(
+#: Adds calls to the first request of a paging loop (sent again when the loop starts
+#: again) and returns what reads their answers; e.g. an event search's filter probes.
+FirstCalls = Callable[[RequestBuilder], Callable[[Responses], Steps[None]]]
+
+
+def query_pages(
     conn: Connection,
     datatype: TypeSpec[object],
     account_id: str,
     arguments: JSONObject,
     *,
     first: QueryResult | None = None,
+    position: int = 0,
+    anchor: str | None = None,
+    anchor_offset: int | None = None,
     limit: int | None = None,
     page_size: int | None = None,
     fetch: bool = False,
     properties: list[str] | None = None,
-) -> Steps[_Pages]:
-    """The one paging loop: /query pages from position 0 until the results are complete
-    (or ``limit`` ids), bounded by the connection's :class:`PagingLimits`; when the
-    results change under it (a new queryState), it starts again, at most
-    :data:`MAX_QUERY_RESTARTS` times.  ``page_size`` None takes the server's page size;
-    ``fetch`` puts a /get of each page's ids (by result reference) into the page's
-    request; ``first``: the first page, when it was already asked for."""
+    first_calls: FirstCalls | None = None,
+) -> Steps[Pages]:
+    """The one paging loop: /query pages from ``position`` (or ``anchor`` with
+    ``anchor_offset``) until the results are complete (or ``limit`` ids), bounded by the
+    connection's :class:`PagingLimits`; when the results change under it (a new
+    queryState), it starts again, at most :data:`MAX_QUERY_RESTARTS` times.
+    ``page_size`` None takes the server's page size; ``fetch`` puts a /get of each page's
+    ids (by result reference) into the page's request; ``first``: the first page, when it
+    was already asked for; ``first_calls`` adds calls to the first request."""
     method, get_method = f"{datatype.name}/query", f"{datatype.name}/get"
     for _ in range(MAX_QUERY_RESTARTS):
-        pager = Pager(method, conn.limits, limit=limit)
-        pages = _Pages([], "", None)
+        pager = Pager(method, conn.limits, position=position, limit=limit)
+        pages = Pages([], "", None)
         state: str | None = None
         page, first = first, None
+        at_anchor = anchor
         while not pager.done:
             size = pager.size(page_size) if page_size is not None else None
             if page is None:
@@ -185,7 +200,9 @@ def _query_pages(
                 query = builder.add(
                     datatype.query(
                         account_id,
-                        position=pager.position,
+                        position=pager.position if at_anchor is None else None,
+                        anchor=at_anchor,
+                        anchor_offset=anchor_offset if at_anchor is not None else None,
                         limit=size,
                         calculate_total=True,
                         **arguments,
@@ -196,18 +213,23 @@ def _query_pages(
                     if fetch
                     else None
                 )
+                read_first = first_calls(builder) if first_calls and state is None else None
                 responses = yield from conn.call(builder)
                 page = parse_query(responses.get(query.call_id, method), method)
                 if get is not None:
                     got = parse_get(responses.get(get.call_id, get_method), get_method)
                     pages.objects.update(by_id(got.objects))
                     pages.state = got.state
+                if read_first is not None:
+                    yield from read_first(responses)
             if state is not None and page.query_state != state:
                 break  # the results changed under us: start again
             state = page.query_state
-            pager.take(page, size)
+            # Cyrus 3.10 reports position 0 whatever position was asked for: only the
+            # position reported for an anchor is taken
+            pager.take(page, size, trust_position=at_anchor is not None)
             pages.total = page.total
-            page = None
+            page, at_anchor = None, None
         else:
             pages.ids, pages.query_state = pager.ids, state or ""
             return pages
@@ -231,7 +253,7 @@ def query_objects(
     are complete.  Ids /get leaves out are asked for again, then listed in ``missing``.
     """
     session = yield from conn.ensure_session()
-    pages = yield from _query_pages(
+    pages = yield from query_pages(
         conn,
         datatype,
         account_id,
@@ -261,7 +283,7 @@ def query_ids(
     """Every id ``/query`` finds, with the queryState and total: the one paging loop with
     no /get, in the server's page size.  ``first``: the first page, when it was already
     asked for (in another request); ``arguments``: the /query's (filter, sort, ...)."""
-    pages = yield from _query_pages(conn, datatype, account_id, arguments, first=first)
+    pages = yield from query_pages(conn, datatype, account_id, arguments, first=first)
     return QueryIds(pages.ids, pages.query_state, pages.total)
 
 

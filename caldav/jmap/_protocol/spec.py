@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from caldav.jmap._jsontypes import JSONObject, JSONValue
+from caldav.jmap._protocol.connection import Connection
 from caldav.jmap._protocol.request import READS, SETS, WRITES, Call, MethodKind, ResultReference
 
 __all__ = [
@@ -75,12 +76,12 @@ STANDARD_METHODS = (
 @dataclass(frozen=True)
 class ReadContext:
     """What reading an object may need besides its JSON: the client its methods act
-    through, the type's state it was read at, and the JSCalendar dialect of the
-    connection."""
+    through, the type's state it was read at, and the connection it was read on (whose
+    settings, e.g. a calendar client's JSCalendar dialect, a type's reader may use)."""
 
     client: object = None
     state: str = ""
-    jscalendar: str = "rfc8984"
+    connection: Connection | None = None
 
 
 class _FromJMAP(Protocol[J_co]):
